@@ -1,0 +1,45 @@
+# migrate — PostgreSQL extension (PGXS) plus the shared-core unit tests.
+#
+#   make && make install      build and install the extension
+#   make installcheck         pg_regress suite (sql/) and isolation specs
+#                             (specs/) against a running server
+#   make unittest             standalone tests of src/common
+
+EXTENSION = migrate
+MODULE_big = migrate
+EXTVERSION = 0.1
+
+COMMON_SRCS = $(wildcard src/common/*.c)
+SERVER_SRCS = $(wildcard src/server/*.c)
+OBJS = $(COMMON_SRCS:.c=.o) $(SERVER_SRCS:.c=.o)
+
+DATA = $(wildcard migrate--*.sql)
+PGFILEDESC = "migrate - schema migrations inside PostgreSQL"
+
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --inputdir=. --outputdir=.
+ISOLATION = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
+ISOLATION_OPTS = --inputdir=. --outputdir=output_iso
+
+EXTRA_CLEAN = test/unit/run_unit output_iso results regression.diffs \
+	regression.out
+
+PG_CPPFLAGS = -I$(srcdir)/src/common -I$(srcdir)/src/server
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# ---- unit tests of the shared core (a frontend program, OpenSSL hashing) ----
+
+UNIT_SRCS = $(sort $(wildcard test/unit/*.c)) $(COMMON_SRCS) src/cli/hooks.c
+UNIT_CFLAGS = -std=c99 -g -O1 -Wall -Wextra -Wno-unused-parameter \
+	-Isrc/common -Itest/unit
+
+test/unit/run_unit: $(UNIT_SRCS) $(wildcard src/common/*.h test/unit/*.h)
+	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) -lcrypto
+
+unittest: test/unit/run_unit
+	test/unit/run_unit
+
+.PHONY: unittest

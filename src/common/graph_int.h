@@ -1,0 +1,24 @@
+/*
+ * graph_int.h — internals shared by graph.c and target.c only.
+ */
+#ifndef MG_GRAPH_INT_H
+#define MG_GRAPH_INT_H
+
+#include "graph.h"
+
+typedef struct MgHeap
+{
+	const MgGraph *g;
+	int		   *items;
+	int			n;
+} MgHeap;
+
+void		mg_heap_init(MgHeap *h, const MgGraph *g, int cap);
+void		mg_heap_push(MgHeap *h, int node);
+int			mg_heap_pop(MgHeap *h);
+void		mg_heap_free(MgHeap *h);
+
+int			mg_kahn(const MgGraph *g, const uint8_t *set, int *out);
+void		mg_spread(const MgGraph *g, uint8_t *set, bool up);
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * mg_base.h — the ground floor of the shared core (src/common).
+ *
+ * Everything in src/common is plain C99 that compiles both into the
+ * server module and into frontend programs.  It never reports errors by
+ * itself: functions return an MgStatus and fill an MgError, and each side
+ * turns that into its own kind of error (ereport in the server, a message
+ * and exit status in the program).
+ *
+ * Memory is obtained through a tiny hook that each side implements:
+ * palloc in the server (so a memory-context reset frees everything), malloc
+ * in frontend programs.  SHA-256 is also a per-side hook: PostgreSQL's
+ * pg_cryptohash in the server, OpenSSL on the client.
+ */
+#ifndef MG_BASE_H
+#define MG_BASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Error classes; each side maps them to its own codes (SQLSTATE, exit). */
+typedef enum MgStatus
+{
+	MG_OK = 0,
+	MG_ERR_SYNTAX,				/* malformed revision file */
+	MG_ERR_GRAPH,				/* cycle, unknown parent, duplicate id/label */
+	MG_ERR_TARGET,				/* malformed target or range text */
+	MG_ERR_NOT_FOUND,			/* target names no revision */
+	MG_ERR_AMBIGUOUS,			/* prefix, several heads, branch point */
+	MG_ERR_STATE,				/* target not valid from the current state */
+	MG_ERR_DIALECT				/* no section for the database's dialect */
+} MgStatus;
+
+#define MG_ERRMSG_LEN 1024
+
+typedef struct MgError
+{
+	MgStatus	status;
+	int			line;			/* 1-based line in source, 0 if none */
+	char		source[256];	/* file or revision the error is about */
+	char		message[MG_ERRMSG_LEN];
+	char		hint[256];		/* optional, a full sentence */
+} MgError;
+
+/* Fill *err (if not NULL) and return its status. */
+MgStatus	mg_error(MgError *err, MgStatus status, const char *source,
+					 int line, const char *fmt,...)
+#if defined(__GNUC__)
+			__attribute__((format(printf, 5, 6)))
+#endif
+			;
+void		mg_error_hint(MgError *err, const char *fmt,...)
+#if defined(__GNUC__)
+			__attribute__((format(printf, 2, 3)))
+#endif
+			;
+void		mg_error_clear(MgError *err);
+
+/* Per-side hooks (src/server/mg_hooks.c, src/cli/hooks.c). */
+extern void *mg_alloc(size_t size);		/* never returns NULL */
+extern void *mg_realloc(void *ptr, size_t size);
+extern void mg_free(void *ptr);
+extern void mg_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* Small helpers built on the hooks (mg_base.c). */
+char	   *mg_strdup(const char *s);
+char	   *mg_strndup(const char *s, size_t n);
+void	   *mg_alloc0(size_t size);
+
+/* A growable byte buffer, NUL-terminated at all times. */
+typedef struct MgBuf
+{
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+} MgBuf;
+
+void		mg_buf_init(MgBuf *b);
+void		mg_buf_append(MgBuf *b, const char *s, size_t n);
+void		mg_buf_puts(MgBuf *b, const char *s);
+void		mg_buf_printf(MgBuf *b, const char *fmt,...)
+#if defined(__GNUC__)
+			__attribute__((format(printf, 2, 3)))
+#endif
+			;
+void		mg_buf_free(MgBuf *b);
+
+/* A string -> int map (open addressing, keys are not copied). */
+typedef struct MgMap
+{
+	const char **keys;
+	int		   *vals;
+	size_t		cap;			/* power of two */
+	size_t		count;
+} MgMap;
+
+void		mg_map_init(MgMap *m, size_t expected);
+/* Returns false (and leaves the map unchanged) if key already present. */
+bool		mg_map_put(MgMap *m, const char *key, int val);
+int			mg_map_get(const MgMap *m, const char *key);	/* -1 if absent */
+void		mg_map_free(MgMap *m);
+
+/* Lists of strings and of node numbers. */
+typedef struct MgStrList
+{
+	char	  **items;
+	int			count;
+} MgStrList;
+
+typedef struct MgIntList
+{
+	int		   *items;
+	int			count;
+	int			cap;
+} MgIntList;
+
+void		mg_strlist_add(MgStrList *l, const char *s);	/* copies s */
+void		mg_strlist_free(MgStrList *l);
+void		mg_intlist_add(MgIntList *l, int v);
+void		mg_intlist_free(MgIntList *l);
+
+#endif							/* MG_BASE_H */

@@ -1,0 +1,78 @@
+/*
+ * revfile.h — the revision file format of SPEC section 2.
+ *
+ * mg_revfile_parse() reads one revision file's text into an MgRevFile:
+ * header keys, and every upgrade/downgrade section with the dialect it is
+ * limited to.  mg_revfile_select() then picks the sections that apply to one
+ * database dialect and computes the checksum.  Both are strict: anything the
+ * SPEC does not allow is an error that names the source and line.
+ */
+#ifndef MG_REVFILE_H
+#define MG_REVFILE_H
+
+#include "mg_base.h"
+
+typedef enum MgDialect
+{
+	MG_DIALECT_ANY = 0,			/* a section with no dialect */
+	MG_DIALECT_POSTGRESQL,
+	MG_DIALECT_SQLITE,
+	MG_NUM_DIALECTS
+} MgDialect;
+
+typedef enum MgSectionKind
+{
+	MG_SECTION_UPGRADE = 0,
+	MG_SECTION_DOWNGRADE,
+	MG_NUM_SECTION_KINDS
+} MgSectionKind;
+
+typedef struct MgSection
+{
+	bool		present;
+	char	   *body;			/* normalised text, no trailing newline */
+	int			marker_line;	/* line of the "-- migrate:<kind>" marker */
+	int			body_line;		/* line of the body's first line */
+} MgSection;
+
+typedef struct MgRevFile
+{
+	char	   *id;
+	MgStrList	revises;		/* empty for a root ("base") */
+	MgStrList	depends;
+	MgStrList	branch;			/* branch labels */
+	char	   *message;		/* NULL if absent */
+	char	   *created;		/* ISO-8601 text, NULL if absent */
+	bool		transactional;
+	MgSection	sections[MG_NUM_SECTION_KINDS][MG_NUM_DIALECTS];
+} MgRevFile;
+
+/* The sections that apply to one dialect, and the upgrade checksum. */
+typedef struct MgRevSelected
+{
+	const MgSection *upgrade;	/* never NULL after a successful select */
+	const MgSection *downgrade; /* NULL: irreversible */
+	char		checksum[65];
+} MgRevSelected;
+
+MgStatus	mg_revfile_parse(const char *text, size_t len, const char *source,
+							 MgRevFile *out, MgError *err);
+MgStatus	mg_revfile_select(const MgRevFile *rf, MgDialect dialect,
+							  const char *source, MgRevSelected *out,
+							  MgError *err);
+void		mg_revfile_free(MgRevFile *rf);
+
+/* Render a revision back to file text in the canonical layout. */
+char	   *mg_revfile_format(const MgRevFile *rf);
+
+/* Validation of single tokens, shared with SQL-level entry points. */
+bool		mg_valid_id(const char *id);
+bool		mg_valid_label(const char *label);
+bool		mg_valid_timestamp(const char *ts);
+const char *mg_dialect_name(MgDialect d);
+MgStatus	mg_dialect_parse(const char *name, MgDialect *out);
+
+/* Split "a, b,c" into a list, trimming blanks; "base" or "" gives none. */
+MgStrList	mg_split_list(const char *value, bool base_is_empty);
+
+#endif							/* MG_REVFILE_H */
