@@ -26,6 +26,9 @@ EXTRA_CLEAN = test/unit/run_unit output_iso results regression.diffs \
 
 PG_CPPFLAGS = -I$(srcdir)/src/common -I$(srcdir)/src/server
 
+# no JIT bitcode: nothing here is worth inlining, and it needs clang
+override with_llvm = no
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)

@@ -406,7 +406,7 @@ mg_target_resolve(const MgGraph *g, const char *text, MgOp op,
 {
 	const char *at = strchr(text, '@');
 	int			node,
-				steps;
+				steps = 0;
 	MgStatus	st;
 
 	memset(out, 0, sizeof(*out));

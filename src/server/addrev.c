@@ -1,0 +1,415 @@
+/*
+ * addrev.c — migrate.add_revision(script, source): parse one revision
+ * file's text and store it in the catalog.
+ *
+ * Identical text is a no-op.  A revision that is new is checked against
+ * the catalog with a few indexed queries (parents and dependencies exist,
+ * labels unused), so adding N revisions costs O(N log N), not O(N^2).
+ * Replacing an existing revision validates the whole graph again, and is
+ * refused when the revision is applied and its upgrade checksum changed.
+ */
+#include "migrate.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(migrate_add_revision);
+PG_FUNCTION_INFO_V1(migrate_add_revisions);
+
+static void
+spi_check(int rc, int expected, const char *what)
+{
+	if (rc != expected)
+		elog(ERROR, "migrate: SPI failed for %s: %s", what,
+			 SPI_result_code_string(rc));
+}
+
+/* First element of list that the query (with $1 = element) finds absent. */
+static const char *
+first_missing(const MgStrList *list, const char *sql)
+{
+	Oid			types[1] = {TEXTOID};
+
+	for (int i = 0; i < list->count; i++)
+	{
+		Datum		arg = CStringGetTextDatum(list->items[i]);
+		int			rc = SPI_execute_with_args(sql, 1, types, &arg, NULL, false, 1);
+
+		spi_check(rc, SPI_OK_SELECT, "checking references");
+		if (SPI_processed == 0)
+			return list->items[i];
+	}
+	return NULL;
+}
+
+/* The checks a new revision needs: references exist, labels are free. */
+static void
+check_new_revision(const MgRevFile *rf, const char *source)
+{
+	const char *missing;
+	Oid			types[2] = {TEXTOID, TEXTARRAYOID};
+	Datum		args[2];
+	int			rc;
+
+	missing = first_missing(&rf->revises,
+							"SELECT 1 FROM migrate.revision WHERE id OPERATOR(pg_catalog.=) $1");
+	if (missing)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				 errmsg("revision %s revises unknown revision %s", rf->id, missing),
+				 errdetail("Revision file: %s.", source),
+				 errhint("Add revision %s first.", missing)));
+	missing = first_missing(&rf->depends,
+							"SELECT 1 FROM migrate.revision WHERE id OPERATOR(pg_catalog.=) $1"
+							" OR branch OPERATOR(pg_catalog.@>) ARRAY[$1]");
+	if (missing)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				 errmsg("revision %s depends on unknown revision %s", rf->id, missing),
+				 errdetail("Revision file: %s.", source),
+				 errhint("Add revision %s first.", missing)));
+
+	/* the new id must not be a label, and its labels must be free */
+	args[0] = CStringGetTextDatum(rf->id);
+	args[1] = strlist_to_array(&rf->branch);
+	rc = SPI_execute_with_args("SELECT id, b FROM migrate.revision,"
+							   " pg_catalog.unnest(branch) AS b"
+							   " WHERE branch OPERATOR(pg_catalog.&&) ($2 OPERATOR(pg_catalog.||) $1)"
+							   "   AND (b OPERATOR(pg_catalog.=) $1"
+							   "        OR b OPERATOR(pg_catalog.=) ANY ($2))"
+							   " UNION ALL"
+							   " SELECT id, id FROM migrate.revision"
+							   " WHERE id OPERATOR(pg_catalog.=) ANY ($2)"
+							   " LIMIT 1",
+							   2, types, args, NULL, false, 1);
+	spi_check(rc, SPI_OK_SELECT, "checking branch labels");
+	if (SPI_processed > 0)
+	{
+		char	   *other = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		char	   *label = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+
+		if (strcmp(label, rf->id) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("revision id %s is already a branch label of revision %s",
+							rf->id, other)));
+		if (strcmp(other, label) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+					 errmsg("branch label \"%s\" of revision %s is also a revision id",
+							label, rf->id)));
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("branch label \"%s\" is declared by both %s and %s",
+						label, other, rf->id)));
+	}
+}
+
+static void
+store_revision(const MgRevFile *rf, const MgRevSelected *sel,
+			   const char *script, const char *source)
+{
+	Oid			types[14] = {TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+		TEXTOID, TEXTOID, TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID,
+	TEXTOID, INT4OID, INT4OID};
+	Datum		args[14];
+	char		nulls[15] = "              ";
+	int			rc;
+
+	args[0] = CStringGetTextDatum(rf->id);
+	args[1] = strlist_to_array(&rf->revises);
+	args[2] = strlist_to_array(&rf->depends);
+	args[3] = strlist_to_array(&rf->branch);
+	if (rf->message)
+		args[4] = CStringGetTextDatum(rf->message);
+	else
+		nulls[4] = 'n';
+	if (rf->created)
+		args[5] = CStringGetTextDatum(rf->created);
+	else
+		nulls[5] = 'n';
+	args[6] = CStringGetTextDatum(sel->upgrade->body);
+	if (sel->downgrade)
+		args[7] = CStringGetTextDatum(sel->downgrade->body);
+	else
+		nulls[7] = 'n';
+	args[8] = BoolGetDatum(rf->transactional);
+	args[9] = CStringGetTextDatum(sel->checksum);
+	if (source)
+		args[10] = CStringGetTextDatum(source);
+	else
+		nulls[10] = 'n';
+	args[11] = CStringGetTextDatum(script);
+	args[12] = Int32GetDatum(sel->upgrade->body_line);
+	if (sel->downgrade)
+		args[13] = Int32GetDatum(sel->downgrade->body_line);
+	else
+		nulls[13] = 'n';
+
+	rc = SPI_execute_with_args(
+							   "INSERT INTO migrate.revision AS r (id, revises, depends, branch,"
+							   " message, created, upgrade, downgrade, transactional, checksum,"
+							   " source, script, upgrade_line, downgrade_line)"
+							   " VALUES ($1, $2, $3, $4, $5, $6::pg_catalog.timestamptz, $7, $8,"
+							   " $9, $10, $11, $12, $13, $14)"
+							   " ON CONFLICT (id) DO UPDATE SET revises = EXCLUDED.revises,"
+							   " depends = EXCLUDED.depends, branch = EXCLUDED.branch,"
+							   " message = EXCLUDED.message, created = EXCLUDED.created,"
+							   " upgrade = EXCLUDED.upgrade, downgrade = EXCLUDED.downgrade,"
+							   " transactional = EXCLUDED.transactional,"
+							   " checksum = EXCLUDED.checksum,"
+							   " source = COALESCE(EXCLUDED.source, r.source),"
+							   " script = EXCLUDED.script, upgrade_line = EXCLUDED.upgrade_line,"
+							   " downgrade_line = EXCLUDED.downgrade_line,"
+							   " loaded_at = pg_catalog.now()",
+							   14, types, args, nulls, false, 0);
+	spi_check(rc, SPI_OK_INSERT, "storing a revision");
+}
+
+static bool
+same_list(const MgStrList *l, Datum arr, bool isnull)
+{
+	MgStrList	other = {0};
+	bool		same;
+
+	if (!isnull)
+	{
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n;
+
+		deconstruct_array(DatumGetArrayTypeP(arr), TEXTOID, -1, false,
+						  TYPALIGN_INT, &elems, &nulls, &n);
+		for (int i = 0; i < n; i++)
+			mg_strlist_add(&other, TextDatumGetCString(elems[i]));
+	}
+	same = other.count == l->count;
+	for (int i = 0; same && i < l->count; i++)
+		same = strcmp(other.items[i], l->items[i]) == 0;
+	return same;
+}
+
+/* Replacing a stored revision: refuse edits of what has been applied. */
+static void
+check_replacement(const MgRevFile *rf, const MgRevSelected *sel,
+				  const char *old_checksum, bool same_structure)
+{
+	MigrateCatalog cat;
+	int			node;
+
+	catalog_load(&cat, false);
+	node = mg_graph_find(&cat.graph, rf->id);
+	if (node < 0 || !cat.applied[node])
+		return;
+	if (strcmp(old_checksum, sel->checksum) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("revision %s was applied with checksum %s but now has checksum %s",
+						rf->id, old_checksum, sel->checksum),
+				 errdetail("The upgrade section of an applied revision must not change."),
+				 errhint("Restore the revision's upgrade section, or write a new revision for the change.")));
+	if (!same_structure)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("revision %s is applied, so its revises and depends cannot change",
+						rf->id)));
+}
+
+/*
+ * Add one parsed revision; returns true if the catalog changed.  Caller is
+ * connected to SPI and holds the migrate lock.
+ */
+static bool
+add_one(const MgRevFile *rf, const MgRevSelected *sel, const char *script,
+		const char *source)
+{
+	const char *where = source ? source : "(script)";
+	Oid			types[1] = {TEXTOID};
+	Datum		arg = CStringGetTextDatum(rf->id);
+	int			rc;
+	HeapTuple	tup;
+	TupleDesc	desc;
+	bool		n1,
+				n2;
+	Datum		revises,
+				depends;
+	MigrateCatalog cat;
+
+	rc = SPI_execute_with_args("SELECT script, checksum, revises, depends"
+							   " FROM migrate.revision WHERE id OPERATOR(pg_catalog.=) $1",
+							   1, types, &arg, NULL, false, 1);
+	spi_check(rc, SPI_OK_SELECT, "looking up a revision");
+	if (SPI_processed == 0)
+	{
+		SPI_freetuptable(SPI_tuptable);
+		check_new_revision(rf, where);
+		store_revision(rf, sel, script, source);
+		return true;
+	}
+	tup = SPI_tuptable->vals[0];
+	desc = SPI_tuptable->tupdesc;
+	if (strcmp(SPI_getvalue(tup, desc, 1), script) == 0)
+		return false;			/* identical: nothing to do */
+	revises = SPI_getbinval(tup, desc, 3, &n1);
+	depends = SPI_getbinval(tup, desc, 4, &n2);
+	check_replacement(rf, sel, SPI_getvalue(tup, desc, 2),
+					  same_list(&rf->revises, revises, n1) &&
+					  same_list(&rf->depends, depends, n2));
+	store_revision(rf, sel, script, source);
+	/* the whole graph must still be valid (cycles, labels) */
+	catalog_load(&cat, false);
+	return true;
+}
+
+static void
+parse_script(const char *script, const char *source, MgRevFile *rf,
+			 MgRevSelected *sel)
+{
+	const char *where = source ? source : "(script)";
+	MgError		err;
+
+	if (mg_revfile_parse(script, strlen(script), where, rf, &err) != MG_OK ||
+		mg_revfile_select(rf, MG_DIALECT_POSTGRESQL, where, sel, &err) != MG_OK)
+		mg_report(&err);
+}
+
+Datum
+migrate_add_revision(PG_FUNCTION_ARGS)
+{
+	char	   *script;
+	char	   *source = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	MgRevFile	rf;
+	MgRevSelected sel;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("revision script must not be null")));
+	script = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	parse_script(script, source, &rf, &sel);
+	migrate_begin_change();
+	SPI_connect();
+	add_one(&rf, &sel, script, source);
+	SPI_finish();
+	PG_RETURN_TEXT_P(cstring_to_text(rf.id));
+}
+
+/*
+ * add_revisions(scripts, sources): a batch, all or nothing, in any order:
+ * revisions are added parents first (Kahn over the batch's own edges).
+ * Returns how many revisions were added or replaced.
+ */
+Datum
+migrate_add_revisions(PG_FUNCTION_ARGS)
+{
+	ArrayType  *scripts_arr = PG_GETARG_ARRAYTYPE_P(0);
+	Datum	   *scripts,
+			   *sources = NULL;
+	bool	   *snulls,
+			   *srcnulls = NULL;
+	int			n,
+				nsrc = 0,
+				changed = 0,
+				done = 0;
+	MgRevFile  *rf;
+	MgRevSelected *sel;
+	char	  **texts,
+			  **src;
+	MgMap		ids;
+	int		   *indeg,
+			   *queue;
+	MgIntList  *waiting;
+	int			head = 0,
+				tail = 0;
+
+	deconstruct_array(scripts_arr, TEXTOID, -1, false, TYPALIGN_INT,
+					  &scripts, &snulls, &n);
+	if (!PG_ARGISNULL(1))
+		deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false,
+						  TYPALIGN_INT, &sources, &srcnulls, &nsrc);
+	if (nsrc != 0 && nsrc != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("scripts and sources must have the same length")));
+	rf = palloc0(sizeof(MgRevFile) * (n + 1));
+	sel = palloc0(sizeof(MgRevSelected) * (n + 1));
+	texts = palloc0(sizeof(char *) * (n + 1));
+	src = palloc0(sizeof(char *) * (n + 1));
+	mg_map_init(&ids, (size_t) n);
+	for (int i = 0; i < n; i++)
+	{
+		if (snulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("revision script %d must not be null", i + 1)));
+		texts[i] = TextDatumGetCString(scripts[i]);
+		src[i] = (nsrc && !srcnulls[i]) ? TextDatumGetCString(sources[i]) : NULL;
+		parse_script(texts[i], src[i], &rf[i], &sel[i]);
+		if (!mg_map_put(&ids, rf[i].id, i))
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("duplicate revision id %s in %s and %s", rf[i].id,
+							src[mg_map_get(&ids, rf[i].id)] ? src[mg_map_get(&ids, rf[i].id)] : "(script)",
+							src[i] ? src[i] : "(script)")));
+	}
+
+	/* order the batch: in-batch parents and dependencies first */
+	indeg = palloc0(sizeof(int) * (n + 1));
+	queue = palloc(sizeof(int) * (n + 1));
+	waiting = palloc0(sizeof(MgIntList) * (n + 1));
+	for (int i = 0; i < n; i++)
+	{
+		for (int pass = 0; pass < 2; pass++)
+		{
+			const MgStrList *refs = pass ? &rf[i].depends : &rf[i].revises;
+
+			for (int k = 0; k < refs->count; k++)
+			{
+				int			p = mg_map_get(&ids, refs->items[k]);
+
+				if (p >= 0)
+				{
+					indeg[i]++;
+					mg_intlist_add(&waiting[p], i);
+				}
+			}
+		}
+		if (indeg[i] == 0)
+			queue[tail++] = i;
+	}
+	migrate_begin_change();
+	SPI_connect();
+	while (head < tail)
+	{
+		int			i = queue[head++];
+
+		if (add_one(&rf[i], &sel[i], texts[i], src[i]))
+			changed++;
+		done++;
+		/* release the batch members waiting on it */
+		for (int k = 0; k < waiting[i].count; k++)
+		{
+			int			j = waiting[i].items[k];
+
+			if (--indeg[j] == 0)
+				queue[tail++] = j;
+		}
+	}
+	if (done < n)
+	{
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		for (int i = 0; i < n; i++)
+			if (indeg[i] > 0)
+				appendStringInfo(&buf, "%s%s", buf.len ? ", " : "", rf[i].id);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+				 errmsg("cycle in the revision graph among revisions %s", buf.data)));
+	}
+	SPI_finish();
+	PG_RETURN_INT32(changed);
+}

@@ -1,0 +1,179 @@
+/*
+ * apply.c — running one revision's SQL through SPI.
+ *
+ * The body is split into statements with PostgreSQL's own raw parser, so
+ * that each runs on its own and, when one fails, an error context names
+ * the revision, its message, its file and the line of the failing statement
+ * in that file (or the line of a syntax error's cursor).  The original
+ * SQLSTATE is kept: the context only adds a line to the error.
+ */
+#include "migrate.h"
+
+#include "executor/spi.h"
+#include "mb/pg_wchar.h"
+#include "nodes/parsenodes.h"
+#include "tcop/tcopprot.h"
+
+typedef struct ApplyContext
+{
+	const MigrateRevision *rev;
+	bool		downgrade;
+	const char *body;			/* the section being run */
+	int			body_line;		/* file line of the body's first line */
+	int			stmt_start;		/* byte offset of the running statement */
+	int			stmt_len;
+} ApplyContext;
+
+static int
+count_newlines(const char *s, int len)
+{
+	int			n = 0;
+
+	for (int i = 0; i < len && s[i]; i++)
+		if (s[i] == '\n')
+			n++;
+	return n;
+}
+
+/* Byte offset of the first token at or after off (skips blanks, comments). */
+static int
+skip_to_token(const char *s, int off, int end)
+{
+	while (off < end)
+	{
+		if (s[off] == ' ' || s[off] == '\t' || s[off] == '\n' || s[off] == '\r')
+			off++;
+		else if (s[off] == '-' && off + 1 < end && s[off + 1] == '-')
+		{
+			while (off < end && s[off] != '\n')
+				off++;
+		}
+		else if (s[off] == '/' && off + 1 < end && s[off + 1] == '*')
+		{
+			int			depth = 1;
+
+			off += 2;
+			while (off < end && depth > 0)
+			{
+				if (s[off] == '/' && off + 1 < end && s[off + 1] == '*')
+					depth++, off++;
+				else if (s[off] == '*' && off + 1 < end && s[off + 1] == '/')
+					depth--, off++;
+				off++;
+			}
+		}
+		else
+			break;
+	}
+	return off;
+}
+
+/* Byte offset of a 1-based character position within s. */
+static int
+char_to_byte(const char *s, int len, int charpos)
+{
+	int			off = 0;
+
+	for (int c = 1; c < charpos && off < len; c++)
+		off += pg_mblen(s + off);
+	return off;
+}
+
+static void
+apply_error_callback(void *arg)
+{
+	ApplyContext *ac = (ApplyContext *) arg;
+	const MigrateRevision *rev = ac->rev;
+	int			pos = geterrposition();
+	int			ipos = getinternalerrposition();
+	int			line;
+
+	if (ac->stmt_start < 0)
+	{
+		/* a syntax error from splitting: position is in the whole body */
+		int			off = pos > 0 ? char_to_byte(ac->body, strlen(ac->body), pos) : 0;
+
+		line = ac->body_line + count_newlines(ac->body, off);
+		if (pos > 0)
+		{
+			errposition(0);
+			internalerrposition(pos);
+			internalerrquery(ac->body);
+		}
+	}
+	else
+	{
+		const char *stmt = ac->body + ac->stmt_start;
+		int			off;
+
+		if (ipos > 0)
+			off = ac->stmt_start + char_to_byte(stmt, ac->stmt_len, ipos);
+		else
+			off = skip_to_token(ac->body, ac->stmt_start,
+								ac->stmt_start + ac->stmt_len);
+		line = ac->body_line + count_newlines(ac->body, off);
+	}
+	errcontext("%s of revision %s (%s), file %s, line %d",
+			   ac->downgrade ? "downgrade" : "upgrade",
+			   rev->id, rev->message ? rev->message : "no message",
+			   rev->source ? rev->source : "(no file)", line);
+}
+
+void
+apply_revision(const MigrateRevision *rev, bool downgrade)
+{
+	ApplyContext ac;
+	ErrorContextCallback callback;
+	List	   *stmts;
+	ListCell   *lc;
+	int			body_len;
+
+	ac.rev = rev;
+	ac.downgrade = downgrade;
+	ac.body = downgrade ? rev->downgrade : rev->upgrade;
+	ac.body_line = downgrade ? rev->downgrade_line : rev->upgrade_line;
+	ac.stmt_start = -1;
+	ac.stmt_len = 0;
+	body_len = (int) strlen(ac.body);
+
+	callback.callback = apply_error_callback;
+	callback.arg = &ac;
+	callback.previous = error_context_stack;
+	error_context_stack = &callback;
+
+	stmts = pg_parse_query(ac.body);
+	foreach(lc, stmts)
+	{
+		RawStmt    *rs = lfirst_node(RawStmt, lc);
+		int			start = rs->stmt_location > 0 ? rs->stmt_location : 0;
+		int			len = rs->stmt_len > 0 ? rs->stmt_len : body_len - start;
+		char	   *sql;
+		int			rc;
+
+		ac.stmt_start = start;
+		ac.stmt_len = len;
+		sql = pnstrdup(ac.body + start, len);
+		rc = SPI_execute(sql, false, 0);
+		if (rc < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
+					 errmsg("statement cannot run inside migrate: %s",
+							SPI_result_code_string(rc))));
+		SPI_freetuptable(SPI_tuptable);
+		pfree(sql);
+	}
+	error_context_stack = callback.previous;
+}
+
+/* "a, b" for the parents of node, "" for a root (as Alembic logs it). */
+char *
+parents_text(const MgGraph *g, int node)
+{
+	const MgNode *nd = &g->nodes[node];
+	MgBuf		b;
+
+	mg_buf_init(&b);
+	for (int k = 0; k < nd->parents.count; k++)
+		mg_buf_printf(&b, "%s%s", k ? ", " : "", g->nodes[nd->parents.items[k]].id);
+	return b.data;
+}

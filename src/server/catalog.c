@@ -1,0 +1,272 @@
+/*
+ * catalog.c — reading and writing the migrate catalog through SPI.
+ *
+ * Every query is schema-qualified, operators included, so the caller's
+ * search_path cannot reach in.  Values travel as $n parameters.  Callers
+ * are inside SPI_connect()/SPI_finish(); what is loaded lives in the SPI
+ * procedure context and is freed by SPI_finish().
+ */
+#include "migrate.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+static SPIPlanPtr fetch_plan = NULL;
+static SPIPlanPtr log_plan = NULL;
+
+static void
+spi_check(int rc, int expected, const char *what)
+{
+	if (rc != expected)
+		elog(ERROR, "migrate: SPI failed for %s: %s", what,
+			 SPI_result_code_string(rc));
+}
+
+static SPIPlanPtr
+prepare_kept(const char *sql, int nargs, Oid *types)
+{
+	SPIPlanPtr	plan = SPI_prepare(sql, nargs, types);
+
+	if (plan == NULL)
+		elog(ERROR, "migrate: SPI_prepare failed: %s",
+			 SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "migrate: SPI_keepplan failed");
+	return plan;
+}
+
+/* A text[] column of the current SPI row as C strings. */
+static char **
+array_column(HeapTuple tup, int col, int *count)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, SPI_tuptable->tupdesc, col, &isnull);
+	Datum	   *elems;
+	bool	   *nulls;
+	char	  **out;
+
+	*count = 0;
+	if (isnull)
+		return NULL;
+	deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false,
+					  TYPALIGN_INT, &elems, &nulls, count);
+	out = palloc(sizeof(char *) * (*count + 1));
+	for (int i = 0; i < *count; i++)
+		out[i] = nulls[i] ? pstrdup("") : TextDatumGetCString(elems[i]);
+	return out;
+}
+
+static char *
+text_column(HeapTuple tup, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(tup, SPI_tuptable->tupdesc, col, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+void
+catalog_load(MigrateCatalog *cat, bool readonly)
+{
+	uint64		n;
+	int			rc;
+	MgError		err;
+	const char **versions;
+
+	rc = SPI_execute("SELECT id, revises, depends, branch, message, transactional"
+					 " FROM migrate.revision", readonly, 0);
+	spi_check(rc, SPI_OK_SELECT, "loading revisions");
+	n = SPI_processed;
+	mg_graph_init(&cat->graph, (int) n);
+	cat->message = palloc0(sizeof(char *) * (n + 1));
+	cat->transactional = palloc0(sizeof(bool) * (n + 1));
+	for (uint64 i = 0; i < n; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		int			nrev,
+					ndep,
+					nlab;
+		char	  **rev = array_column(tup, 2, &nrev);
+		char	  **dep = array_column(tup, 3, &ndep);
+		char	  **lab = array_column(tup, 4, &nlab);
+		char	   *id = text_column(tup, 1);
+		bool		isnull;
+		int			node;
+
+		node = mg_graph_add(&cat->graph, id,
+							(const char *const *) rev, nrev,
+							(const char *const *) dep, ndep,
+							(const char *const *) lab, nlab);
+		cat->message[node] = text_column(tup, 5);
+		cat->transactional[node] =
+			DatumGetBool(SPI_getbinval(tup, SPI_tuptable->tupdesc, 6, &isnull));
+	}
+	SPI_freetuptable(SPI_tuptable);
+	if (mg_graph_build(&cat->graph, &err) != MG_OK)
+		mg_report(&err);
+
+	rc = SPI_execute("SELECT revision FROM migrate.version", readonly, 0);
+	spi_check(rc, SPI_OK_SELECT, "loading the version set");
+	versions = palloc(sizeof(char *) * (SPI_processed + 1));
+	for (uint64 i = 0; i < SPI_processed; i++)
+		versions[i] = text_column(SPI_tuptable->vals[i], 1);
+	cat->applied = palloc0(cat->graph.n + 1);
+	if (mg_state_from_versions(&cat->graph, versions, (int) SPI_processed,
+							   cat->applied, &err) != MG_OK)
+		mg_report(&err);
+	SPI_freetuptable(SPI_tuptable);
+}
+
+void
+catalog_fetch(const char *id, MigrateRevision *rev)
+{
+	Datum		arg = CStringGetTextDatum(id);
+	HeapTuple	tup;
+	bool		isnull;
+	Datum		d;
+	int			rc;
+
+	if (fetch_plan == NULL)
+	{
+		Oid			types[1] = {TEXTOID};
+
+		fetch_plan = prepare_kept(
+								  "SELECT id, message, source, checksum, upgrade, downgrade,"
+								  " upgrade_line, downgrade_line, transactional"
+								  " FROM migrate.revision WHERE id OPERATOR(pg_catalog.=) $1",
+								  1, types);
+	}
+	rc = SPI_execute_plan(fetch_plan, &arg, NULL, false, 1);
+	spi_check(rc, SPI_OK_SELECT, "fetching a revision");
+	if (SPI_processed != 1)
+		elog(ERROR, "migrate: revision %s vanished from the catalog", id);
+	tup = SPI_tuptable->vals[0];
+	rev->id = text_column(tup, 1);
+	rev->message = text_column(tup, 2);
+	rev->source = text_column(tup, 3);
+	rev->checksum = text_column(tup, 4);
+	rev->upgrade = text_column(tup, 5);
+	rev->downgrade = text_column(tup, 6);
+	d = SPI_getbinval(tup, SPI_tuptable->tupdesc, 7, &isnull);
+	rev->upgrade_line = isnull ? 1 : DatumGetInt32(d);
+	d = SPI_getbinval(tup, SPI_tuptable->tupdesc, 8, &isnull);
+	rev->downgrade_line = isnull ? 1 : DatumGetInt32(d);
+	rev->transactional = DatumGetBool(SPI_getbinval(tup, SPI_tuptable->tupdesc, 9, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+}
+
+Datum
+ids_to_array(const MgGraph *g, const MgIntList *l)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * (l->count + 1));
+
+	for (int i = 0; i < l->count; i++)
+		elems[i] = CStringGetTextDatum(g->nodes[l->items[i]].id);
+	return PointerGetDatum(construct_array(elems, l->count, TEXTOID, -1,
+										   false, TYPALIGN_INT));
+}
+
+Datum
+strlist_to_array(const MgStrList *l)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * (l->count + 1));
+
+	for (int i = 0; i < l->count; i++)
+		elems[i] = CStringGetTextDatum(l->items[i]);
+	return PointerGetDatum(construct_array(elems, l->count, TEXTOID, -1,
+										   false, TYPALIGN_INT));
+}
+
+/* Replace the stored version set if the canonical set changed. */
+void
+catalog_write_versions(const MigrateCatalog *cat, const uint8_t *after)
+{
+	MgIntList	before = mg_version_set(&cat->graph, cat->applied);
+	MgIntList	now = mg_version_set(&cat->graph, after);
+	bool		same = before.count == now.count;
+	Oid			types[1] = {TEXTARRAYOID};
+	Datum		arg;
+	int			rc;
+
+	for (int i = 0; same && i < now.count; i++)
+		same = before.items[i] == now.items[i];
+	if (same)
+		return;
+	rc = SPI_execute("DELETE FROM migrate.version", false, 0);
+	spi_check(rc, SPI_OK_DELETE, "clearing the version set");
+	arg = ids_to_array(&cat->graph, &now);
+	rc = SPI_execute_with_args("INSERT INTO migrate.version (revision)"
+							   " SELECT pg_catalog.unnest($1)",
+							   1, types, &arg, NULL, false, 0);
+	spi_check(rc, SPI_OK_INSERT, "storing the version set");
+}
+
+void
+catalog_log(const char *id, const char *action, const char *checksum,
+			TimestampTz started, TimestampTz finished)
+{
+	Datum		args[5];
+	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
+	int			rc;
+
+	if (log_plan == NULL)
+	{
+		Oid			types[5] = {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID,
+		TIMESTAMPTZOID};
+
+		log_plan = prepare_kept(
+								"INSERT INTO migrate.history"
+								" (revision, action, checksum, started_at, duration)"
+								" VALUES ($1, $2, $3, $4, $5 OPERATOR(pg_catalog.-) $4)",
+								5, types);
+	}
+	args[0] = CStringGetTextDatum(id);
+	args[1] = CStringGetTextDatum(action);
+	if (checksum)
+		args[2] = CStringGetTextDatum(checksum);
+	else
+	{
+		args[2] = (Datum) 0;
+		nulls[2] = 'n';
+	}
+	args[3] = TimestampTzGetDatum(started);
+	args[4] = TimestampTzGetDatum(finished);
+	rc = SPI_execute_plan(log_plan, args, nulls, false, 0);
+	spi_check(rc, SPI_OK_INSERT, "recording history");
+}
+
+/*
+ * When each applied revision was last applied (upgrade, or a stamp that
+ * marked it): has[node] says whether at[node] is known.
+ */
+TimestampTz *
+catalog_applied_at(const MigrateCatalog *cat, bool **has)
+{
+	TimestampTz *at = palloc0(sizeof(TimestampTz) * (cat->graph.n + 1));
+	int			rc;
+
+	*has = palloc0(sizeof(bool) * (cat->graph.n + 1));
+	rc = SPI_execute("SELECT DISTINCT ON (revision) revision, started_at"
+					 " FROM migrate.history"
+					 " WHERE action OPERATOR(pg_catalog.=) 'upgrade'"
+					 "    OR (action OPERATOR(pg_catalog.=) 'stamp' AND checksum IS NOT NULL)"
+					 " ORDER BY revision, id DESC", true, 0);
+	spi_check(rc, SPI_OK_SELECT, "reading history");
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		char	   *id = text_column(tup, 1);
+		int			node = mg_graph_find(&cat->graph, id);
+		bool		isnull;
+
+		if (node < 0 || !cat->applied[node])
+			continue;
+		at[node] = DatumGetTimestampTz(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &isnull));
+		(*has)[node] = true;
+	}
+	SPI_freetuptable(SPI_tuptable);
+	return at;
+}

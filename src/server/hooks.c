@@ -1,0 +1,50 @@
+/*
+ * hooks.c — the shared core's allocation and hashing hooks in the server:
+ * palloc in the current memory context, and PostgreSQL's own SHA-256.
+ */
+#include "migrate.h"
+
+#include "common/cryptohash.h"
+#include "common/sha2.h"
+
+void *
+mg_alloc(size_t size)
+{
+	return palloc_extended(size ? size : 1, MCXT_ALLOC_HUGE);
+}
+
+void *
+mg_realloc(void *ptr, size_t size)
+{
+	if (ptr == NULL)
+		return mg_alloc(size);
+	return repalloc_huge(ptr, size ? size : 1);
+}
+
+void
+mg_free(void *ptr)
+{
+	if (ptr)
+		pfree(ptr);
+}
+
+void
+mg_sha256_hex(const void *data, size_t len, char out[65])
+{
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	uint8		digest[PG_SHA256_DIGEST_LENGTH];
+	static const char hex[] = "0123456789abcdef";
+
+	if (pg_cryptohash_init(ctx) < 0 ||
+		pg_cryptohash_update(ctx, data, len) < 0 ||
+		pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
+		elog(ERROR, "could not compute SHA-256: %s",
+			 pg_cryptohash_error(ctx));
+	pg_cryptohash_free(ctx);
+	for (int i = 0; i < PG_SHA256_DIGEST_LENGTH; i++)
+	{
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 15];
+	}
+	out[64] = '\0';
+}

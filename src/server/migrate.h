@@ -1,0 +1,76 @@
+/*
+ * migrate.h — declarations shared by the server module's files, and the
+ * one place for version shims.
+ *
+ * Locking protocol: every function that changes state takes the
+ * transaction-level advisory lock MIGRATE_LOCK_KEY before it reads the
+ * version set, so concurrent callers serialise; the second one waits and
+ * then, READ COMMITTED being required, sees the first one's committed
+ * result.  Read-only functions take no lock.  The key is the bigint whose
+ * bytes spell "migrate" (30796665482998885); the migrate program takes the
+ * same key at session level for revisions that must run outside a
+ * transaction.
+ */
+#ifndef MIGRATE_H
+#define MIGRATE_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "datatype/timestamp.h"
+#include "graph.h"
+#include "revfile.h"
+
+#if PG_VERSION_NUM < 150000
+#error "migrate requires PostgreSQL 15 or later"
+#endif
+
+#define MIGRATE_LOCK_KEY INT64CONST(30796665482998885)
+
+/* errors.c: the shared core's errors as ereports */
+extern void mg_report(const MgError *err) pg_attribute_noreturn();
+extern int	mg_sqlstate(MgStatus status);
+
+/* guard.c: privilege, isolation and lock checks of state changes */
+extern void migrate_begin_change(void);
+
+/* catalog.c: the catalog as a graph */
+typedef struct MigrateCatalog
+{
+	MgGraph		graph;
+	uint8_t    *applied;		/* closure of the stored version set */
+	char	  **message;		/* per node, NULL when absent */
+	bool	   *transactional;
+} MigrateCatalog;
+
+/* One revision's executable parts, fetched when it runs. */
+typedef struct MigrateRevision
+{
+	char	   *id;
+	char	   *message;
+	char	   *source;
+	char	   *checksum;
+	char	   *upgrade;
+	char	   *downgrade;		/* NULL: irreversible */
+	int			upgrade_line;
+	int			downgrade_line;
+	bool		transactional;
+} MigrateRevision;
+
+extern void catalog_load(MigrateCatalog *cat, bool readonly);
+extern void catalog_fetch(const char *id, MigrateRevision *rev);
+extern void catalog_write_versions(const MigrateCatalog *cat,
+								   const uint8_t *after);
+extern void catalog_log(const char *id, const char *action,
+						const char *checksum, TimestampTz started,
+						TimestampTz finished);
+extern Datum strlist_to_array(const MgStrList *l);
+extern Datum ids_to_array(const MgGraph *g, const MgIntList *l);
+extern TimestampTz *catalog_applied_at(const MigrateCatalog *cat,
+									  bool **has);
+
+/* apply.c: running one revision's SQL through SPI */
+extern void apply_revision(const MigrateRevision *rev, bool downgrade);
+extern char *parents_text(const MgGraph *g, int node);
+
+#endif							/* MIGRATE_H */
