@@ -104,26 +104,39 @@ digits(const char **p, int n)
 	return true;
 }
 
+/* The value of the n digits just consumed by digits(). */
+static int
+last_value(const char *p, int n)
+{
+	int			v = 0;
+
+	for (const char *q = p - n; q < p; q++)
+		v = v * 10 + (*q - '0');
+	return v;
+}
+
 /* YYYY-MM-DD[(T| )HH:MM[:SS[.f+]]][Z|(+|-)HH[[:]MM]] */
 bool
 mg_valid_timestamp(const char *ts)
 {
 	const char *p = ts;
 
-	if (!digits(&p, 4) || *p++ != '-' || !digits(&p, 2) || *p++ != '-' ||
-		!digits(&p, 2))
+	if (!digits(&p, 4) || *p++ != '-' || !digits(&p, 2) ||
+		last_value(p, 2) < 1 || last_value(p, 2) > 12 || *p++ != '-' ||
+		!digits(&p, 2) || last_value(p, 2) < 1 || last_value(p, 2) > 31)
 		return false;
 	if (*p == '\0')
 		return true;
 	if (*p != 'T' && *p != ' ')
 		return false;
 	p++;
-	if (!digits(&p, 2) || *p++ != ':' || !digits(&p, 2))
+	if (!digits(&p, 2) || last_value(p, 2) > 23 || *p++ != ':' ||
+		!digits(&p, 2) || last_value(p, 2) > 59)
 		return false;
 	if (*p == ':')
 	{
 		p++;
-		if (!digits(&p, 2))
+		if (!digits(&p, 2) || last_value(p, 2) > 60)
 			return false;
 		if (*p == '.')
 		{
@@ -194,6 +207,7 @@ typedef struct Parser
 	MgBuf		body;			/* lines of the open section */
 	size_t		body_keep;		/* body length up to its last non-blank line */
 	int			first_marker;	/* line of the first section marker */
+	int			branch_line;	/* line of the "branch" header */
 } Parser;
 
 static bool
@@ -317,6 +331,7 @@ header_line(Parser *ps, int line, HeaderKey key, const char *value)
 			return check_ids(ps, line, "depends", &rf->depends, false);
 		case HK_BRANCH:
 			rf->branch = mg_split_list(value, false);
+			ps->branch_line = line;
 			return check_ids(ps, line, "branch", &rf->branch, true);
 		case HK_MESSAGE:
 			if (value[0])
@@ -520,6 +535,10 @@ mg_revfile_parse(const char *text, size_t len, const char *source,
 			 !out->sections[MG_SECTION_UPGRADE][MG_DIALECT_SQLITE].present)
 		st = mg_error(err, MG_ERR_SYNTAX, ps.source, lineno > 0 ? lineno : 1,
 					  "missing required section \"upgrade\"");
+	for (int i = 0; st == MG_OK && i < out->branch.count; i++)
+		if (strcmp(out->branch.items[i], out->id) == 0)
+			st = syntax(&ps, ps.branch_line,
+						"branch label \"%s\" is the revision's own id", out->id);
 	if (st != MG_OK)
 		mg_revfile_free(out);
 	return st;

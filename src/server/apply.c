@@ -146,9 +146,14 @@ apply_revision(const MigrateRevision *rev, bool downgrade)
 	{
 		RawStmt    *rs = lfirst_node(RawStmt, lc);
 		int			start = rs->stmt_location > 0 ? rs->stmt_location : 0;
-		int			len = rs->stmt_len > 0 ? rs->stmt_len : body_len - start;
+		int			end = rs->stmt_len > 0 ? start + rs->stmt_len : body_len;
+		int			len;
 		char	   *sql;
 		int			rc;
+
+		/* run from the first token, so positions and context read well */
+		start = skip_to_token(ac.body, start, end);
+		len = end - start;
 
 		ac.stmt_start = start;
 		ac.stmt_len = len;

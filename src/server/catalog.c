@@ -71,10 +71,22 @@ text_column(HeapTuple tup, int col)
 void
 catalog_load(MigrateCatalog *cat, bool readonly)
 {
+	catalog_load_ex(cat, readonly, false);
+}
+
+/*
+ * Load the graph and the applied set.  With ignore_unknown_versions, rows
+ * of migrate.version naming no known revision are dropped (stamp purge)
+ * instead of being an error.
+ */
+void
+catalog_load_ex(MigrateCatalog *cat, bool readonly, bool ignore_unknown_versions)
+{
 	uint64		n;
 	int			rc;
 	MgError		err;
 	const char **versions;
+	int			nversions;
 
 	rc = SPI_execute("SELECT id, revises, depends, branch, message, transactional"
 					 " FROM migrate.revision", readonly, 0);
@@ -111,12 +123,24 @@ catalog_load(MigrateCatalog *cat, bool readonly)
 	rc = SPI_execute("SELECT revision FROM migrate.version", readonly, 0);
 	spi_check(rc, SPI_OK_SELECT, "loading the version set");
 	versions = palloc(sizeof(char *) * (SPI_processed + 1));
+	nversions = 0;
 	for (uint64 i = 0; i < SPI_processed; i++)
-		versions[i] = text_column(SPI_tuptable->vals[i], 1);
+	{
+		char	   *v = text_column(SPI_tuptable->vals[i], 1);
+
+		if (ignore_unknown_versions && mg_graph_find(&cat->graph, v) < 0)
+			continue;
+		versions[nversions++] = v;
+	}
 	cat->applied = palloc0(cat->graph.n + 1);
-	if (mg_state_from_versions(&cat->graph, versions, (int) SPI_processed,
+	if (mg_state_from_versions(&cat->graph, versions, nversions,
 							   cat->applied, &err) != MG_OK)
 		mg_report(&err);
+	{
+		MgIntList	canon = mg_version_set(&cat->graph, cat->applied);
+
+		cat->versions_dirty = (uint64) canon.count != SPI_processed;
+	}
 	SPI_freetuptable(SPI_tuptable);
 }
 
@@ -193,7 +217,7 @@ catalog_write_versions(const MigrateCatalog *cat, const uint8_t *after)
 
 	for (int i = 0; same && i < now.count; i++)
 		same = before.items[i] == now.items[i];
-	if (same)
+	if (same && !cat->versions_dirty)
 		return;
 	rc = SPI_execute("DELETE FROM migrate.version", false, 0);
 	spi_check(rc, SPI_OK_DELETE, "clearing the version set");

@@ -168,7 +168,7 @@ migrate_stamp(PG_FUNCTION_ARGS)
 
 	migrate_begin_change();
 	SPI_connect();
-	catalog_load(&cat, false);
+	catalog_load_ex(&cat, false, purge);
 	plan_or_report(&cat, target, MG_OP_STAMP, purge, &plan);
 	now = GetCurrentTimestamp();
 	for (int i = 0; i < plan.steps.count; i++)

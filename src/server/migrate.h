@@ -41,6 +41,7 @@ typedef struct MigrateCatalog
 	uint8_t    *applied;		/* closure of the stored version set */
 	char	  **message;		/* per node, NULL when absent */
 	bool	   *transactional;
+	bool		versions_dirty; /* stored rows differ from the canonical set */
 } MigrateCatalog;
 
 /* One revision's executable parts, fetched when it runs. */
@@ -58,6 +59,8 @@ typedef struct MigrateRevision
 } MigrateRevision;
 
 extern void catalog_load(MigrateCatalog *cat, bool readonly);
+extern void catalog_load_ex(MigrateCatalog *cat, bool readonly,
+							bool ignore_unknown_versions);
 extern void catalog_fetch(const char *id, MigrateRevision *rev);
 extern void catalog_write_versions(const MigrateCatalog *cat,
 								   const uint8_t *after);
