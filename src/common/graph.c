@@ -546,7 +546,7 @@ mg_state_from_versions(const MgGraph *g, const char *const *versions,
 			mg_error(err, MG_ERR_STATE, versions[i], 0,
 					 "the database is at revision %s, which is not a known revision",
 					 versions[i]);
-			mg_error_hint(err, "Add the revision file for %s, or use stamp to set the version.",
+			mg_error_hint(err, "Add the revision file for %s, or reset the version with stamp(<target>, purge => true).",
 						  versions[i]);
 			return MG_ERR_STATE;
 		}

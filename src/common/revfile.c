@@ -121,9 +121,23 @@ mg_valid_timestamp(const char *ts)
 {
 	const char *p = ts;
 
-	if (!digits(&p, 4) || *p++ != '-' || !digits(&p, 2) ||
-		last_value(p, 2) < 1 || last_value(p, 2) > 12 || *p++ != '-' ||
-		!digits(&p, 2) || last_value(p, 2) < 1 || last_value(p, 2) > 31)
+	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int			year,
+				month,
+				day;
+
+	if (!digits(&p, 4))
+		return false;
+	year = last_value(p, 4);
+	if (*p++ != '-' || !digits(&p, 2))
+		return false;
+	month = last_value(p, 2);
+	if (month < 1 || month > 12 || *p++ != '-' || !digits(&p, 2))
+		return false;
+	day = last_value(p, 2);
+	if (day < 1 || day > mdays[month - 1] ||
+		(month == 2 && day == 29 &&
+		 !((year % 4 == 0 && year % 100 != 0) || year % 400 == 0)))
 		return false;
 	if (*p == '\0')
 		return true;
@@ -152,11 +166,15 @@ mg_valid_timestamp(const char *ts)
 	else if (*p == '+' || *p == '-')
 	{
 		p++;
-		if (!digits(&p, 2))
+		if (!digits(&p, 2) || last_value(p, 2) > 14)
 			return false;
 		if (*p == ':')
+		{
 			p++;
-		if (*p && !digits(&p, 2))
+			if (!digits(&p, 2) || last_value(p, 2) > 59)
+				return false;
+		}
+		else if (*p && (!digits(&p, 2) || last_value(p, 2) > 59))
 			return false;
 	}
 	return *p == '\0';
@@ -207,7 +225,9 @@ typedef struct Parser
 	MgBuf		body;			/* lines of the open section */
 	size_t		body_keep;		/* body length up to its last non-blank line */
 	int			first_marker;	/* line of the first section marker */
-	int			branch_line;	/* line of the "branch" header */
+	int			branch_line;	/* lines of the list headers */
+	int			revises_line;
+	int			depends_line;
 } Parser;
 
 static bool
@@ -320,6 +340,7 @@ header_line(Parser *ps, int line, HeaderKey key, const char *value)
 			break;
 		case HK_REVISES:
 			rf->revises = mg_split_list(value, true);
+			ps->revises_line = line;
 			for (int i = 0; i < rf->revises.count; i++)
 				if (strcmp(rf->revises.items[i], "base") == 0)
 					return syntax(ps, line,
@@ -328,6 +349,7 @@ header_line(Parser *ps, int line, HeaderKey key, const char *value)
 			return check_ids(ps, line, "revises", &rf->revises, false);
 		case HK_DEPENDS:
 			rf->depends = mg_split_list(value, false);
+			ps->depends_line = line;
 			return check_ids(ps, line, "depends", &rf->depends, false);
 		case HK_BRANCH:
 			rf->branch = mg_split_list(value, false);
@@ -477,7 +499,8 @@ mg_revfile_parse(const char *text, size_t len, const char *source,
 
 		lineno++;
 		pos += n + (nl ? 1 : 0);
-		if (content > 0 && start[content - 1] == '\r')
+		/* CRLF (and any CRs stacked before the LF) end the line */
+		while (content > 0 && start[content - 1] == '\r')
 			content--;
 		if (!valid_utf8((const unsigned char *) start, content))
 		{
@@ -539,6 +562,14 @@ mg_revfile_parse(const char *text, size_t len, const char *source,
 		if (strcmp(out->branch.items[i], out->id) == 0)
 			st = syntax(&ps, ps.branch_line,
 						"branch label \"%s\" is the revision's own id", out->id);
+	for (int i = 0; st == MG_OK && i < out->revises.count; i++)
+		if (strcmp(out->revises.items[i], out->id) == 0)
+			st = syntax(&ps, ps.revises_line,
+						"revision %s revises itself", out->id);
+	for (int i = 0; st == MG_OK && i < out->depends.count; i++)
+		if (strcmp(out->depends.items[i], out->id) == 0)
+			st = syntax(&ps, ps.depends_line,
+						"revision %s depends on itself", out->id);
 	if (st != MG_OK)
 		mg_revfile_free(out);
 	return st;

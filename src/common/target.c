@@ -2,7 +2,7 @@
  * target.c — the target grammar of SPEC section 3 and the plans built on
  * it: upgrade, downgrade and stamp to a target, and history ranges.
  *
- *   heads | head | base | <id> | <label> | <prefix of 4+ chars>
+ *   heads | head | base | current | <id> | <label> | <prefix of 4+ chars>
  *   <label>@head | <label>@base | +N | -N | <label>@+N | <label>@-N
  *   <rev>+N | <rev>-N
  *
@@ -57,6 +57,7 @@ resolve_rev(const MgGraph *g, const char *text, int *node, MgError *err)
 	int			lo = 0,
 				hi = g->n;
 	MgIntList	matches = {0};
+	MgStatus	st;
 
 	if (v >= 0 || (v = mg_map_get(&g->labels, text)) >= 0)
 	{
@@ -89,22 +90,22 @@ resolve_rev(const MgGraph *g, const char *text, int *node, MgError *err)
 		return MG_OK;
 	}
 	if (matches.count == 0)
-		mg_error(err, MG_ERR_NOT_FOUND, text, 0,
-				 "no revision, branch label or revision prefix matches \"%s\"",
-				 text);
+		st = mg_error(err, MG_ERR_NOT_FOUND, text, 0,
+					  "no revision, branch label or revision prefix matches \"%s\"",
+					  text);
 	else
 	{
 		MgBuf		b;
 
 		mg_buf_init(&b);
 		list_ids(&b, g, &matches, 10);
-		mg_error(err, MG_ERR_AMBIGUOUS, text, 0,
-				 "revision prefix \"%s\" is ambiguous: it matches %s", text,
-				 b.data);
+		st = mg_error(err, MG_ERR_AMBIGUOUS, text, 0,
+					  "revision prefix \"%s\" is ambiguous: it matches %s", text,
+					  b.data);
 		mg_buf_free(&b);
 	}
 	mg_intlist_free(&matches);
-	return err ? err->status : MG_ERR_NOT_FOUND;
+	return st;
 }
 
 /* "123" -> 123; false on anything else, zero, or overflow. */
@@ -256,8 +257,10 @@ walk_up(const MgGraph *g, const char *text, int start, int steps,
 		mg_intlist_free(&next);
 		if (cand.count != 1)
 		{
+			MgStatus	st;
+
 			if (cand.count == 0)
-				mg_error(err, MG_ERR_STATE, text, 0,
+				st = mg_error(err, MG_ERR_STATE, text, 0,
 						 "relative target \"%s\" goes past the head: only %d step%s available",
 						 text, s, s == 1 ? "" : "s");
 			else
@@ -266,15 +269,15 @@ walk_up(const MgGraph *g, const char *text, int start, int steps,
 
 				mg_buf_init(&b);
 				list_ids(&b, g, &cand, 10);
-				mg_error(err, MG_ERR_AMBIGUOUS, text, 0,
-						 "relative target \"%s\" is ambiguous: %s branches into %s",
-						 text, cur < 0 ? "base" : g->nodes[cur].id, b.data);
+				st = mg_error(err, MG_ERR_AMBIGUOUS, text, 0,
+							  "relative target \"%s\" is ambiguous: %s branches into %s",
+							  text, cur < 0 ? "base" : g->nodes[cur].id, b.data);
 				mg_error_hint(err, "Name the branch, as in \"<label>@+%d\", or use a revision id.",
 							  steps);
 				mg_buf_free(&b);
 			}
 			mg_intlist_free(&cand);
-			return err ? err->status : MG_ERR_STATE;
+			return st;
 		}
 		cur = cand.items[0];
 		mg_intlist_free(&cand);
@@ -358,12 +361,31 @@ resolve_current_relative(const MgGraph *g, const char *text,
 		}
 		members = branch_members(g, lab);
 	}
-	for (int k = 0; k < cur.count; k++)
-		if (!members || members[cur.items[k]])
+	if (members)
+	{
+		/*
+		 * On a named branch, start from the branch's applied tip: an applied
+		 * member none of whose children on the branch is applied (the trunk
+		 * below a branch point counts, as do heads other branches depend on).
+		 */
+		mg_intlist_free(&cur);
+		for (int r = 0; r < g->n; r++)
 		{
-			ncand++;
-			start = cur.items[k];
+			int			v = g->by_id[r];
+			const MgNode *nd = &g->nodes[v];
+			bool		tip = members[v] && applied[v];
+
+			for (int k = 0; tip && k < nd->children.count; k++)
+				tip = !(members[nd->children.items[k]] && applied[nd->children.items[k]]);
+			if (tip)
+				mg_intlist_add(&cur, v);
 		}
+	}
+	for (int k = 0; k < cur.count; k++)
+	{
+		ncand++;
+		start = cur.items[k];
+	}
 	if (ncand > 1)
 	{
 		MgBuf		b;
@@ -434,6 +456,12 @@ mg_target_resolve(const MgGraph *g, const char *text, MgOp op,
 	}
 	if (strcmp(text, "base") == 0)
 		return set_target(out, MG_TARGET_BASE, -1);
+	if (strcmp(text, "current") == 0)
+	{
+		out->kind = MG_TARGET_SET;
+		out->nodes = mg_version_set(g, applied);
+		return MG_OK;
+	}
 	if ((text[0] == '+' || text[0] == '-'))
 	{
 		if (!parse_count(text + 1, &steps))
@@ -730,17 +758,9 @@ range_end(const MgGraph *g, const char *text, bool lower,
 		memset(*set, 1, (size_t) g->n);
 		return MG_OK;
 	}
-	if (strcmp(text, "current") == 0)
-	{
-		t.kind = MG_TARGET_SET;
-		t.nodes = mg_version_set(g, applied);
-	}
-	else
-	{
-		st = mg_target_resolve(g, text, MG_OP_UPGRADE, applied, &t, err);
-		if (st != MG_OK)
-			return st;
-	}
+	st = mg_target_resolve(g, text, MG_OP_UPGRADE, applied, &t, err);
+	if (st != MG_OK)
+		return st;
 	if (t.kind == MG_TARGET_SET)
 		*set = closure_of(g, &t.nodes, lower);
 	else

@@ -276,6 +276,21 @@ parse_script(const char *script, const char *source, MgRevFile *rf,
 		mg_report(&err);
 }
 
+/*
+ * Parse script and add it (lock held, SPI connected); *id receives the
+ * revision id.  Returns true if the catalog changed.
+ */
+bool
+addrev_store(const char *script, const char *source, char **id)
+{
+	MgRevFile	rf;
+	MgRevSelected sel;
+
+	parse_script(script, source, &rf, &sel);
+	*id = pstrdup(rf.id);
+	return add_one(&rf, &sel, script, source);
+}
+
 Datum
 migrate_add_revision(PG_FUNCTION_ARGS)
 {

@@ -72,6 +72,9 @@ extern Datum ids_to_array(const MgGraph *g, const MgIntList *l);
 extern TimestampTz *catalog_applied_at(const MigrateCatalog *cat,
 									  bool **has);
 
+/* addrev.c: storing one revision file's text (lock held, SPI connected) */
+extern bool addrev_store(const char *script, const char *source, char **id);
+
 /* apply.c: running one revision's SQL through SPI */
 extern void apply_revision(const MigrateRevision *rev, bool downgrade);
 extern char *parents_text(const MgGraph *g, int node);

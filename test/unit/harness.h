@@ -177,6 +177,7 @@ extern const TestCase revfile_cases[];
 extern const TestCase graph_cases[];
 extern const TestCase target_cases[];
 extern const TestCase history_cases[];
+extern const TestCase samples_cases[];
 extern const TestCase perf_cases[];
 
 #endif							/* MG_UNIT_HARNESS_H */

@@ -193,6 +193,7 @@ static const TestCase *const suites[] = {
 	graph_cases,
 	target_cases,
 	history_cases,
+	samples_cases,
 	perf_cases,
 };
 

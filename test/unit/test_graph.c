@@ -1,0 +1,447 @@
+/*
+ * test_graph.c — the revision graph (SPEC section 3): build errors, heads,
+ * bases, branch points, branch labels, the deterministic order, version
+ * sets and the closure of stored versions.
+ */
+#include "harness.h"
+
+#include <stdio.h>
+
+/* "cycle in the revision graph: x -> y -> ... -> x" naming exactly ids */
+static void
+check_cycle_message(const char *msg, const char *const *ids, int nids)
+{
+	static const char prefix[] = "cycle in the revision graph: ";
+	const char *p;
+	int			arrows = 0;
+	size_t		first_len;
+
+	CHECK_MSG(strncmp(msg, prefix, sizeof(prefix) - 1) == 0,
+			  "cycle message \"%s\" does not start with \"%s\"", msg, prefix);
+	p = msg + sizeof(prefix) - 1;
+	for (int i = 0; i < nids; i++)
+		CHECK_CONTAINS(p, ids[i]);
+	for (const char *q = p; (q = strstr(q, " -> ")) != NULL; q += 4)
+		arrows++;
+	CHECK_MSG(arrows == nids, "cycle message \"%s\": expected %d arrows, got %d",
+			  msg, nids, arrows);
+	/* it closes: the first id is also the last */
+	first_len = strcspn(p, " ");
+	CHECK_MSG(strlen(p) > first_len &&
+			  strcmp(p + strlen(p) - first_len, t_printf("%.*s", (int) first_len, p)) == 0 &&
+			  p[strlen(p) - first_len - 1] == ' ',
+			  "cycle message \"%s\" does not end where it starts", msg);
+}
+
+TEST(build_and_find)
+{
+	MgGraph    *g = t_graph("a1 b2<a1 c3<b2");
+
+	CHECK_INT(g->n, 3);
+	CHECK(g->built);
+	CHECK_STR(g->nodes[t_node(g, "b2")].id, "b2");
+	CHECK_INT(mg_graph_find(g, "zz"), -1);
+	CHECK_INT(mg_graph_find(g, "b"), -1);
+	CHECK_STR(t_ids(g, &g->nodes[t_node(g, "b2")].parents), "a1");
+	CHECK_STR(t_ids(g, &g->nodes[t_node(g, "b2")].children), "c3");
+}
+
+TEST(add_returns_sequential_node_numbers)
+{
+	MgGraph		g;
+	const char *par[] = {"x1"};
+	MgError		err;
+
+	mg_graph_init(&g, 2);
+	CHECK_INT(mg_graph_add(&g, "x1", NULL, 0, NULL, 0, NULL, 0), 0);
+	for (int i = 1; i < 40; i++)
+	{
+		char		id[16];
+
+		snprintf(id, sizeof(id), "y%02d", i);
+		if (mg_graph_add(&g, id, par, 1, NULL, 0, NULL, 0) != i)
+		{
+			mg_graph_free(&g);
+			t_fail(__FILE__, __LINE__, "node %s got a wrong number", id);
+		}
+	}
+	if (mg_graph_build(&g, &err) != MG_OK || g.n != 40 ||
+		mg_graph_find(&g, "y39") != 39)
+	{
+		mg_graph_free(&g);
+		t_fail(__FILE__, __LINE__, "growing the graph past its initial size failed");
+	}
+	mg_graph_free(&g);
+}
+
+TEST(heads_bases_branch_points)
+{
+	MgGraph    *g = t_graph("r a1<r a2<a1 b1<r b2<b1");
+
+	CHECK_STR(t_ids(g, t_keep(mg_graph_heads(g))), "a2 b2");
+	CHECK_STR(t_ids(g, t_keep(mg_graph_bases(g))), "r");
+	CHECK_STR(t_ids(g, t_keep(mg_graph_branch_points(g))), "r");
+}
+
+TEST(heads_and_bases_in_id_order)
+{
+	MgGraph    *g = t_graph("zz9 mm5 aa1 q<zz9 p<zz9 o<mm5");
+
+	CHECK_STR(t_ids(g, t_keep(mg_graph_heads(g))), "aa1 o p q");
+	CHECK_STR(t_ids(g, t_keep(mg_graph_bases(g))), "aa1 mm5 zz9");
+	CHECK_STR(t_ids(g, t_keep(mg_graph_branch_points(g))), "zz9");
+}
+
+TEST(depends_do_not_make_heads)
+{
+	/* x depends on b but does not revise it: b stays a head */
+	MgGraph    *g = t_graph("a b<a x~b");
+
+	CHECK_STR(t_ids(g, t_keep(mg_graph_heads(g))), "b x");
+	CHECK_STR(t_ids(g, t_keep(mg_graph_bases(g))), "a x");
+	CHECK_INT(t_keep(mg_graph_branch_points(g))->count, 0);
+}
+
+TEST(merge_is_not_a_branch_point)
+{
+	MgGraph    *g = t_graph("r a<r b<r m<a,b t<m");
+
+	CHECK_STR(t_ids(g, t_keep(mg_graph_heads(g))), "t");
+	CHECK_STR(t_ids(g, t_keep(mg_graph_branch_points(g))), "r");
+	CHECK_STR(t_ids(g, &g->nodes[t_node(g, "m")].parents), "a b");
+}
+
+TEST(empty_graph)
+{
+	MgGraph    *g = t_graph("");
+	uint8_t		none = 0;
+	MgPlan	   *p = t_plan(g, "heads", UP, &none, false);
+
+	CHECK_INT(g->n, 0);
+	CHECK_INT(t_keep(mg_graph_heads(g))->count, 0);
+	CHECK_INT(p->steps.count, 0);
+}
+
+TEST(unknown_parent)
+{
+	MgError    *e = t_graph_err("base1 child1<ghost1", MG_ERR_GRAPH);
+
+	CHECK_CONTAINS(e->message, "child1");
+	CHECK_CONTAINS(e->message, "ghost1");
+}
+
+TEST(unknown_dependency)
+{
+	MgError    *e = t_graph_err("aaa1 bbb1<aaa1~ghost2", MG_ERR_GRAPH);
+
+	CHECK_CONTAINS(e->message, "bbb1");
+	CHECK_CONTAINS(e->message, "ghost2");
+}
+
+TEST(duplicate_id)
+{
+	MgError    *e = t_graph_err("dup1 x1<dup1 dup1", MG_ERR_GRAPH);
+
+	CHECK_CONTAINS(e->message, "dup1");
+}
+
+TEST(duplicate_branch_label)
+{
+	MgError    *e = t_graph_err("r1 a1<r1@feat b1<r1@feat", MG_ERR_GRAPH);
+
+	CHECK_CONTAINS(e->message, "feat");
+	CHECK_CONTAINS(e->message, "a1");
+	CHECK_CONTAINS(e->message, "b1");
+}
+
+TEST(label_equal_to_an_id)
+{
+	MgError    *e = t_graph_err("r1 a1<r1@b1 b1<r1", MG_ERR_GRAPH);
+
+	CHECK_CONTAINS(e->message, "b1");
+	CHECK_CONTAINS(e->message, "a1");
+}
+
+TEST(cycle_of_two)
+{
+	MgError    *e = t_graph_err("root0 aa<bb bb<aa", MG_ERR_GRAPH);
+	const char *ids[] = {"aa", "bb"};
+
+	check_cycle_message(e->message, ids, 2);
+	CHECK_NOT_CONTAINS(e->message, "root0");
+}
+
+TEST(cycle_names_only_its_members)
+{
+	/* out1 hangs off the cycle cy1 -> cy2 -> cy3 -> cy1 */
+	MgError    *e = t_graph_err("out1<cy1 root1 cy1<cy3 cy2<cy1 cy3<cy2 leaf<root1",
+								MG_ERR_GRAPH);
+	const char *ids[] = {"cy1", "cy2", "cy3"};
+
+	check_cycle_message(e->message, ids, 3);
+	CHECK_NOT_CONTAINS(e->message, "out1");
+	CHECK_NOT_CONTAINS(e->message, "root1");
+}
+
+TEST(cycle_via_depends)
+{
+	/* b1 depends on c1, which revises b1 */
+	MgError    *e = t_graph_err("a1 b1<a1~c1 c1<b1", MG_ERR_GRAPH);
+	const char *ids[] = {"b1", "c1"};
+
+	check_cycle_message(e->message, ids, 2);
+	CHECK_NOT_CONTAINS(e->message, "a1");
+}
+
+TEST(cycle_via_depends_on_label)
+{
+	MgError    *e = t_graph_err("r0 x1<r0@lab x2<x1~y1 y1<r0~lab2 z1<x2@lab2",
+								MG_ERR_GRAPH);
+
+	CHECK_CONTAINS(e->message, "cycle");
+	CHECK_CONTAINS(e->message, "x2");
+	CHECK_CONTAINS(e->message, "y1");
+	CHECK_CONTAINS(e->message, "z1");
+}
+
+TEST(self_revise_and_self_depend)
+{
+	MgError    *e = t_graph_err("r0 s1<s1", MG_ERR_GRAPH);
+
+	CHECK_CONTAINS(e->message, "cycle");
+	CHECK_CONTAINS(e->message, "s1 -> s1");
+	e = t_graph_err("r0 d1<r0~d1", MG_ERR_GRAPH);
+	CHECK_CONTAINS(e->message, "cycle");
+	CHECK_CONTAINS(e->message, "d1 -> d1");
+}
+
+TEST(depends_may_name_a_label)
+{
+	/* b1 depends on branch "feat" (declared by x1): x1 comes first */
+	MgGraph    *g = t_graph("r1 x1<r1@feat b1<r1~feat");
+	uint8_t    *none = t_applied(g, "");
+	MgPlan	   *p = t_plan(g, "b1", UP, none, false);
+
+	CHECK_STR(t_ids(g, &g->nodes[t_node(g, "b1")].deps), "x1");
+	CHECK_STR(t_ids(g, &p->steps), "r1 x1 b1");
+}
+
+TEST(rebuild_after_adding)
+{
+	MgGraph    *g = t_graph("a1 b1<a1");
+	const char *par[] = {"b1"};
+	MgError    *err = t_alloc(sizeof(MgError));
+
+	CHECK_STR(t_ids(g, t_keep(mg_graph_heads(g))), "b1");
+	mg_graph_add(g, "c1", par, 1, NULL, 0, NULL, 0);
+	CHECK_STATUS(mg_graph_build(g, err), MG_OK, err);
+	CHECK_STR(t_ids(g, t_keep(mg_graph_heads(g))), "c1");
+	CHECK_STR(t_ids(g, &g->nodes[t_node(g, "b1")].children), "c1");
+}
+
+/* ---- order ---- */
+
+TEST(order_smallest_ready_id_first)
+{
+	MgGraph    *g = t_graph("m c a<m");
+	uint8_t    *all = t_alloc((size_t) g->n);
+	MgIntList  *o;
+
+	memset(all, 1, (size_t) g->n);
+	o = t_keep(mg_order(g, all));
+	CHECK_STR(t_ids(g, o), "c m a");
+}
+
+TEST(order_of_a_subset)
+{
+	/* with m already applied, a is ready at once and comes before c */
+	MgGraph    *g = t_graph("m c a<m");
+	uint8_t    *set = t_alloc((size_t) g->n);
+
+	set[t_node(g, "a")] = 1;
+	set[t_node(g, "c")] = 1;
+	CHECK_STR(t_ids(g, t_keep(mg_order(g, set))), "a c");
+}
+
+TEST(order_diamond)
+{
+	MgGraph    *g = t_graph("r z<r y<r m<z,y n<r");
+	uint8_t    *all = t_alloc((size_t) g->n);
+
+	memset(all, 1, (size_t) g->n);
+	CHECK_STR(t_ids(g, t_keep(mg_order(g, all))), "r n y z m");
+}
+
+TEST(order_respects_depends)
+{
+	MgGraph    *g = t_graph("b a~b c<a");
+	uint8_t    *all = t_alloc((size_t) g->n);
+
+	memset(all, 1, (size_t) g->n);
+	CHECK_STR(t_ids(g, t_keep(mg_order(g, all))), "b a c");
+}
+
+TEST(order_is_byte_order_of_ids)
+{
+	/* uppercase sorts before lowercase, digits before letters, '.' and '_' by byte */
+	MgGraph    *g = t_graph("b a B 9 a.1 a_1");
+	uint8_t    *all = t_alloc((size_t) g->n);
+
+	memset(all, 1, (size_t) g->n);
+	CHECK_STR(t_ids(g, t_keep(mg_order(g, all))), "9 B a a.1 a_1 b");
+}
+
+/* ---- branch labels ---- */
+
+TEST(node_branches_from_ancestors)
+{
+	MgGraph    *g = t_graph("r a<r@A a2<a b<r@B b2<b@B2");
+
+	CHECK_STR(t_strs(t_keep_str(mg_graph_node_branches(g, t_node(g, "a2")))), "A");
+	CHECK_STR(t_strs(t_keep_str(mg_graph_node_branches(g, t_node(g, "a")))), "A");
+	CHECK_STR(t_strs(t_keep_str(mg_graph_node_branches(g, t_node(g, "b")))), "B B2");
+	CHECK_INT(t_keep_str(mg_graph_node_branches(g, t_node(g, "r")))->count, 0);
+}
+
+TEST(node_branches_down_an_unshared_line)
+{
+	/* L is declared on y; r and x lead only to it */
+	MgGraph    *g = t_graph("r x<r y<x@L z<y");
+
+	CHECK_STR(t_strs(t_keep_str(mg_graph_node_branches(g, t_node(g, "r")))), "L");
+	CHECK_STR(t_strs(t_keep_str(mg_graph_node_branches(g, t_node(g, "x")))), "L");
+	CHECK_STR(t_strs(t_keep_str(mg_graph_node_branches(g, t_node(g, "z")))), "L");
+}
+
+TEST(node_branches_stop_at_branch_and_merge_points)
+{
+	MgGraph    *g = t_graph("r a<r@A b<r@B m<a,b@M t<m");
+
+	/* a leads to m, but m also has parent b: a does not get M */
+	CHECK_STR(t_strs(t_keep_str(mg_graph_node_branches(g, t_node(g, "a")))), "A");
+	CHECK_INT(t_keep_str(mg_graph_node_branches(g, t_node(g, "r")))->count, 0);
+	{
+		MgStrList  *m = t_keep_str(mg_graph_node_branches(g, t_node(g, "t")));
+		const char *s = t_strs(m);
+
+		CHECK_INT(m->count, 3);
+		CHECK_CONTAINS(s, "A");
+		CHECK_CONTAINS(s, "B");
+		CHECK_CONTAINS(s, "M");
+	}
+}
+
+TEST(node_branches_without_labels)
+{
+	MgGraph    *g = t_graph("r a<r");
+
+	CHECK_INT(t_keep_str(mg_graph_node_branches(g, t_node(g, "a")))->count, 0);
+}
+
+/* ---- version sets ---- */
+
+TEST(version_set_of_a_chain_is_its_head)
+{
+	MgGraph    *g = t_graph("a1 b2<a1 c3<b2");
+
+	CHECK_STR(t_vset(g, t_applied(g, "c3")), "c3");
+	CHECK_STR(t_vset(g, t_applied(g, "b2")), "b2");
+	CHECK_STR(t_vset(g, t_applied(g, "")), "");
+}
+
+TEST(version_set_of_branches)
+{
+	MgGraph    *g = t_graph("r b1<r b2<b1 a1<r a2<a1");
+
+	CHECK_STR(t_vset(g, t_applied(g, "b2 a2")), "a2 b2");
+	CHECK_STR(t_vset(g, t_applied(g, "b1 r")), "b1");
+	CHECK_STR(t_vset(g, t_applied(g, "r")), "r");
+}
+
+TEST(version_set_expand_contract)
+{
+	/* the contract head depends on the expand head (Alembic's example) */
+	MgGraph    *g = t_graph("r e1<r@expand e2<e1 c1<r@contract c2<c1~e2");
+	uint8_t    *none = t_applied(g, "");
+	MgPlan	   *p = t_plan(g, "heads", UP, none, false);
+
+	CHECK_STR(t_ids(g, &p->steps), "r c1 e1 e2 c2");
+	CHECK_STR(t_vset(g, p->after), "c2");
+}
+
+TEST(version_set_is_canonical)
+{
+	MgGraph    *g = t_graph("r a1<r a2<a1 b1<r m<a2,b1 x~a1");
+	uint8_t    *none = t_applied(g, "");
+	MgPlan	   *direct = t_plan(g, "heads", UP, none, false);
+	MgPlan	   *step1 = t_plan(g, "a1", UP, none, false);
+	MgPlan	   *step2 = t_plan(g, "b1", UP, step1->after, false);
+	MgPlan	   *step3 = t_plan(g, "heads", UP, step2->after, false);
+
+	CHECK_STR(t_vset(g, direct->after), "m x");
+	CHECK_STR(t_vset(g, step3->after), "m x");
+	/* redundant stored versions give the same set */
+	CHECK_STR(t_vset(g, t_applied(g, "r a1 a2 b1 m x")), "m x");
+	CHECK_STR(t_vset(g, t_applied(g, "x a1")), "x");
+}
+
+TEST(state_from_versions_is_closed)
+{
+	MgGraph    *g = t_graph("r e1<r@expand e2<e1 c1<r@contract c2<c1~e2 z");
+	uint8_t    *a = t_applied(g, "c2");
+
+	CHECK_STR(t_set(g, a), "c1 c2 e1 e2 r");
+	CHECK_CLOSED(g, a);
+	CHECK_STR(t_set(g, t_applied(g, "e1 z")), "e1 r z");
+}
+
+TEST(state_from_unknown_version)
+{
+	MgGraph    *g = t_graph("a1 b2<a1");
+	uint8_t    *applied = t_alloc((size_t) g->n);
+	MgError    *err = t_alloc(sizeof(MgError));
+	const char *versions[] = {"a1", "deadbeef0001"};
+	MgStatus	st = mg_state_from_versions(g, versions, 2, applied, err);
+
+	CHECK_STATUS(st, MG_ERR_STATE, err);
+	CHECK_INT(err->status, MG_ERR_STATE);
+	CHECK_CONTAINS(err->message, "deadbeef0001");
+}
+
+const TestCase graph_cases[] = {
+	TC(build_and_find),
+	TC(add_returns_sequential_node_numbers),
+	TC(heads_bases_branch_points),
+	TC(heads_and_bases_in_id_order),
+	TC(depends_do_not_make_heads),
+	TC(merge_is_not_a_branch_point),
+	TC(empty_graph),
+	TC(unknown_parent),
+	TC(unknown_dependency),
+	TC(duplicate_id),
+	TC(duplicate_branch_label),
+	TC(label_equal_to_an_id),
+	TC(cycle_of_two),
+	TC(cycle_names_only_its_members),
+	TC(cycle_via_depends),
+	TC(cycle_via_depends_on_label),
+	TC(self_revise_and_self_depend),
+	TC(depends_may_name_a_label),
+	TC(rebuild_after_adding),
+	TC(order_smallest_ready_id_first),
+	TC(order_of_a_subset),
+	TC(order_diamond),
+	TC(order_respects_depends),
+	TC(order_is_byte_order_of_ids),
+	TC(node_branches_from_ancestors),
+	TC(node_branches_down_an_unshared_line),
+	TC(node_branches_stop_at_branch_and_merge_points),
+	TC(node_branches_without_labels),
+	TC(version_set_of_a_chain_is_its_head),
+	TC(version_set_of_branches),
+	TC(version_set_expand_contract),
+	TC(version_set_is_canonical),
+	TC(state_from_versions_is_closed),
+	TC(state_from_unknown_version),
+	TC_END
+};
