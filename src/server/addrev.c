@@ -313,68 +313,40 @@ migrate_add_revision(PG_FUNCTION_ARGS)
 }
 
 /*
- * add_revisions(scripts, sources): a batch, all or nothing, in any order:
- * revisions are added parents first (Kahn over the batch's own edges).
- * Returns how many revisions were added or replaced.
+ * Add a batch of revision files, all or nothing, in any order: revisions
+ * are added parents first (Kahn over the batch's own edges).  The caller
+ * holds the lock and is connected to SPI.  Returns how many revisions were
+ * added or replaced.
  */
-Datum
-migrate_add_revisions(PG_FUNCTION_ARGS)
+int
+addrev_batch(int n, char **texts, char **src)
 {
-	ArrayType  *scripts_arr = PG_GETARG_ARRAYTYPE_P(0);
-	Datum	   *scripts,
-			   *sources = NULL;
-	bool	   *snulls,
-			   *srcnulls = NULL;
-	int			n,
-				nsrc = 0,
-				changed = 0,
-				done = 0;
-	MgRevFile  *rf;
-	MgRevSelected *sel;
-	char	  **texts,
-			  **src;
+	MgRevFile  *rf = palloc0(sizeof(MgRevFile) * (n + 1));
+	MgRevSelected *sel = palloc0(sizeof(MgRevSelected) * (n + 1));
+	int		   *indeg = palloc0(sizeof(int) * (n + 1));
+	int		   *queue = palloc(sizeof(int) * (n + 1));
+	MgIntList  *waiting = palloc0(sizeof(MgIntList) * (n + 1));
 	MgMap		ids;
-	int		   *indeg,
-			   *queue;
-	MgIntList  *waiting;
 	int			head = 0,
-				tail = 0;
+				tail = 0,
+				changed = 0;
 
-	deconstruct_array(scripts_arr, TEXTOID, -1, false, TYPALIGN_INT,
-					  &scripts, &snulls, &n);
-	if (!PG_ARGISNULL(1))
-		deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false,
-						  TYPALIGN_INT, &sources, &srcnulls, &nsrc);
-	if (nsrc != 0 && nsrc != n)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("scripts and sources must have the same length")));
-	rf = palloc0(sizeof(MgRevFile) * (n + 1));
-	sel = palloc0(sizeof(MgRevSelected) * (n + 1));
-	texts = palloc0(sizeof(char *) * (n + 1));
-	src = palloc0(sizeof(char *) * (n + 1));
 	mg_map_init(&ids, (size_t) n);
 	for (int i = 0; i < n; i++)
 	{
-		if (snulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("revision script %d must not be null", i + 1)));
-		texts[i] = TextDatumGetCString(scripts[i]);
-		src[i] = (nsrc && !srcnulls[i]) ? TextDatumGetCString(sources[i]) : NULL;
+		int			other;
+
 		parse_script(texts[i], src[i], &rf[i], &sel[i]);
 		if (!mg_map_put(&ids, rf[i].id, i))
+		{
+			other = mg_map_get(&ids, rf[i].id);
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_OBJECT),
 					 errmsg("duplicate revision id %s in %s and %s", rf[i].id,
-							src[mg_map_get(&ids, rf[i].id)] ? src[mg_map_get(&ids, rf[i].id)] : "(script)",
+							src[other] ? src[other] : "(script)",
 							src[i] ? src[i] : "(script)")));
+		}
 	}
-
-	/* order the batch: in-batch parents and dependencies first */
-	indeg = palloc0(sizeof(int) * (n + 1));
-	queue = palloc(sizeof(int) * (n + 1));
-	waiting = palloc0(sizeof(MgIntList) * (n + 1));
 	for (int i = 0; i < n; i++)
 	{
 		for (int pass = 0; pass < 2; pass++)
@@ -395,15 +367,12 @@ migrate_add_revisions(PG_FUNCTION_ARGS)
 		if (indeg[i] == 0)
 			queue[tail++] = i;
 	}
-	migrate_begin_change();
-	SPI_connect();
 	while (head < tail)
 	{
 		int			i = queue[head++];
 
 		if (add_one(&rf[i], &sel[i], texts[i], src[i]))
 			changed++;
-		done++;
 		/* release the batch members waiting on it */
 		for (int k = 0; k < waiting[i].count; k++)
 		{
@@ -413,7 +382,7 @@ migrate_add_revisions(PG_FUNCTION_ARGS)
 				queue[tail++] = j;
 		}
 	}
-	if (done < n)
+	if (tail < n)
 	{
 		StringInfoData buf;
 
@@ -425,6 +394,46 @@ migrate_add_revisions(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
 				 errmsg("cycle in the revision graph among revisions %s", buf.data)));
 	}
+	return changed;
+}
+
+/* add_revisions(scripts, sources) */
+Datum
+migrate_add_revisions(PG_FUNCTION_ARGS)
+{
+	Datum	   *scripts,
+			   *sources = NULL;
+	bool	   *snulls,
+			   *srcnulls = NULL;
+	int			n,
+				nsrc = 0,
+				changed;
+	char	  **texts,
+			  **src;
+
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), TEXTOID, -1, false,
+					  TYPALIGN_INT, &scripts, &snulls, &n);
+	if (!PG_ARGISNULL(1))
+		deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false,
+						  TYPALIGN_INT, &sources, &srcnulls, &nsrc);
+	if (nsrc != 0 && nsrc != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("scripts and sources must have the same length")));
+	texts = palloc0(sizeof(char *) * (n + 1));
+	src = palloc0(sizeof(char *) * (n + 1));
+	for (int i = 0; i < n; i++)
+	{
+		if (snulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("revision script %d must not be null", i + 1)));
+		texts[i] = TextDatumGetCString(scripts[i]);
+		src[i] = (nsrc && !srcnulls[i]) ? TextDatumGetCString(sources[i]) : NULL;
+	}
+	migrate_begin_change();
+	SPI_connect();
+	changed = addrev_batch(n, texts, src);
 	SPI_finish();
 	PG_RETURN_INT32(changed);
 }

@@ -74,6 +74,7 @@ extern TimestampTz *catalog_applied_at(const MigrateCatalog *cat,
 
 /* addrev.c: storing one revision file's text (lock held, SPI connected) */
 extern bool addrev_store(const char *script, const char *source, char **id);
+extern int	addrev_batch(int n, char **texts, char **sources);
 
 /* apply.c: running one revision's SQL through SPI */
 extern void apply_revision(const MigrateRevision *rev, bool downgrade);

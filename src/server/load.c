@@ -1,0 +1,121 @@
+/*
+ * load.c — migrate.load(directory): read every *.sql revision file of a
+ * server-side directory (its versions/ subdirectory when there is one)
+ * and add them all, or none.  Reading server files needs superuser or
+ * pg_read_server_files, as pg_read_file() does.
+ */
+#include "migrate.h"
+
+#include <sys/stat.h>
+
+#include "catalog/pg_authid.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "storage/fd.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+
+PG_FUNCTION_INFO_V1(migrate_load);
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static bool
+is_directory(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool
+ends_with_sql(const char *name)
+{
+	size_t		len = strlen(name);
+
+	return len > 4 && strcmp(name + len - 4, ".sql") == 0 && name[0] != '.';
+}
+
+static char *
+read_whole_file(const char *path)
+{
+	FILE	   *f = AllocateFile(path, PG_BINARY_R);
+	StringInfoData buf;
+	char		chunk[8192];
+	size_t		n;
+
+	if (f == NULL)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not open revision file \"%s\": %m", path)));
+	initStringInfo(&buf);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		appendBinaryStringInfo(&buf, chunk, n);
+	if (ferror(f))
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not read revision file \"%s\": %m", path)));
+	FreeFile(f);
+	if (memchr(buf.data, '\0', buf.len))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("revision file \"%s\" contains a NUL byte", path)));
+	return buf.data;
+}
+
+Datum
+migrate_load(PG_FUNCTION_ARGS)
+{
+	char	   *dir = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *versions = psprintf("%s/versions", dir);
+	const char *path;
+	DIR		   *d;
+	struct dirent *de;
+	char	  **names = NULL;
+	int			n = 0,
+				cap = 0,
+				changed;
+	char	  **texts;
+
+	if (!superuser() && !has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to read revision files on the server"),
+				 errdetail("Only superusers and roles with privileges of pg_read_server_files can use migrate.load()."),
+				 errhint("Use migrate.add_revisions() with the files' contents, or the migrate program.")));
+	migrate_begin_change();
+
+	path = is_directory(versions) ? versions : dir;
+	d = AllocateDir(path);
+	if (d == NULL)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not open directory \"%s\": %m", path)));
+	while ((de = ReadDir(d, path)) != NULL)
+	{
+		if (!ends_with_sql(de->d_name))
+			continue;
+		if (n == cap)
+		{
+			cap = cap ? cap * 2 : 64;
+			names = names ? repalloc(names, sizeof(char *) * cap)
+				: palloc(sizeof(char *) * cap);
+		}
+		names[n++] = pstrdup(de->d_name);
+	}
+	FreeDir(d);
+	if (n > 0)
+		qsort(names, n, sizeof(char *), cmp_names);
+
+	texts = palloc(sizeof(char *) * (n + 1));
+	for (int i = 0; i < n; i++)
+		texts[i] = read_whole_file(psprintf("%s/%s", path, names[i]));
+
+	SPI_connect();
+	changed = addrev_batch(n, texts, names);
+	SPI_finish();
+	PG_RETURN_INT32(changed);
+}
