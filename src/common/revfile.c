@@ -341,6 +341,8 @@ header_line(Parser *ps, int line, HeaderKey key, const char *value)
 		case HK_REVISES:
 			rf->revises = mg_split_list(value, true);
 			ps->revises_line = line;
+			if (rf->revises.count == 0 && value[0] && strcmp(value, "base") != 0)
+				return syntax(ps, line, "invalid parent list \"%s\" in \"revises\"", value);
 			for (int i = 0; i < rf->revises.count; i++)
 				if (strcmp(rf->revises.items[i], "base") == 0)
 					return syntax(ps, line,
@@ -427,6 +429,8 @@ split_directive(const char *line, char *key, size_t keysz, const char **value)
 	const char *p = line;
 	size_t		k = 0;
 
+	while (is_blank(*p))
+		p++;
 	if (p[0] != '-' || p[1] != '-')
 		return false;
 	p += 2;

@@ -360,6 +360,17 @@ resolve_current_relative(const MgGraph *g, const char *text,
 							"no branch label named \"%s\"", label);
 		}
 		members = branch_members(g, lab);
+		if (sign == '-')
+		{
+			/* walking down starts on the branch's own line, not the trunk */
+			uint8_t    *own = new_set(g);
+
+			own[branch_base(g, lab)] = 1;
+			mg_spread(g, own, true);
+			for (int i = 0; i < g->n; i++)
+				members[i] &= own[i];
+			mg_free(own);
+		}
 	}
 	if (members)
 	{

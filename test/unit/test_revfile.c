@@ -226,6 +226,18 @@ TEST(branch_label_equal_to_own_id)
 	CHECK_CONTAINS(e->message, "abc123");
 }
 
+TEST(self_references_rejected)
+{
+	MgError    *e;
+
+	e = t_parse_err("-- migrate:revision abc123\n-- migrate:revises base1, abc123\n-- migrate:upgrade\n",
+					MG_ERR_SYNTAX, 2);
+	CHECK_CONTAINS(e->message, "abc123");
+	e = t_parse_err(HDR "\n-- migrate:depends x1,abc123\n-- migrate:upgrade\n",
+					MG_ERR_SYNTAX, 4);
+	CHECK_CONTAINS(e->message, "abc123");
+}
+
 TEST(timestamps_accepted)
 {
 	static const char *const good[] = {
@@ -543,6 +555,16 @@ TEST(body_crlf_normalised)
 	CHECK_STR(DNG(rf, MG_DIALECT_POSTGRESQL)->body, "SELECT 3;");
 }
 
+TEST(body_stacked_crs_end_the_line)
+{
+	MgRevFile  *rf = t_parse(HDR "-- migrate:upgrade\r\r\nSELECT 1;\r\r\nSELECT 'a\rb';\r\n");
+
+	CHECK_STR(UPG(rf, MG_DIALECT_ANY)->body, "SELECT 1;\nSELECT 'a\rb';");
+	CHECK_STR(t_select(rf, MG_DIALECT_SQLITE)->checksum,
+			  t_select(t_parse(HDR "-- migrate:upgrade\nSELECT 1;\nSELECT 'a\rb';\n"),
+					   MG_DIALECT_SQLITE)->checksum);
+}
+
 TEST(body_trailing_blank_lines_trimmed)
 {
 	MgRevFile  *rf = t_parse(HDR "-- migrate:upgrade\nA\n\n  \n\t\n\n"
@@ -568,7 +590,6 @@ TEST(body_kept_byte_for_byte)
 							 "\n"
 							 "\t-- a comment\n"
 							 "-- migration notes are SQL comments\n"
-							 "  -- migrate:upgrade indented is body text\n"
 							 "SELECT 'a\rb';\n");
 
 	CHECK_STR(UPG(rf, MG_DIALECT_ANY)->body,
@@ -576,8 +597,21 @@ TEST(body_kept_byte_for_byte)
 			  "\n"
 			  "\t-- a comment\n"
 			  "-- migration notes are SQL comments\n"
-			  "  -- migrate:upgrade indented is body text\n"
 			  "SELECT 'a\rb';");
+}
+
+/* An indented directive is still a directive: a typo must not become SQL. */
+TEST(indented_directive_is_a_directive)
+{
+	MgError    *e;
+
+	e = t_parse_err(HDR "-- migrate:upgrade\nSELECT 1;\n  -- migrate:upgrade indented\n",
+					MG_ERR_SYNTAX, 5);
+	CHECK_CONTAINS(e->message, "indented");
+	/* and an indented header line still counts */
+	e = t_parse_err(HDR "  -- migrate:transaction maybe\n-- migrate:upgrade\n",
+					MG_ERR_SYNTAX, 3);
+	CHECK_CONTAINS(e->message, "maybe");
 }
 
 TEST(empty_bodies)
@@ -1006,6 +1040,7 @@ const TestCase revfile_cases[] = {
 	TC(valid_id_function),
 	TC(invalid_ids_in_lists_rejected),
 	TC(branch_label_equal_to_own_id),
+	TC(self_references_rejected),
 	TC(timestamps_accepted),
 	TC(timestamps_rejected),
 	TC(timestamps_out_of_range_rejected),
@@ -1028,9 +1063,11 @@ const TestCase revfile_cases[] = {
 	TC(directive_without_space),
 	TC(directive_with_extra_blanks),
 	TC(body_crlf_normalised),
+	TC(body_stacked_crs_end_the_line),
 	TC(body_trailing_blank_lines_trimmed),
 	TC(body_leading_blank_lines_kept),
 	TC(body_kept_byte_for_byte),
+	TC(indented_directive_is_a_directive),
 	TC(empty_bodies),
 	TC(body_without_final_newline),
 	TC(utf8_bom_skipped),

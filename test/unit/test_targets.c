@@ -298,6 +298,32 @@ TEST(label_plus_n_from_shared_trunk)
 	CHECK_STR(steps(g, "A@+1", UP, t_applied(g, "b1")), "a1");
 }
 
+/*
+ * Branch A has nothing of its own applied (the database is at b1, only the
+ * shared root r is on A's line): "A@-1" must not take branch B's b1 away.
+ * Refusing (as before the branch-tip change) or doing nothing are both
+ * fine; removing r, and with it b1, is not.
+ */
+TEST(label_minus_n_keeps_other_branches)
+{
+	MgGraph    *g = t_graph(BR);
+	uint8_t    *at_b1 = t_applied(g, "b1");
+	MgPlan		p;
+	MgError		err;
+	MgStatus	st = mg_plan(g, "A@-1", DOWN, at_b1, false, &p, &err);
+
+	if (st == MG_OK)
+	{
+		const char *removed = t_ids(g, &p.steps);
+		bool		kept = p.after[t_node(g, "b1")];
+
+		mg_plan_free(&p);
+		CHECK_MSG(kept, "downgrade A@-1 from b1 removes \"%s\", b1 included", removed);
+	}
+	/* with A's own revision applied it is that one that goes */
+	CHECK_STR(steps(g, "A@-1", DOWN, t_applied(g, "a1 b1")), "a1");
+}
+
 TEST(minus_n_on_a_chain)
 {
 	MgGraph    *g = t_graph(CHAIN);
@@ -554,6 +580,23 @@ TEST(expand_contract_round_trip)
 	CHECK_STR(t_vset(g, down2->after), "c1 e1");
 	/* removing e2 while c2 is applied takes c2 with it */
 	CHECK_STR(steps(g, "e1", DOWN, up->after), "c2 e2");
+	CHECK_STR(steps(g, "expand@-1", DOWN, up->after), "c2 e2");
+	CHECK_STR(steps(g, "contract@-1", DOWN, up->after), "c2");
+}
+
+TEST(current_target)
+{
+	MgGraph    *g = t_graph(BR);
+	uint8_t    *at = t_applied(g, "a1 b2");
+	int			node = -1;
+	MgError    *err = t_alloc(sizeof(MgError));
+
+	CHECK_STR(steps(g, "current", UP, at), "");
+	CHECK_STR(steps(g, "current", DOWN, at), "");
+	CHECK_STR(after(g, "current", STAMP, at), "a1 b1 b2 r");
+	CHECK_STATUS(mg_target_single(g, "current", at, &node, err), MG_ERR_AMBIGUOUS, err);
+	CHECK_STATUS(mg_target_single(g, "current", t_applied(g, "b1"), &node, err), MG_OK, err);
+	CHECK_STR(g->nodes[node].id, "b1");
 }
 
 /* ---- stamp ---- */
@@ -1097,9 +1140,8 @@ const TestCase target_cases[] = {
 	TC(plus_n_through_a_branch_point_is_ambiguous),
 	TC(plus_n_with_several_current_heads),
 	TC(label_plus_n_from_base),
-	TC_TODO(label_plus_n_from_shared_trunk,
-			"A@+1 from a state where only the shared root of A is applied: "
-			"walks from base to r (a no-op) instead of applying a1; lead to decide"),
+	TC(label_plus_n_from_shared_trunk),
+	TC(label_minus_n_keeps_other_branches),
 	TC(minus_n_on_a_chain),
 	TC(minus_n_with_nothing_applied),
 	TC(minus_n_with_several_current_heads),
@@ -1120,6 +1162,7 @@ const TestCase target_cases[] = {
 	TC(upgrade_never_removes),
 	TC(upgrade_pulls_in_dependencies),
 	TC(expand_contract_round_trip),
+	TC(current_target),
 	TC(stamp_moves_the_line_to_the_target),
 	TC(stamp_keeps_unrelated_branches),
 	TC(stamp_purge_keeps_only_the_target),
