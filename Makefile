@@ -21,7 +21,7 @@ REGRESS_OPTS = --inputdir=. --outputdir=.
 ISOLATION = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
 ISOLATION_OPTS = --inputdir=. --outputdir=output_iso
 
-EXTRA_CLEAN = test/unit/run_unit output_iso results regression.diffs \
+EXTRA_CLEAN = src/cli/migrate test/unit/run_unit output_iso results regression.diffs \
 	regression.out
 
 PG_CPPFLAGS = -I$(srcdir)/src/common -I$(srcdir)/src/server
@@ -32,6 +32,22 @@ override with_llvm = no
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# ---- the migrate program (libpq + libsqlite3 + OpenSSL hashing) ----
+
+CLI_SRCS = $(sort $(wildcard src/cli/*.c)) $(COMMON_SRCS)
+CLI_CFLAGS = -std=c99 -D_GNU_SOURCE -g -O2 -Wall -Wextra -Wno-unused-parameter \
+	-Isrc/common -Isrc/cli -I$(shell $(PG_CONFIG) --includedir)
+CLI_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -lsqlite3 -lcrypto
+
+src/cli/migrate: $(CLI_SRCS) $(wildcard src/common/*.h src/cli/*.h)
+	$(CC) $(CLI_CFLAGS) -o $@ $(CLI_SRCS) $(CLI_LIBS)
+
+all: src/cli/migrate
+install: install-program
+install-program: src/cli/migrate
+	$(INSTALL_PROGRAM) src/cli/migrate '$(DESTDIR)$(bindir)/migrate'
+.PHONY: install-program
 
 # ---- unit tests of the shared core (a frontend program, OpenSSL hashing) ----
 

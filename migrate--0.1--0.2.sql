@@ -85,3 +85,25 @@ REVOKE EXECUTE ON FUNCTION
     migrate.show(text),
     migrate.plan(text)
 FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- For the migrate program (SPEC 4.6): revisions marked "transaction false"
+-- are run by the program statement by statement in autocommit, then
+-- recorded here.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION migrate.statements(revision text, downgrade boolean DEFAULT false)
+RETURNS TABLE (line integer, statement text)
+AS 'MODULE_PATHNAME', 'migrate_statements'
+LANGUAGE C STABLE STRICT;
+
+CREATE FUNCTION migrate.record(revision text, action text,
+                               started_at timestamptz, finished_at timestamptz)
+RETURNS void
+AS 'MODULE_PATHNAME', 'migrate_record'
+LANGUAGE C VOLATILE STRICT;
+
+REVOKE EXECUTE ON FUNCTION
+    migrate.statements(text, boolean),
+    migrate.record(text, text, timestamptz, timestamptz)
+FROM PUBLIC;

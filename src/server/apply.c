@@ -24,8 +24,8 @@ typedef struct ApplyContext
 	int			stmt_len;
 } ApplyContext;
 
-static int
-count_newlines(const char *s, int len)
+int
+apply_count_newlines(const char *s, int len)
 {
 	int			n = 0;
 
@@ -93,7 +93,7 @@ apply_error_callback(void *arg)
 		/* a syntax error from splitting: position is in the whole body */
 		int			off = pos > 0 ? char_to_byte(ac->body, strlen(ac->body), pos) : 0;
 
-		line = ac->body_line + count_newlines(ac->body, off);
+		line = ac->body_line + apply_count_newlines(ac->body, off);
 		if (pos > 0)
 		{
 			errposition(0);
@@ -111,12 +111,25 @@ apply_error_callback(void *arg)
 		else
 			off = skip_to_token(ac->body, ac->stmt_start,
 								ac->stmt_start + ac->stmt_len);
-		line = ac->body_line + count_newlines(ac->body, off);
+		line = ac->body_line + apply_count_newlines(ac->body, off);
 	}
 	errcontext("%s of revision %s (%s), file %s, line %d",
 			   ac->downgrade ? "downgrade" : "upgrade",
 			   rev->id, rev->message ? rev->message : "no message",
 			   rev->source ? rev->source : "(no file)", line);
+}
+
+/*
+ * Where a parsed statement starts and ends in body: from its first token
+ * (so positions and context read well) to its end.
+ */
+void
+apply_statement_bounds(const char *body, const RawStmt *rs, int *start, int *end)
+{
+	int			s = rs->stmt_location > 0 ? rs->stmt_location : 0;
+
+	*end = rs->stmt_len > 0 ? s + rs->stmt_len : (int) strlen(body);
+	*start = skip_to_token(body, s, *end);
 }
 
 void
@@ -126,15 +139,12 @@ apply_revision(const MigrateRevision *rev, bool downgrade)
 	ErrorContextCallback callback;
 	List	   *stmts;
 	ListCell   *lc;
-	int			body_len;
-
 	ac.rev = rev;
 	ac.downgrade = downgrade;
 	ac.body = downgrade ? rev->downgrade : rev->upgrade;
 	ac.body_line = downgrade ? rev->downgrade_line : rev->upgrade_line;
 	ac.stmt_start = -1;
 	ac.stmt_len = 0;
-	body_len = (int) strlen(ac.body);
 
 	callback.callback = apply_error_callback;
 	callback.arg = &ac;
@@ -145,14 +155,13 @@ apply_revision(const MigrateRevision *rev, bool downgrade)
 	foreach(lc, stmts)
 	{
 		RawStmt    *rs = lfirst_node(RawStmt, lc);
-		int			start = rs->stmt_location > 0 ? rs->stmt_location : 0;
-		int			end = rs->stmt_len > 0 ? start + rs->stmt_len : body_len;
-		int			len;
+		int			start,
+					end,
+					len;
 		char	   *sql;
 		int			rc;
 
-		/* run from the first token, so positions and context read well */
-		start = skip_to_token(ac.body, start, end);
+		apply_statement_bounds(ac.body, rs, &start, &end);
 		len = end - start;
 
 		ac.stmt_start = start;

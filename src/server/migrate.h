@@ -77,7 +77,11 @@ extern bool addrev_store(const char *script, const char *source, char **id);
 extern int	addrev_batch(int n, char **texts, char **sources);
 
 /* apply.c: running one revision's SQL through SPI */
+struct RawStmt;
 extern void apply_revision(const MigrateRevision *rev, bool downgrade);
+extern void apply_statement_bounds(const char *body, const struct RawStmt *rs,
+								   int *start, int *end);
+extern int	apply_count_newlines(const char *s, int len);
 extern char *parents_text(const MgGraph *g, int node);
 
 #endif							/* MIGRATE_H */

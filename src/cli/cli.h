@@ -1,0 +1,160 @@
+/*
+ * cli.h — the migrate program: the migrations directory (repo.c), the
+ * database backends (pg.c, sqlite.c) behind one interface, output
+ * helpers (out.c) and the commands (cmd_*.c, main.c).
+ *
+ * Data flows one way: files -> parsed revisions -> graph (src/common) ->
+ * plan (src/common) -> a backend that executes it.  PostgreSQL executes
+ * through the extension's functions; SQLite executes in the program.
+ */
+#ifndef MIGRATE_CLI_H
+#define MIGRATE_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "graph.h"
+#include "revfile.h"
+
+#define MIGRATE_VERSION "0.2"
+#define MIGRATE_EXT_VERSION "0.2"
+
+/* exit statuses (SPEC 5) */
+#define EXIT_OK 0
+#define EXIT_FAILED 1			/* a migration or check failed */
+#define EXIT_USAGE 2			/* usage or input error */
+
+/* ---- global options and output (out.c) ---- */
+
+typedef struct Options
+{
+	const char *url;			/* -d, or $DATABASE_URL */
+	const char *dir;			/* --dir, default "migrations" */
+	int			verbosity;		/* -1 quiet, 0 normal, 1 verbose */
+	bool		json;			/* --json on read-only commands */
+} Options;
+
+extern Options opt;
+
+/* Print "migrate: " + message to stderr; return the exit status given. */
+int			fail(int status, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
+/* Report a shared-core error (file:line: message, hint) and return 2 or 1. */
+int			fail_mg(const MgError *err);
+void		info(const char *fmt,...) __attribute__((format(printf, 1, 2)));	/* unless -q */
+void		verbose(const char *fmt,...) __attribute__((format(printf, 1, 2)));	/* with -v */
+void		json_string(FILE *f, const char *s);	/* a JSON string literal or null */
+double		now_ms(void);
+
+/* ---- the migrations directory (repo.c) ---- */
+
+typedef struct RepoRev
+{
+	MgRevFile	rf;
+	char	   *path;			/* DIR/versions/<file> */
+	char	   *file;			/* <file>: the revision's "source" */
+	char	   *text;			/* the whole file */
+	MgRevSelected sel;			/* sections for the repo's dialect */
+} RepoRev;
+
+typedef struct Repo
+{
+	char	   *dir;
+	char	   *versions;		/* DIR/versions */
+	RepoRev    *revs;			/* indexed like graph nodes */
+	int			n;
+	MgGraph		graph;
+	MgDialect	dialect;
+} Repo;
+
+/*
+ * Read every .sql file of DIR/versions, parse, select the sections of dialect
+ * (MG_DIALECT_ANY: no selection, for commands that need no database) and
+ * build the graph.  Errors name the file and line; returns EXIT_USAGE.
+ */
+int			repo_load(Repo *repo, const char *dir, MgDialect dialect);
+int			repo_find(const Repo *repo, const char *id);	/* node or -1 */
+
+/* ---- databases ---- */
+
+typedef struct Db Db;
+
+/* One history row as the catalog stores it. */
+typedef struct AppliedInfo
+{
+	char	   *checksum;		/* checksum recorded when it was applied */
+	char	   *applied_at;		/* text timestamp */
+} AppliedInfo;
+
+/* Progress of an apply: called before and after each revision. */
+typedef struct Progress
+{
+	int			total;
+	int			done;
+	double		started_ms;
+} Progress;
+
+void		progress_begin(Progress *p, int total);
+void		progress_step(Progress *p, bool downgrade, const char *id,
+						  const char *message);		/* starting a step */
+void		progress_done(Progress *p);				/* that step finished */
+
+typedef struct DbOps
+{
+	const char *name;			/* "postgresql", "sqlite" */
+	MgDialect	dialect;
+	/* connect / open; EXIT_USAGE for a bad URL, EXIT_FAILED otherwise */
+	int			(*open) (const char *url, Db **db);
+	void		(*close) (Db *db);
+	/*
+	 * Make the database's catalog hold the repo's revisions (unchanged ones
+	 * cost nothing); refuse an applied revision whose checksum changed
+	 * ("revision X was applied with checksum A but now has checksum B").
+	 * *changed: how many were added or replaced.
+	 */
+	int			(*push) (Db *db, Repo *repo, int *changed);
+	/* The stored version set. */
+	int			(*versions) (Db *db, MgStrList *out);
+	/*
+	 * Upgrade, downgrade or stamp to target (after push).  Prints progress
+	 * through the Progress helpers.  *count: revisions run (or stamped).
+	 */
+	int			(*apply) (Db *db, Repo *repo, const char *target, MgOp op,
+						  bool purge, int *count);
+	/* The offline script for upgrade/downgrade to target, to stdout. */
+	int			(*offline) (Db *db, Repo *repo, const char *target, MgOp op);
+	/*
+	 * For every revision recorded as applied: the checksum it was applied
+	 * with and when; indexed like repo nodes (NULL checksum: no record).
+	 * Revisions the database records but the repo lacks go to *unknown.
+	 */
+	int			(*applied_info) (Db *db, Repo *repo, AppliedInfo *info,
+								 MgStrList *unknown);
+} DbOps;
+
+extern const DbOps pg_ops;
+extern const DbOps sqlite_ops;
+
+/* Choose the backend for a URL (sqlite: prefix or postgres). */
+const DbOps *db_ops_for(const char *url);
+
+/* ---- commands (cmd_*.c) ---- */
+
+typedef int (*CommandFn) (int argc, char **argv);
+
+int			cmd_init(int argc, char **argv);
+int			cmd_revision(int argc, char **argv);
+int			cmd_merge(int argc, char **argv);
+int			cmd_upgrade(int argc, char **argv);
+int			cmd_downgrade(int argc, char **argv);
+int			cmd_stamp(int argc, char **argv);
+int			cmd_current(int argc, char **argv);
+int			cmd_history(int argc, char **argv);
+int			cmd_heads(int argc, char **argv);
+int			cmd_branches(int argc, char **argv);
+int			cmd_show(int argc, char **argv);
+int			cmd_check(int argc, char **argv);
+int			cmd_status(int argc, char **argv);
+int			cmd_push(int argc, char **argv);
+
+#endif							/* MIGRATE_CLI_H */

@@ -1,0 +1,31 @@
+/*
+ * cmd.h — helpers shared by the command implementations.
+ */
+#ifndef MIGRATE_CMD_H
+#define MIGRATE_CMD_H
+
+#include "cli.h"
+
+#include <getopt.h>
+
+/* every command accepts these */
+#define COMMON_LONGOPTS \
+	{"help", no_argument, NULL, 'h'}, \
+	{"json", no_argument, NULL, 'J'}
+
+/* getopt_long that handles --help (returns -2, *status set) and --json */
+int			cmd_getopt(int argc, char **argv, const char *shortopts,
+					   const struct option *longopts, int *status);
+int			command_help(const char *name);
+int			open_db(const DbOps **ops, Db **db);
+int			open_both(const DbOps **ops, Db **db, Repo *repo);
+
+#define LINE_PARENTS	0x01
+#define LINE_BRANCHES	0x02
+#define LINE_TREE		0x04
+#define LINE_MESSAGE	0x08
+char	   *rev_line(const Repo *repo, int node, int flags, const uint8_t *current);
+void		json_ids(FILE *f, const MgGraph *g, const MgIntList *l);
+void		json_strs(FILE *f, const MgStrList *l);
+
+#endif

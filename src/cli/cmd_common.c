@@ -1,0 +1,139 @@
+/*
+ * cmd_common.c — what the commands share: option parsing with --help and
+ * --json, opening the database, and Alembic-style revision lines.
+ */
+#include "cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int
+cmd_getopt(int argc, char **argv, const char *shortopts,
+		   const struct option *longopts, int *status)
+{
+	int			c = getopt_long(argc, argv, shortopts, longopts, NULL);
+
+	if (c == 'h')
+	{
+		*status = command_help(argv[0]);
+		return -2;
+	}
+	if (c == 'J')
+		opt.json = true;
+	if (c == '?')
+	{
+		fprintf(stderr, "Try \"migrate %s --help\".\n", argv[0]);
+		*status = EXIT_USAGE;
+		return -2;
+	}
+	return c;
+}
+
+const DbOps *
+db_ops_for(const char *url)
+{
+	return strncmp(url, "sqlite:", 7) == 0 ? &sqlite_ops : &pg_ops;
+}
+
+int
+open_db(const DbOps **ops, Db **db)
+{
+	if (opt.url == NULL || opt.url[0] == '\0')
+		return fail(EXIT_USAGE, "no database given: use -d URL or set DATABASE_URL");
+	*ops = db_ops_for(opt.url);
+	return (*ops)->open(opt.url, db);
+}
+
+/* Open the database and load the repo for its dialect. */
+int
+open_both(const DbOps **ops, Db **db, Repo *repo)
+{
+	int			st = open_db(ops, db);
+
+	if (st != EXIT_OK)
+		return st;
+	st = repo_load(repo, opt.dir, (*ops)->dialect);
+	if (st != EXIT_OK)
+		(*ops)->close(*db);
+	return st;
+}
+
+/* The revision as Alembic prints it; flags say which parts. */
+char *
+rev_line(const Repo *repo, int node, int flags, const uint8_t *current)
+{
+	const MgNode *nd = &repo->graph.nodes[node];
+	MgBuf		b;
+
+	mg_buf_init(&b);
+	if (flags & LINE_PARENTS)
+	{
+		if (nd->revises_txt.count == 0)
+			mg_buf_puts(&b, "<base>");
+		for (int k = 0; k < nd->revises_txt.count; k++)
+			mg_buf_printf(&b, "%s%s", k ? ", " : "", nd->revises_txt.items[k]);
+		if (nd->depends_txt.count > 0)
+		{
+			mg_buf_puts(&b, " (");
+			for (int k = 0; k < nd->depends_txt.count; k++)
+				mg_buf_printf(&b, "%s%s", k ? ", " : "", nd->depends_txt.items[k]);
+			mg_buf_puts(&b, ")");
+		}
+		mg_buf_puts(&b, " -> ");
+	}
+	mg_buf_puts(&b, nd->id);
+	if (flags & LINE_BRANCHES)
+	{
+		MgStrList	br = mg_graph_node_branches(&repo->graph, node);
+
+		if (br.count > 0)
+		{
+			mg_buf_puts(&b, " (");
+			for (int k = 0; k < br.count; k++)
+				mg_buf_printf(&b, "%s%s", k ? ", " : "", br.items[k]);
+			mg_buf_puts(&b, ")");
+		}
+		mg_strlist_free(&br);
+	}
+	if (nd->children.count == 0)
+		mg_buf_puts(&b, " (head)");
+	if (current && current[node])
+		mg_buf_puts(&b, " (current)");
+	if (flags & LINE_TREE)
+	{
+		if (nd->children.count > 1)
+			mg_buf_puts(&b, " (branchpoint)");
+		if (nd->parents.count > 1)
+			mg_buf_puts(&b, " (mergepoint)");
+	}
+	if (flags & LINE_MESSAGE)
+		mg_buf_printf(&b, ", %s", repo->revs[node].rf.message ? repo->revs[node].rf.message : "");
+	return b.data;
+}
+
+/* A JSON array of the ids of a node list. */
+void
+json_ids(FILE *f, const MgGraph *g, const MgIntList *l)
+{
+	fputc('[', f);
+	for (int i = 0; i < l->count; i++)
+	{
+		if (i)
+			fputs(", ", f);
+		json_string(f, g->nodes[l->items[i]].id);
+	}
+	fputc(']', f);
+}
+
+void
+json_strs(FILE *f, const MgStrList *l)
+{
+	fputc('[', f);
+	for (int i = 0; i < l->count; i++)
+	{
+		if (i)
+			fputs(", ", f);
+		json_string(f, l->items[i]);
+	}
+	fputc(']', f);
+}

@@ -1,0 +1,322 @@
+/*
+ * cmd_db.c — the commands that need a database: upgrade, downgrade,
+ * stamp, current, check, status, push.  The backend (pg.c, sqlite.c)
+ * does the work; the plan always comes from src/common.
+ */
+#include "cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* upgrade/downgrade [TARGET] [--sql]; stamp TARGET [--purge] */
+static int
+change(int argc, char **argv, MgOp op)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{"sql", no_argument, NULL, 'S'},
+		{"purge", no_argument, NULL, 'P'},
+		{NULL, 0, NULL, 0}
+	};
+	const char *target = op == MG_OP_UPGRADE ? "heads" : op == MG_OP_DOWNGRADE ? "-1" : NULL;
+	bool		sql = false,
+				purge = false;
+	int			c,
+				st = EXIT_OK,
+				count = 0;
+	const DbOps *ops;
+	Db		   *db;
+	Repo		repo;
+
+	while ((c = cmd_getopt(argc, argv, "", longopts, &st)) != -1)
+	{
+		if (c == -2)
+			return st;
+		if (c == 'S' && op != MG_OP_STAMP)
+			sql = true;
+		else if (c == 'P' && op == MG_OP_STAMP)
+			purge = true;
+		else if (c == 'S' || c == 'P')
+			return fail(EXIT_USAGE, "%s does not take --%s", argv[0], c == 'S' ? "sql" : "purge");
+	}
+	if (optind < argc)
+		target = argv[optind++];
+	if (optind < argc)
+		return fail(EXIT_USAGE, "%s takes one target", argv[0]);
+	if (target == NULL)
+		return fail(EXIT_USAGE, "stamp needs a target (e.g. heads, base or a revision)");
+	if ((st = open_both(&ops, &db, &repo)) != EXIT_OK)
+		return st;
+	if (sql)
+		st = ops->offline(db, &repo, target, op);
+	else
+		st = ops->apply(db, &repo, target, op, purge, &count);
+	ops->close(db);
+	if (st == EXIT_OK && !sql)
+		verbose("%d revision%s %s\n", count, count == 1 ? "" : "s",
+				op == MG_OP_STAMP ? "stamped" : op == MG_OP_UPGRADE ? "applied" : "reverted");
+	return st;
+}
+
+int
+cmd_upgrade(int argc, char **argv)
+{
+	return change(argc, argv, MG_OP_UPGRADE);
+}
+
+int
+cmd_downgrade(int argc, char **argv)
+{
+	return change(argc, argv, MG_OP_DOWNGRADE);
+}
+
+int
+cmd_stamp(int argc, char **argv)
+{
+	return change(argc, argv, MG_OP_STAMP);
+}
+
+/* What check and status report. */
+typedef struct State
+{
+	Repo		repo;
+	MgStrList	versions;
+	uint8_t    *applied;
+	uint8_t    *current;
+	MgIntList	pending;
+	MgStrList	problems;
+} State;
+
+static int
+read_state(State *s, bool need_known_versions)
+{
+	const DbOps *ops;
+	Db		   *db;
+	AppliedInfo *ai;
+	MgStrList	unknown = {0};
+	MgPlan		plan;
+	MgError		err;
+	int			st;
+
+	memset(s, 0, sizeof(*s));
+	if ((st = open_both(&ops, &db, &s->repo)) != EXIT_OK)
+		return st;
+	if ((st = ops->versions(db, &s->versions)) != EXIT_OK)
+	{
+		ops->close(db);
+		return st;
+	}
+	ai = mg_alloc0(sizeof(AppliedInfo) * (s->repo.n + 1));
+	st = ops->applied_info(db, &s->repo, ai, &unknown);
+	ops->close(db);
+	if (st != EXIT_OK)
+		return st;
+
+	s->applied = mg_alloc0(s->repo.graph.n + 1);
+	s->current = mg_alloc0(s->repo.graph.n + 1);
+	{
+		MgStrList	known = {0};
+
+		for (int i = 0; i < s->versions.count; i++)
+		{
+			int			node = repo_find(&s->repo, s->versions.items[i]);
+
+			if (node < 0)
+			{
+				MgBuf		b;
+
+				if (need_known_versions)
+					return fail(EXIT_FAILED, "the database is at revision %s, which has no revision file",
+								s->versions.items[i]);
+				mg_buf_init(&b);
+				mg_buf_printf(&b, "%s: missing: the database is at this revision, but there is no file for it",
+							  s->versions.items[i]);
+				mg_strlist_add(&s->problems, b.data);
+				mg_buf_free(&b);
+				continue;
+			}
+			s->current[node] = 1;
+			mg_strlist_add(&known, s->versions.items[i]);
+		}
+		if (mg_state_from_versions(&s->repo.graph, (const char *const *) known.items,
+								   known.count, s->applied, &err) != MG_OK)
+			return fail_mg(&err);
+	}
+	for (int i = 0; i < unknown.count; i++)
+	{
+		MgBuf		b;
+		bool		listed = false;
+
+		for (int k = 0; k < s->versions.count; k++)
+			listed |= strcmp(s->versions.items[k], unknown.items[i]) == 0;
+		if (listed)
+			continue;
+		mg_buf_init(&b);
+		mg_buf_printf(&b, "%s: missing: applied, but there is no file for it", unknown.items[i]);
+		mg_strlist_add(&s->problems, b.data);
+		mg_buf_free(&b);
+	}
+	for (int node = 0; node < s->repo.n; node++)
+	{
+		const char *now = s->repo.revs[node].sel.checksum;
+
+		if (s->applied[node] && ai[node].checksum && strcmp(ai[node].checksum, now) != 0)
+		{
+			MgBuf		b;
+
+			mg_buf_init(&b);
+			mg_buf_printf(&b, "%s: checksum changed: applied with %s, now %s (%s)",
+						  s->repo.graph.nodes[node].id, ai[node].checksum, now,
+						  s->repo.revs[node].path);
+			mg_strlist_add(&s->problems, b.data);
+			mg_buf_free(&b);
+		}
+	}
+	if (mg_plan(&s->repo.graph, "heads", MG_OP_UPGRADE, s->applied, false, &plan, &err) != MG_OK)
+		return fail_mg(&err);
+	s->pending = plan.steps;
+	return EXIT_OK;
+}
+
+static void
+print_state_json(const State *s, bool with_ok)
+{
+	MgIntList	heads = mg_graph_heads(&s->repo.graph);
+
+	printf("{");
+	if (with_ok)
+		printf("\"ok\": %s, ", s->problems.count == 0 && s->pending.count == 0 ? "true" : "false");
+	printf("\"current\": ");
+	json_strs(stdout, &s->versions);
+	printf(", \"heads\": ");
+	json_ids(stdout, &s->repo.graph, &heads);
+	printf(", \"pending\": ");
+	json_ids(stdout, &s->repo.graph, &s->pending);
+	printf(", \"problems\": ");
+	json_strs(stdout, &s->problems);
+	printf("}\n");
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
+	int			c,
+				st = EXIT_OK;
+	State		s;
+
+	while ((c = cmd_getopt(argc, argv, "", longopts, &st)) != -1)
+		if (c == -2)
+			return st;
+	if ((st = read_state(&s, false)) != EXIT_OK)
+		return st;
+	if (opt.json)
+		print_state_json(&s, true);
+	for (int i = 0; i < s.problems.count; i++)
+		fprintf(stderr, "migrate: %s\n", s.problems.items[i]);
+	if (s.pending.count > 0)
+		fprintf(stderr, "migrate: the database is not up to date: %d revision%s pending, starting with %s\n",
+				s.pending.count, s.pending.count == 1 ? "" : "s",
+				s.repo.graph.nodes[s.pending.items[0]].id);
+	if (s.problems.count > 0 || s.pending.count > 0)
+		return EXIT_FAILED;
+	if (!opt.json)
+		info("up to date\n");
+	return EXIT_OK;
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	static const struct option longopts[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
+	int			c,
+				st = EXIT_OK;
+	State		s;
+	MgIntList	heads;
+
+	while ((c = cmd_getopt(argc, argv, "", longopts, &st)) != -1)
+		if (c == -2)
+			return st;
+	if ((st = read_state(&s, false)) != EXIT_OK)
+		return st;
+	if (opt.json)
+	{
+		print_state_json(&s, false);
+		return EXIT_OK;
+	}
+	heads = mg_graph_heads(&s.repo.graph);
+	printf("current:  ");
+	for (int i = 0; i < s.versions.count; i++)
+		printf("%s%s", i ? ", " : "", s.versions.items[i]);
+	printf("%s\nheads:    ", s.versions.count ? "" : "<base>");
+	for (int i = 0; i < heads.count; i++)
+		printf("%s%s", i ? ", " : "", s.repo.graph.nodes[heads.items[i]].id);
+	printf("\npending:  %d\n", s.pending.count);
+	for (int i = 0; i < s.pending.count; i++)
+		printf("          %s\n", rev_line(&s.repo, s.pending.items[i], LINE_PARENTS | LINE_MESSAGE, NULL));
+	printf("problems: %s\n", s.problems.count ? "" : "none");
+	for (int i = 0; i < s.problems.count; i++)
+		printf("          %s\n", s.problems.items[i]);
+	return EXIT_OK;
+}
+
+int
+cmd_current(int argc, char **argv)
+{
+	static const struct option longopts[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
+	int			c,
+				st = EXIT_OK;
+	const DbOps *ops;
+	Db		   *db;
+	Repo		repo;
+	MgStrList	versions = {0};
+
+	while ((c = cmd_getopt(argc, argv, "", longopts, &st)) != -1)
+		if (c == -2)
+			return st;
+	if ((st = open_both(&ops, &db, &repo)) != EXIT_OK)
+		return st;
+	st = ops->versions(db, &versions);
+	ops->close(db);
+	if (st != EXIT_OK)
+		return st;
+	if (opt.json)
+	{
+		json_strs(stdout, &versions);
+		printf("\n");
+		return EXIT_OK;
+	}
+	for (int i = 0; i < versions.count; i++)
+	{
+		int			node = repo_find(&repo, versions.items[i]);
+
+		if (node < 0)
+			printf("%s (no revision file)\n", versions.items[i]);
+		else
+			printf("%s\n", rev_line(&repo, node, LINE_TREE, NULL));
+	}
+	return EXIT_OK;
+}
+
+int
+cmd_push(int argc, char **argv)
+{
+	static const struct option longopts[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
+	int			c,
+				st = EXIT_OK,
+				changed = 0;
+	const DbOps *ops;
+	Db		   *db;
+	Repo		repo;
+
+	while ((c = cmd_getopt(argc, argv, "", longopts, &st)) != -1)
+		if (c == -2)
+			return st;
+	if ((st = open_both(&ops, &db, &repo)) != EXIT_OK)
+		return st;
+	st = ops->push(db, &repo, &changed);
+	ops->close(db);
+	if (st == EXIT_OK)
+		info("pushed %d revision%s: %d added or replaced\n", repo.n, repo.n == 1 ? "" : "s", changed);
+	return st;
+}

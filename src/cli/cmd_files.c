@@ -1,0 +1,562 @@
+/*
+ * cmd_files.c — the commands that work on the revision files alone, as
+ * Alembic's do: init, revision, merge, heads, branches, history, show.
+ * (history -i also reads the database to mark the current revisions.)
+ */
+#include "cmd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Parse options that take no value but --help/--json; returns -1 or status. */
+static int
+no_options(int argc, char **argv)
+{
+	static const struct option longopts[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
+	int			c,
+				status = EXIT_OK;
+
+	while ((c = cmd_getopt(argc, argv, "", longopts, &status)) != -1)
+		if (c == -2)
+			return status;
+	return -1;
+}
+
+int
+cmd_init(int argc, char **argv)
+{
+	int			st = no_options(argc, argv);
+	MgBuf		path;
+	FILE	   *f;
+
+	if (st >= 0)
+		return st;
+	if (optind < argc)
+		return fail(EXIT_USAGE, "init takes no arguments (use --dir DIR)");
+	if (mkdir(opt.dir, 0777) != 0 && errno != EEXIST)
+		return fail(EXIT_USAGE, "cannot create \"%s\": %s", opt.dir, strerror(errno));
+	mg_buf_init(&path);
+	mg_buf_printf(&path, "%s/versions", opt.dir);
+	if (mkdir(path.data, 0777) != 0)
+		return fail(EXIT_USAGE, errno == EEXIST
+					? "directory \"%s\" already exists"
+					: "cannot create \"%s\": %s", path.data, strerror(errno));
+	info("Creating directory %s ... done\n", path.data);
+	mg_buf_free(&path);
+	mg_buf_init(&path);
+	mg_buf_printf(&path, "%s/README", opt.dir);
+	f = fopen(path.data, "wx");
+	if (f)
+	{
+		fputs("Revision files for migrate, one per revision in versions/.\n"
+			  "Create one with: migrate revision -m \"message\"\n"
+			  "Apply them with: migrate -d URL upgrade\n", f);
+		fclose(f);
+		info("Generating %s ... done\n", path.data);
+	}
+	mg_buf_free(&path);
+	return EXIT_OK;
+}
+
+static char *
+random_id(void)
+{
+	unsigned char bytes[6];
+	char	   *id = mg_alloc(13);
+	FILE	   *f = fopen("/dev/urandom", "rb");
+
+	if (f == NULL || fread(bytes, 1, sizeof(bytes), f) != sizeof(bytes))
+	{
+		fprintf(stderr, "migrate: cannot read /dev/urandom\n");
+		exit(EXIT_FAILED);
+	}
+	fclose(f);
+	for (int i = 0; i < 6; i++)
+		sprintf(id + 2 * i, "%02x", bytes[i]);
+	return id;
+}
+
+static char *
+utc_now(void)
+{
+	time_t		now = time(NULL);
+	struct tm	tm;
+	char	   *buf = mg_alloc(32);
+
+	gmtime_r(&now, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+/* versions/<id>_<slug>.sql, slug from the message */
+static char *
+revision_path(const Repo *repo, const char *id, const char *message)
+{
+	MgBuf		b;
+	int			n = 0;
+	bool		sep = false;
+
+	mg_buf_init(&b);
+	mg_buf_printf(&b, "%s/%s_", repo->versions, id);
+	for (const char *p = message ? message : ""; *p && n < 40; p++)
+	{
+		char		c = *p;
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))
+		{
+			if (sep && n > 0)
+			{
+				mg_buf_puts(&b, "_");
+				n++;
+			}
+			sep = false;
+			c = (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+			mg_buf_append(&b, &c, 1);
+			n++;
+		}
+		else
+			sep = true;
+	}
+	if (n == 0)
+		mg_buf_puts(&b, "revision");
+	mg_buf_puts(&b, ".sql");
+	return b.data;
+}
+
+/* Write rf as a new file (never overwriting). */
+static int
+write_revision(Repo *repo, MgRevFile *rf)
+{
+	char	   *text = mg_revfile_format(rf);
+	char	   *path = revision_path(repo, rf->id, rf->message);
+	int			fd;
+	size_t		len = strlen(text);
+
+	if (repo_find(repo, rf->id) >= 0)
+		return fail(EXIT_USAGE, "revision %s already exists", rf->id);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+	if (fd < 0 || write(fd, text, len) != (ssize_t) len || close(fd) != 0)
+		return fail(EXIT_USAGE, "cannot write \"%s\": %s", path, strerror(errno));
+	info("Generating %s ... done\n", path);
+	return EXIT_OK;
+}
+
+static void
+new_revision(MgRevFile *rf, const char *id, const char *message)
+{
+	memset(rf, 0, sizeof(*rf));
+	rf->id = mg_strdup(id ? id : random_id());
+	rf->message = message && *message ? mg_strdup(message) : NULL;
+	rf->created = utc_now();
+	rf->transactional = true;
+	for (int k = 0; k < MG_NUM_SECTION_KINDS; k++)
+	{
+		rf->sections[k][MG_DIALECT_ANY].present = true;
+		rf->sections[k][MG_DIALECT_ANY].body = mg_strdup("");
+	}
+}
+
+static int
+check_new_id(const char *id, const char *message)
+{
+	if (id && !mg_valid_id(id))
+		return fail(EXIT_USAGE, "invalid revision id \"%s\" (1-64 letters, digits, \"_\" or \".\")", id);
+	if (message && strpbrk(message, "\r\n"))
+		return fail(EXIT_USAGE, "the message must be a single line");
+	return EXIT_OK;
+}
+
+int
+cmd_revision(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{"message", required_argument, NULL, 'm'},
+		{"rev-id", required_argument, NULL, 'i'},
+		{"head", required_argument, NULL, 'H'},
+		{"branch-label", required_argument, NULL, 'b'},
+		{"depends-on", required_argument, NULL, 'p'},
+		{"splice", no_argument, NULL, 's'},
+		{NULL, 0, NULL, 0}
+	};
+	const char *message = NULL,
+			   *rev_id = NULL,
+			   *head = "head";
+	MgStrList	labels = {0},
+				depends = {0};
+	bool		splice = false;
+	int			c,
+				st = EXIT_OK;
+	Repo		repo;
+	MgRevFile	rf;
+	MgError		err;
+	uint8_t    *none;
+
+	while ((c = cmd_getopt(argc, argv, "m:", longopts, &st)) != -1)
+	{
+		if (c == -2)
+			return st;
+		if (c == 'm')
+			message = optarg;
+		else if (c == 'i')
+			rev_id = optarg;
+		else if (c == 'H')
+			head = optarg;
+		else if (c == 'b')
+		{
+			MgStrList	l = mg_split_list(optarg, false);
+
+			for (int i = 0; i < l.count; i++)
+				mg_strlist_add(&labels, l.items[i]);
+		}
+		else if (c == 'p')
+		{
+			MgStrList	l = mg_split_list(optarg, false);
+
+			for (int i = 0; i < l.count; i++)
+				mg_strlist_add(&depends, l.items[i]);
+		}
+		else if (c == 's')
+			splice = true;
+	}
+	if (optind < argc)
+		return fail(EXIT_USAGE, "unexpected argument \"%s\" (the message goes with -m)", argv[optind]);
+	if (message == NULL)
+		return fail(EXIT_USAGE, "revision needs a message: -m MSG");
+	if ((st = check_new_id(rev_id, message)) != EXIT_OK)
+		return st;
+	for (int i = 0; i < labels.count; i++)
+		if (!mg_valid_label(labels.items[i]))
+			return fail(EXIT_USAGE, "invalid branch label \"%s\"", labels.items[i]);
+	if ((st = repo_load(&repo, opt.dir, MG_DIALECT_ANY)) != EXIT_OK)
+		return st;
+
+	new_revision(&rf, rev_id, message);
+	none = mg_alloc0(repo.graph.n + 1);
+	if (strcmp(head, "base") != 0 && repo.n > 0)
+	{
+		int			node;
+
+		if (mg_target_single(&repo.graph, head, none, &node, &err) != MG_OK)
+		{
+			if (err.status == MG_ERR_AMBIGUOUS && strcmp(head, "head") == 0)
+				mg_error_hint(&err, "Pass --head with the revision (or <label>@head) to build on, or merge the heads first with \"migrate merge\".");
+			return fail_mg(&err);
+		}
+		if (repo.graph.nodes[node].children.count > 0 && !splice)
+			return fail(EXIT_USAGE, "revision %s is not a head; pass --splice to branch from it",
+						repo.graph.nodes[node].id);
+		mg_strlist_add(&rf.revises, repo.graph.nodes[node].id);
+	}
+	for (int i = 0; i < depends.count; i++)
+	{
+		int			node;
+
+		if (mg_target_single(&repo.graph, depends.items[i], none, &node, &err) != MG_OK)
+			return fail_mg(&err);
+		mg_strlist_add(&rf.depends, repo.graph.nodes[node].id);
+	}
+	for (int i = 0; i < labels.count; i++)
+	{
+		if (mg_map_get(&repo.graph.labels, labels.items[i]) >= 0)
+			return fail(EXIT_USAGE, "branch label \"%s\" is already used by revision %s",
+						labels.items[i],
+						repo.graph.nodes[mg_map_get(&repo.graph.labels, labels.items[i])].id);
+		mg_strlist_add(&rf.branch, labels.items[i]);
+	}
+	return write_revision(&repo, &rf);
+}
+
+int
+cmd_merge(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{"message", required_argument, NULL, 'm'},
+		{"rev-id", required_argument, NULL, 'i'},
+		{NULL, 0, NULL, 0}
+	};
+	const char *message = "merge heads",
+			   *rev_id = NULL;
+	int			c,
+				st = EXIT_OK;
+	Repo		repo;
+	MgRevFile	rf;
+	MgIntList	parents = {0};
+	uint8_t    *none;
+
+	while ((c = cmd_getopt(argc, argv, "m:", longopts, &st)) != -1)
+	{
+		if (c == -2)
+			return st;
+		if (c == 'm')
+			message = optarg;
+		else if (c == 'i')
+			rev_id = optarg;
+	}
+	if ((st = check_new_id(rev_id, message)) != EXIT_OK)
+		return st;
+	if ((st = repo_load(&repo, opt.dir, MG_DIALECT_ANY)) != EXIT_OK)
+		return st;
+	none = mg_alloc0(repo.graph.n + 1);
+	if (optind == argc)
+		parents = mg_graph_heads(&repo.graph);
+	for (int i = optind; i < argc; i++)
+	{
+		MgError		err;
+		int			node;
+
+		if (mg_target_single(&repo.graph, argv[i], none, &node, &err) != MG_OK)
+			return fail_mg(&err);
+		mg_intlist_add(&parents, node);
+	}
+	if (parents.count < 2)
+		return fail(EXIT_USAGE, "nothing to merge: %s",
+					optind == argc ? "there is only one head" : "give at least two revisions");
+	new_revision(&rf, rev_id, message);
+	for (int i = 0; i < parents.count; i++)
+		mg_strlist_add(&rf.revises, repo.graph.nodes[parents.items[i]].id);
+	return write_revision(&repo, &rf);
+}
+
+static int
+list_nodes(int argc, char **argv, bool heads)
+{
+	int			st = no_options(argc, argv);
+	Repo		repo;
+	MgIntList	l;
+
+	if (st >= 0)
+		return st;
+	if ((st = repo_load(&repo, opt.dir, MG_DIALECT_ANY)) != EXIT_OK)
+		return st;
+	l = heads ? mg_graph_heads(&repo.graph) : mg_graph_branch_points(&repo.graph);
+	if (opt.json)
+	{
+		printf("[");
+		for (int i = 0; i < l.count; i++)
+		{
+			const MgNode *nd = &repo.graph.nodes[l.items[i]];
+			MgStrList	br = mg_graph_node_branches(&repo.graph, l.items[i]);
+
+			printf("%s\n  {\"revision\": ", i ? "," : "");
+			json_string(stdout, nd->id);
+			printf(", \"branches\": ");
+			json_strs(stdout, &br);
+			printf(", \"message\": ");
+			json_string(stdout, repo.revs[l.items[i]].rf.message);
+			if (!heads)
+			{
+				printf(", \"children\": ");
+				json_ids(stdout, &repo.graph, &nd->children);
+			}
+			printf("}");
+		}
+		printf("%s]\n", l.count ? "\n" : "");
+		return EXIT_OK;
+	}
+	for (int i = 0; i < l.count; i++)
+	{
+		int			node = l.items[i];
+		const MgNode *nd = &repo.graph.nodes[node];
+
+		if (heads)
+		{
+			printf("%s\n", rev_line(&repo, node, LINE_BRANCHES, NULL));
+			continue;
+		}
+		printf("%s\n", rev_line(&repo, node, LINE_PARENTS | LINE_BRANCHES | LINE_TREE | LINE_MESSAGE, NULL));
+		for (int k = 0; k < nd->children.count; k++)
+			printf("    -> %s\n", rev_line(&repo, nd->children.items[k],
+										   LINE_BRANCHES | LINE_TREE | LINE_MESSAGE, NULL));
+	}
+	return EXIT_OK;
+}
+
+int
+cmd_heads(int argc, char **argv)
+{
+	return list_nodes(argc, argv, true);
+}
+
+int
+cmd_branches(int argc, char **argv)
+{
+	return list_nodes(argc, argv, false);
+}
+
+int
+cmd_history(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		COMMON_LONGOPTS,
+		{"rev-range", required_argument, NULL, 'r'},
+		{"indicate-current", no_argument, NULL, 'i'},
+		{"verbose", no_argument, NULL, 'v'},
+		{NULL, 0, NULL, 0}
+	};
+	const char *range = NULL;
+	bool		indicate = false;
+	int			c,
+				st = EXIT_OK;
+	Repo		repo;
+	uint8_t    *applied;
+	uint8_t    *current = NULL;
+	MgIntList	l;
+	MgError		err;
+
+	while ((c = cmd_getopt(argc, argv, "r:iv", longopts, &st)) != -1)
+	{
+		if (c == -2)
+			return st;
+		if (c == 'r')
+			range = optarg;
+		else if (c == 'i')
+			indicate = true;
+		else if (c == 'v')
+			opt.verbosity = 1;
+	}
+	if (optind < argc)
+		return fail(EXIT_USAGE, "unexpected argument \"%s\"", argv[optind]);
+	if (indicate || (range && strstr(range, "current")) ||
+		(range && (range[0] == '-' || range[0] == '+' || strstr(range, ":-") || strstr(range, ":+"))))
+	{
+		/* the database's state is needed */
+		const DbOps *ops;
+		Db		   *db;
+		MgStrList	versions = {0};
+
+		if ((st = open_both(&ops, &db, &repo)) != EXIT_OK)
+			return st;
+		st = ops->versions(db, &versions);
+		ops->close(db);
+		if (st != EXIT_OK)
+			return st;
+		applied = mg_alloc0(repo.graph.n + 1);
+		if (mg_state_from_versions(&repo.graph, (const char *const *) versions.items,
+								   versions.count, applied, &err) != MG_OK)
+			return fail_mg(&err);
+		current = mg_alloc0(repo.graph.n + 1);
+		for (int i = 0; i < versions.count; i++)
+			current[repo_find(&repo, versions.items[i])] = 1;
+	}
+	else
+	{
+		if ((st = repo_load(&repo, opt.dir, MG_DIALECT_ANY)) != EXIT_OK)
+			return st;
+		applied = mg_alloc0(repo.graph.n + 1);
+	}
+	if (mg_history(&repo.graph, range, applied, &l, &err) != MG_OK)
+		return fail_mg(&err);
+	if (opt.json)
+		printf("[");
+	for (int i = 0; i < l.count; i++)
+	{
+		int			node = l.items[i];
+		const RepoRev *r = &repo.revs[node];
+
+		if (opt.json)
+		{
+			printf("%s\n  {\"revision\": ", i ? "," : "");
+			json_string(stdout, r->rf.id);
+			printf(", \"revises\": ");
+			json_strs(stdout, &r->rf.revises);
+			printf(", \"depends\": ");
+			json_strs(stdout, &r->rf.depends);
+			printf(", \"message\": ");
+			json_string(stdout, r->rf.message);
+			printf(", \"is_head\": %s", repo.graph.nodes[node].children.count ? "false" : "true");
+			if (current)
+				printf(", \"is_current\": %s, \"is_applied\": %s",
+					   current[node] ? "true" : "false", applied[node] ? "true" : "false");
+			printf("}");
+			continue;
+		}
+		printf("%s\n", rev_line(&repo, node, LINE_PARENTS | LINE_BRANCHES | LINE_TREE | LINE_MESSAGE,
+								current));
+		if (opt.verbosity > 0)
+			printf("    Path: %s\n    Created: %s\n\n", r->path, r->rf.created ? r->rf.created : "");
+	}
+	if (opt.json)
+		printf("%s]\n", l.count ? "\n" : "");
+	return EXIT_OK;
+}
+
+int
+cmd_show(int argc, char **argv)
+{
+	int			st = no_options(argc, argv);
+	Repo		repo;
+	MgError		err;
+	int			node;
+	uint8_t    *none;
+	const MgNode *nd;
+	const RepoRev *r;
+
+	if (st >= 0)
+		return st;
+	if (optind + 1 != argc)
+		return fail(EXIT_USAGE, "show needs exactly one revision");
+	if ((st = repo_load(&repo, opt.dir, MG_DIALECT_ANY)) != EXIT_OK)
+		return st;
+	none = mg_alloc0(repo.graph.n + 1);
+	if (mg_target_single(&repo.graph, argv[optind], none, &node, &err) != MG_OK)
+		return fail_mg(&err);
+	nd = &repo.graph.nodes[node];
+	r = &repo.revs[node];
+	if (opt.json)
+	{
+		MgStrList	br = mg_graph_node_branches(&repo.graph, node);
+
+		printf("{\"revision\": ");
+		json_string(stdout, nd->id);
+		printf(", \"revises\": ");
+		json_strs(stdout, &r->rf.revises);
+		printf(", \"depends\": ");
+		json_strs(stdout, &r->rf.depends);
+		printf(", \"branches\": ");
+		json_strs(stdout, &br);
+		printf(", \"children\": ");
+		json_ids(stdout, &repo.graph, &nd->children);
+		printf(", \"message\": ");
+		json_string(stdout, r->rf.message);
+		printf(", \"created\": ");
+		json_string(stdout, r->rf.created);
+		printf(", \"transactional\": %s, \"is_head\": %s, \"path\": ",
+			   r->rf.transactional ? "true" : "false", nd->children.count ? "false" : "true");
+		json_string(stdout, r->path);
+		printf("}\n");
+		return EXIT_OK;
+	}
+	printf("Rev: %s\n", rev_line(&repo, node, LINE_BRANCHES | LINE_TREE, NULL));
+	printf("Parent: %s", nd->revises_txt.count ? "" : "<base>");
+	for (int k = 0; k < nd->revises_txt.count; k++)
+		printf("%s%s", k ? ", " : "", nd->revises_txt.items[k]);
+	printf("\n");
+	if (nd->depends_txt.count)
+	{
+		printf("Also depends on: ");
+		for (int k = 0; k < nd->depends_txt.count; k++)
+			printf("%s%s", k ? ", " : "", nd->depends_txt.items[k]);
+		printf("\n");
+	}
+	if (nd->children.count > 1)
+	{
+		printf("Branches into: ");
+		for (int k = 0; k < nd->children.count; k++)
+			printf("%s%s", k ? ", " : "", repo.graph.nodes[nd->children.items[k]].id);
+		printf("\n");
+	}
+	printf("Path: %s\n\n    %s\n\n    Revision ID: %s\n    Revises: ", r->path,
+		   r->rf.message ? r->rf.message : "", nd->id);
+	for (int k = 0; k < nd->revises_txt.count; k++)
+		printf("%s%s", k ? ", " : "", nd->revises_txt.items[k]);
+	printf("\n    Create Date: %s\n    Transactional: %s\n",
+		   r->rf.created ? r->rf.created : "", r->rf.transactional ? "yes" : "no");
+	return EXIT_OK;
+}

@@ -1,0 +1,134 @@
+/*
+ * main.c — the migrate program's entry point: global options, help,
+ * and dispatch to the commands.
+ *
+ *   migrate [-d URL] [--dir DIR] [-q|-v] COMMAND [ARGS]
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Command
+{
+	const char *name;
+	CommandFn	fn;
+	const char *args;
+	const char *summary;
+} Command;
+
+static const Command commands[] = {
+	{"init", cmd_init, "", "create the migrations directory"},
+	{"revision", cmd_revision, "-m MSG [--rev-id ID] [--head H] [--branch-label L] [--depends-on R] [--splice]", "write a new revision file"},
+	{"merge", cmd_merge, "[-m MSG] [--rev-id ID] [REV...]", "write a revision merging heads (default: all)"},
+	{"upgrade", cmd_upgrade, "[TARGET] [--sql]", "apply revisions up to TARGET (default heads)"},
+	{"downgrade", cmd_downgrade, "[TARGET] [--sql]", "revert revisions down to TARGET (default -1)"},
+	{"stamp", cmd_stamp, "TARGET [--purge]", "set the version without running anything"},
+	{"current", cmd_current, "[--json]", "show the database's current revisions"},
+	{"history", cmd_history, "[-r RANGE] [-i] [--json]", "list revisions, newest first"},
+	{"heads", cmd_heads, "[--json]", "list the heads of the revision graph"},
+	{"branches", cmd_branches, "[--json]", "list branch points"},
+	{"show", cmd_show, "REV [--json]", "show one revision"},
+	{"check", cmd_check, "[--json]", "fail unless the database is at heads with unchanged revisions"},
+	{"status", cmd_status, "[--json]", "current, heads, pending revisions and problems"},
+	{"push", cmd_push, "", "load the revision files into the database without applying them"},
+	{NULL, NULL, NULL, NULL}
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+			"migrate — schema migrations for PostgreSQL and SQLite\n\n"
+			"Usage: migrate [-d URL] [--dir DIR] [-q|-v] COMMAND [ARGS]\n\n"
+			"Options:\n"
+			"  -d, --database URL  postgresql://... or a libpq connection string (PG*\n"
+			"                      variables apply), sqlite:///relative.db,\n"
+			"                      sqlite:////absolute.db or sqlite:PATH\n"
+			"                      (default: $DATABASE_URL)\n"
+			"      --dir DIR       migrations directory (default: migrations)\n"
+			"  -q, --quiet         print nothing but errors\n"
+			"  -v, --verbose       say more\n"
+			"      --help          this help; \"migrate COMMAND --help\" for a command\n"
+			"      --version       the program's version\n\n"
+			"Commands:\n");
+	for (const Command *c = commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nExit status: 0 success, 1 a migration or check failed, 2 usage or input error.\n");
+}
+
+/* "migrate COMMAND --help" */
+int
+command_help(const char *name)
+{
+	for (const Command *c = commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+		{
+			printf("Usage: migrate [-d URL] [--dir DIR] [-q|-v] %s %s\n\n%s.\n",
+				   c->name, c->args, c->summary);
+			return EXIT_OK;
+		}
+	return EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"database", required_argument, NULL, 'd'},
+		{"dir", required_argument, NULL, 'D'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0}
+	};
+	int			c;
+
+	opt.url = getenv("DATABASE_URL");
+	/* '+': stop at the command; its own options come after it */
+	while ((c = getopt_long(argc, argv, "+d:qvh", options, NULL)) != -1)
+	{
+		switch (c)
+		{
+			case 'd':
+				opt.url = optarg;
+				break;
+			case 'D':
+				opt.dir = optarg;
+				break;
+			case 'q':
+				opt.verbosity = -1;
+				break;
+			case 'v':
+				opt.verbosity = 1;
+				break;
+			case 'h':
+				usage(stdout);
+				return EXIT_OK;
+			case 'V':
+				printf("migrate %s\n", MIGRATE_VERSION);
+				return EXIT_OK;
+			default:
+				fprintf(stderr, "Try \"migrate --help\".\n");
+				return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+	{
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	for (const Command *cmd = commands; cmd->name; cmd++)
+		if (strcmp(cmd->name, argv[optind]) == 0)
+		{
+			/* the command parses its own arguments from argv[0] = its name */
+			int			sub_argc = argc - optind;
+			char	  **sub_argv = argv + optind;
+
+			optind = 0;			/* full getopt reset (glibc) */
+			return cmd->fn(sub_argc, sub_argv);
+		}
+	return fail(EXIT_USAGE, "unknown command \"%s\" (see \"migrate --help\")", argv[optind]);
+}

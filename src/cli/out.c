@@ -1,0 +1,123 @@
+/*
+ * out.c — messages, errors, JSON strings and progress lines.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+Options		opt = {NULL, "migrations", 0, false};
+
+int
+fail(int status, const char *fmt,...)
+{
+	va_list		ap;
+
+	fputs("migrate: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+int
+fail_mg(const MgError *err)
+{
+	if (err->line > 0)
+		fprintf(stderr, "migrate: %s:%d: %s\n", err->source, err->line, err->message);
+	else
+		fprintf(stderr, "migrate: %s\n", err->message);
+	if (err->hint[0])
+		fprintf(stderr, "hint: %s\n", err->hint);
+	/* a bad file, target or graph is input; a state conflict is a failure */
+	return err->status == MG_ERR_STATE ? EXIT_FAILED : EXIT_USAGE;
+}
+
+void
+info(const char *fmt,...)
+{
+	va_list		ap;
+
+	if (opt.verbosity < 0)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+}
+
+void
+verbose(const char *fmt,...)
+{
+	va_list		ap;
+
+	if (opt.verbosity < 1)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+void
+json_string(FILE *f, const char *s)
+{
+	if (s == NULL)
+	{
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++)
+	{
+		unsigned char c = (unsigned char) *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c == '\r')
+			fputs("\\r", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+void
+progress_begin(Progress *p, int total)
+{
+	p->total = total;
+	p->done = 0;
+	p->started_ms = 0;
+}
+
+/* "[3/12] 5aa5020316c5 create colors table ... " then progress_done */
+void
+progress_step(Progress *p, bool downgrade, const char *id, const char *message)
+{
+	p->done++;
+	p->started_ms = now_ms();
+	info("[%d/%d] %s %s ... ", p->done, p->total, id,
+		 message ? message : "");
+}
+
+void
+progress_done(Progress *p)
+{
+	info("%.0f ms\n", now_ms() - p->started_ms);
+}

@@ -1,0 +1,135 @@
+/*
+ * repo.c — the migrations directory: the .sql files of DIR/versions, parsed and
+ * turned into a revision graph.  Every error names the file (and line,
+ * where there is one).
+ */
+#include "cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE	   *f = fopen(path, "rb");
+	MgBuf		b;
+	char		chunk[8192];
+	size_t		n;
+
+	if (f == NULL)
+		return NULL;
+	mg_buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		mg_buf_append(&b, chunk, n);
+	if (ferror(f))
+	{
+		int			e = errno;
+
+		fclose(f);
+		mg_buf_free(&b);
+		errno = e;
+		return NULL;
+	}
+	fclose(f);
+	*len = b.len;
+	return b.data;
+}
+
+int
+repo_find(const Repo *repo, const char *id)
+{
+	return mg_graph_find(&repo->graph, id);
+}
+
+int
+repo_load(Repo *repo, const char *dir, MgDialect dialect)
+{
+	DIR		   *d;
+	struct dirent *de;
+	MgStrList	names = {0};
+	MgMap		ids;
+	MgError		err;
+
+	memset(repo, 0, sizeof(*repo));
+	repo->dir = mg_strdup(dir);
+	repo->dialect = dialect;
+	{
+		MgBuf		b;
+
+		mg_buf_init(&b);
+		mg_buf_printf(&b, "%s/versions", dir);
+		repo->versions = b.data;
+	}
+	d = opendir(repo->versions);
+	if (d == NULL)
+		return fail(EXIT_USAGE, "cannot read migrations directory \"%s\": %s%s",
+					repo->versions, strerror(errno),
+					errno == ENOENT ? " (run \"migrate init\" first, or pass --dir)" : "");
+	while ((de = readdir(d)) != NULL)
+	{
+		size_t		len = strlen(de->d_name);
+
+		if (len > 4 && strcmp(de->d_name + len - 4, ".sql") == 0 && de->d_name[0] != '.')
+			mg_strlist_add(&names, de->d_name);
+	}
+	closedir(d);
+	if (names.count > 1)
+		qsort(names.items, names.count, sizeof(char *), cmp_str);
+
+	repo->revs = mg_alloc0(sizeof(RepoRev) * (names.count + 1));
+	mg_map_init(&ids, (size_t) names.count);
+	mg_graph_init(&repo->graph, names.count);
+	for (int i = 0; i < names.count; i++)
+	{
+		RepoRev    *r = &repo->revs[i];
+		MgBuf		path;
+		size_t		len = 0;
+		int			other;
+
+		mg_buf_init(&path);
+		mg_buf_printf(&path, "%s/%s", repo->versions, names.items[i]);
+		r->path = path.data;
+		r->file = mg_strdup(names.items[i]);
+		r->text = read_file(r->path, &len);
+		if (r->text == NULL)
+			return fail(EXIT_USAGE, "cannot read \"%s\": %s", r->path, strerror(errno));
+		if (memchr(r->text, '\0', len))
+			return fail(EXIT_USAGE, "%s: contains a NUL byte", r->path);
+		if (mg_revfile_parse(r->text, len, r->path, &r->rf, &err) != MG_OK)
+			return fail_mg(&err);
+		if (dialect != MG_DIALECT_ANY &&
+			mg_revfile_select(&r->rf, dialect, r->path, &r->sel, &err) != MG_OK)
+			return fail_mg(&err);
+		if (!mg_map_put(&ids, r->rf.id, i))
+		{
+			other = mg_map_get(&ids, r->rf.id);
+			return fail(EXIT_USAGE, "duplicate revision id %s in %s and %s",
+						r->rf.id, repo->revs[other].path, r->path);
+		}
+		mg_graph_add(&repo->graph, r->rf.id,
+					 (const char *const *) r->rf.revises.items, r->rf.revises.count,
+					 (const char *const *) r->rf.depends.items, r->rf.depends.count,
+					 (const char *const *) r->rf.branch.items, r->rf.branch.count);
+	}
+	repo->n = names.count;
+	mg_strlist_free(&names);
+	if (mg_graph_build(&repo->graph, &err) != MG_OK)
+	{
+		/* the core names revisions; add the file of the one at fault */
+		int			node = mg_graph_find(&repo->graph, err.source);
+
+		if (node >= 0)
+			return fail(EXIT_USAGE, "%s: %s", repo->revs[node].path, err.message);
+		return fail_mg(&err);
+	}
+	return EXIT_OK;
+}
