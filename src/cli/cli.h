@@ -103,8 +103,12 @@ typedef struct DbOps
 {
 	const char *name;			/* "postgresql", "sqlite" */
 	MgDialect	dialect;
-	/* connect / open; EXIT_USAGE for a bad URL, EXIT_FAILED otherwise */
-	int			(*open) (const char *url, Db **db);
+	/*
+	 * connect / open; EXIT_USAGE for a bad URL, EXIT_FAILED otherwise.
+	 * Without write, nothing may be created (a missing SQLite file is an
+	 * error, not a new empty database).
+	 */
+	int			(*open) (const char *url, bool write, Db **db);
 	void		(*close) (Db *db);
 	/*
 	 * Make the database's catalog hold the repo's revisions (unchanged ones

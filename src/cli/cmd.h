@@ -17,8 +17,8 @@
 int			cmd_getopt(int argc, char **argv, const char *shortopts,
 					   const struct option *longopts, int *status);
 int			command_help(const char *name);
-int			open_db(const DbOps **ops, Db **db);
-int			open_both(const DbOps **ops, Db **db, Repo *repo);
+int			open_db(const DbOps **ops, bool write, Db **db);
+int			open_both(const DbOps **ops, bool write, Db **db, Repo *repo);
 
 #define LINE_PARENTS	0x01
 #define LINE_BRANCHES	0x02

@@ -36,19 +36,19 @@ db_ops_for(const char *url)
 }
 
 int
-open_db(const DbOps **ops, Db **db)
+open_db(const DbOps **ops, bool write, Db **db)
 {
 	if (opt.url == NULL || opt.url[0] == '\0')
 		return fail(EXIT_USAGE, "no database given: use -d URL or set DATABASE_URL");
 	*ops = db_ops_for(opt.url);
-	return (*ops)->open(opt.url, db);
+	return (*ops)->open(opt.url, write, db);
 }
 
 /* Open the database and load the repo for its dialect. */
 int
-open_both(const DbOps **ops, Db **db, Repo *repo)
+open_both(const DbOps **ops, bool write, Db **db, Repo *repo)
 {
-	int			st = open_db(ops, db);
+	int			st = open_db(ops, write, db);
 
 	if (st != EXIT_OK)
 		return st;

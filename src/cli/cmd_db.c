@@ -20,7 +20,8 @@ change(int argc, char **argv, MgOp op)
 	};
 	const char *target = op == MG_OP_UPGRADE ? "heads" : op == MG_OP_DOWNGRADE ? "-1" : NULL;
 	bool		sql = false,
-				purge = false;
+				purge = false,
+				relative = false;
 	int			c,
 				st = EXIT_OK,
 				count = 0;
@@ -28,6 +29,16 @@ change(int argc, char **argv, MgOp op)
 	Db		   *db;
 	Repo		repo;
 
+	/* a relative target ("-1", "-2") is not an option: take it out first */
+	for (int i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1] >= '0' && argv[i][1] <= '9')
+		{
+			target = argv[i];
+			memmove(&argv[i], &argv[i + 1], sizeof(char *) * (argc - i));
+			argc--;
+			relative = true;
+			break;
+		}
 	while ((c = cmd_getopt(argc, argv, "", longopts, &st)) != -1)
 	{
 		if (c == -2)
@@ -39,13 +50,13 @@ change(int argc, char **argv, MgOp op)
 		else if (c == 'S' || c == 'P')
 			return fail(EXIT_USAGE, "%s does not take --%s", argv[0], c == 'S' ? "sql" : "purge");
 	}
-	if (optind < argc)
+	if (optind < argc && !relative)
 		target = argv[optind++];
 	if (optind < argc)
 		return fail(EXIT_USAGE, "%s takes one target", argv[0]);
 	if (target == NULL)
 		return fail(EXIT_USAGE, "stamp needs a target (e.g. heads, base or a revision)");
-	if ((st = open_both(&ops, &db, &repo)) != EXIT_OK)
+	if ((st = open_both(&ops, !sql, &db, &repo)) != EXIT_OK)
 		return st;
 	if (sql)
 		st = ops->offline(db, &repo, target, op);
@@ -99,7 +110,7 @@ read_state(State *s, bool need_known_versions)
 	int			st;
 
 	memset(s, 0, sizeof(*s));
-	if ((st = open_both(&ops, &db, &s->repo)) != EXIT_OK)
+	if ((st = open_both(&ops, false, &db, &s->repo)) != EXIT_OK)
 		return st;
 	if ((st = ops->versions(db, &s->versions)) != EXIT_OK)
 	{
@@ -274,7 +285,7 @@ cmd_current(int argc, char **argv)
 	while ((c = cmd_getopt(argc, argv, "", longopts, &st)) != -1)
 		if (c == -2)
 			return st;
-	if ((st = open_both(&ops, &db, &repo)) != EXIT_OK)
+	if ((st = open_both(&ops, false, &db, &repo)) != EXIT_OK)
 		return st;
 	st = ops->versions(db, &versions);
 	ops->close(db);
@@ -312,7 +323,7 @@ cmd_push(int argc, char **argv)
 	while ((c = cmd_getopt(argc, argv, "", longopts, &st)) != -1)
 		if (c == -2)
 			return st;
-	if ((st = open_both(&ops, &db, &repo)) != EXIT_OK)
+	if ((st = open_both(&ops, true, &db, &repo)) != EXIT_OK)
 		return st;
 	st = ops->push(db, &repo, &changed);
 	ops->close(db);

@@ -431,7 +431,7 @@ cmd_history(int argc, char **argv)
 		Db		   *db;
 		MgStrList	versions = {0};
 
-		if ((st = open_both(&ops, &db, &repo)) != EXIT_OK)
+		if ((st = open_both(&ops, false, &db, &repo)) != EXIT_OK)
 			return st;
 		st = ops->versions(db, &versions);
 		ops->close(db);

@@ -165,7 +165,7 @@ end_step(Db *db)
 /* ---- open / close ---- */
 
 static int
-pg_open(const char *url, Db **out)
+pg_open(const char *url, bool write, Db **out)
 {
 	char	   *errmsg = NULL;
 	PQconninfoOption *opts = PQconninfoParse(url, &errmsg);

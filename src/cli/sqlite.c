@@ -31,6 +31,7 @@ struct Db
 {
 	sqlite3    *conn;
 	char	   *path;
+	long		busy_timeout;	/* ms */
 	bool		deny_tx;		/* revision SQL runs inside our transaction */
 	const char *denied;			/* the statement the authorizer refused */
 };
@@ -69,12 +70,23 @@ static const char catalog_ddl[] =
 
 /* ---- small helpers ---- */
 
+static void
+busy_hint(long timeout)
+{
+	fprintf(stderr, "hint: Another process held the database's lock for longer than the busy timeout (%ld ms); set MIGRATE_SQLITE_BUSY_TIMEOUT to wait longer.\n",
+			timeout);
+}
+
 /* Report the connection's last error; call before any ROLLBACK. */
 static int
 sql_fail(Db *db, const char *what)
 {
-	return fail(EXIT_FAILED, "SQLite error %s in \"%s\": %s", what, db->path,
-				sqlite3_errmsg(db->conn));
+	int			st = fail(EXIT_FAILED, "SQLite error %s in \"%s\": %s", what,
+						  db->path, sqlite3_errmsg(db->conn));
+
+	if ((sqlite3_errcode(db->conn) & 0xff) == SQLITE_BUSY)
+		busy_hint(db->busy_timeout);
+	return st;
 }
 
 static int
@@ -239,7 +251,7 @@ authorizer(void *arg, int action, const char *a1, const char *a2,
 /* ---- open / close ---- */
 
 static int
-sq_open(const char *url, Db **out)
+sq_open(const char *url, bool write, Db **out)
 {
 	const char *rest;
 	const char *path;
@@ -271,8 +283,18 @@ sq_open(const char *url, Db **out)
 
 	db = mg_alloc0(sizeof(Db));
 	db->path = mg_strdup(path);
+	db->busy_timeout = timeout;
+	if (!write && access(path, F_OK) != 0)
+	{
+		int			st = fail(EXIT_USAGE, "SQLite database \"%s\" does not exist", path);
+
+		mg_free(db->path);
+		mg_free(db);
+		return st;
+	}
 	rc = sqlite3_open_v2(path, &db->conn,
-						 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+						 write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+						 : SQLITE_OPEN_READONLY, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_busy_timeout(db->conn, (int) timeout);
 	/* touch the file now, so "not a database" is reported as an open error */
@@ -284,6 +306,9 @@ sq_open(const char *url, Db **out)
 		int			st = fail(EXIT_FAILED, "cannot open SQLite database \"%s\": %s",
 							  path, db->conn ? sqlite3_errmsg(db->conn)
 							  : sqlite3_errstr(rc));
+
+		if ((rc & 0xff) == SQLITE_BUSY)
+			busy_hint(timeout);
 
 		sqlite3_close_v2(db->conn);
 		mg_free(db->path);
