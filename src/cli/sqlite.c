@@ -19,6 +19,7 @@
  * moved the version set meanwhile.
  */
 #include "cli.h"
+#include "sqltext.h"
 
 #include <pwd.h>
 #include <sqlite3.h>
@@ -204,19 +205,6 @@ join_list(const MgStrList *l)
 	mg_buf_init(&b);
 	for (int i = 0; i < l->count; i++)
 		mg_buf_printf(&b, "%s%s", i ? "," : "", l->items[i]);
-	return b.data;
-}
-
-/* "a, b" for the parents of node, "" for a root (as Alembic logs it). */
-static char *
-parents_text(const MgGraph *g, int node)
-{
-	const MgNode *nd = &g->nodes[node];
-	MgBuf		b;
-
-	mg_buf_init(&b);
-	for (int k = 0; k < nd->parents.count; k++)
-		mg_buf_printf(&b, "%s%s", k ? ", " : "", g->nodes[nd->parents.items[k]].id);
 	return b.data;
 }
 
@@ -678,42 +666,10 @@ sq_versions(Db *db, MgStrList *out)
 
 /* ---- running revisions ---- */
 
-/* Byte offset of the first token at or after off (skips blanks, comments). */
-static size_t
-skip_to_token(const char *s, size_t off, size_t end)
-{
-	while (off < end)
-	{
-		if (s[off] == ' ' || s[off] == '\t' || s[off] == '\n' ||
-			s[off] == '\r' || s[off] == '\f')
-			off++;
-		else if (s[off] == '-' && off + 1 < end && s[off + 1] == '-')
-		{
-			while (off < end && s[off] != '\n')
-				off++;
-		}
-		else if (s[off] == '/' && off + 1 < end && s[off + 1] == '*')
-		{
-			off += 2;
-			while (off < end && !(s[off] == '*' && off + 1 < end && s[off + 1] == '/'))
-				off++;
-			off = off + 2 <= end ? off + 2 : end;
-		}
-		else
-			break;
-	}
-	return off;
-}
-
 static int
 line_at(const MgSection *sec, size_t off)
 {
-	int			line = sec->body_line;
-
-	for (size_t i = 0; i < off && sec->body[i]; i++)
-		if (sec->body[i] == '\n')
-			line++;
-	return line;
+	return mg_line_at(sec->body, sec->body_line, off);
 }
 
 static int
@@ -755,7 +711,7 @@ run_section(Db *db, const RepoRev *r, bool downgrade, bool in_tx)
 		{
 			int			eoff = sqlite3_error_offset(db->conn);
 			size_t		off = eoff >= 0 ? start + (size_t) eoff
-				: skip_to_token(body, start, len);
+				: mg_sql_skip_blank(body, start, len);
 			char		msg[512];
 
 			if (db->denied)
@@ -778,7 +734,7 @@ run_section(Db *db, const RepoRev *r, bool downgrade, bool in_tx)
 			;
 		if (rc != SQLITE_DONE)
 			st = step_failed(r, downgrade, sec,
-							 skip_to_token(body, start, (size_t) (tail - body)),
+							 mg_sql_skip_blank(body, start, (size_t) (tail - body)),
 							 sqlite3_errmsg(db->conn));
 		sqlite3_finalize(stmt);
 		if (tail == NULL || tail <= p)
@@ -1067,8 +1023,8 @@ sq_offline(Db *db, Repo *repo, const char *target, MgOp op)
 		int			node = plan.steps.items[i];
 		const RepoRev *r = &repo->revs[node];
 		const MgSection *sec = downgrade ? r->sel.downgrade : r->sel.upgrade;
-		char	   *parents = parents_text(&repo->graph, node);
 		const char *msg = r->rf.message;
+		char	   *running;
 
 		if (!r->rf.transactional)
 		{
@@ -1076,14 +1032,9 @@ sq_offline(Db *db, Repo *repo, const char *target, MgOp op)
 			put_versions(&b, &repo->graph, state);
 			mg_buf_puts(&b, "COMMIT;\n");
 		}
-		mg_buf_puts(&b, "\n");
-		if (downgrade)
-			mg_buf_printf(&b, "-- Running downgrade %s -> %s%s%s\n", r->rf.id, parents,
-						  msg ? ", " : "", msg ? msg : "");
-		else
-			mg_buf_printf(&b, "-- Running upgrade %s -> %s%s%s\n", parents, r->rf.id,
-						  msg ? ", " : "", msg ? msg : "");
-		mg_free(parents);
+		running = mg_running_text(&repo->graph, node, downgrade, msg);
+		mg_buf_printf(&b, "\n-- %s\n", running);
+		mg_free(running);
 		mg_buf_puts(&b, "REPLACE INTO temp.migrate_offline_clock VALUES (1, julianday('now'));\n");
 		put_sql(&b, sec->body);
 		if (!r->rf.transactional)

@@ -495,6 +495,27 @@ mg_graph_node_branches(const MgGraph *g, int node)
 	return out;
 }
 
+char *
+mg_running_text(const MgGraph *g, int node, bool downgrade, const char *message)
+{
+	const MgNode *nd = &g->nodes[node];
+	MgBuf		parents,
+				b;
+
+	mg_buf_init(&parents);
+	for (int k = 0; k < nd->parents.count; k++)
+		mg_buf_printf(&parents, "%s%s", k ? ", " : "", g->nodes[nd->parents.items[k]].id);
+	mg_buf_init(&b);
+	if (downgrade)
+		mg_buf_printf(&b, "Running downgrade %s -> %s", nd->id, parents.data);
+	else
+		mg_buf_printf(&b, "Running upgrade %s -> %s", parents.data, nd->id);
+	if (message)
+		mg_buf_printf(&b, ", %s", message);
+	mg_buf_free(&parents);
+	return b.data;
+}
+
 /* ---- state ---- */
 
 /*

@@ -64,6 +64,13 @@ MgIntList	mg_graph_branch_points(const MgGraph *g);
  */
 MgStrList	mg_graph_node_branches(const MgGraph *g, int node);
 
+/*
+ * "Running upgrade A, B -> C, message" / "Running downgrade C -> A, B,
+ * message", as Alembic logs a step (parents empty for a root).
+ */
+char	   *mg_running_text(const MgGraph *g, int node, bool downgrade,
+							const char *message);
+
 /* ---- state ---- */
 
 /* Closure of a stored version set; unknown ids are an error. */

@@ -13,6 +13,7 @@
 #include "mb/pg_wchar.h"
 #include "nodes/parsenodes.h"
 #include "tcop/tcopprot.h"
+#include "sqltext.h"
 
 typedef struct ApplyContext
 {
@@ -23,50 +24,6 @@ typedef struct ApplyContext
 	int			stmt_start;		/* byte offset of the running statement */
 	int			stmt_len;
 } ApplyContext;
-
-int
-apply_count_newlines(const char *s, int len)
-{
-	int			n = 0;
-
-	for (int i = 0; i < len && s[i]; i++)
-		if (s[i] == '\n')
-			n++;
-	return n;
-}
-
-/* Byte offset of the first token at or after off (skips blanks, comments). */
-static int
-skip_to_token(const char *s, int off, int end)
-{
-	while (off < end)
-	{
-		if (s[off] == ' ' || s[off] == '\t' || s[off] == '\n' || s[off] == '\r')
-			off++;
-		else if (s[off] == '-' && off + 1 < end && s[off + 1] == '-')
-		{
-			while (off < end && s[off] != '\n')
-				off++;
-		}
-		else if (s[off] == '/' && off + 1 < end && s[off + 1] == '*')
-		{
-			int			depth = 1;
-
-			off += 2;
-			while (off < end && depth > 0)
-			{
-				if (s[off] == '/' && off + 1 < end && s[off + 1] == '*')
-					depth++, off++;
-				else if (s[off] == '*' && off + 1 < end && s[off + 1] == '/')
-					depth--, off++;
-				off++;
-			}
-		}
-		else
-			break;
-	}
-	return off;
-}
 
 /* Byte offset of a 1-based character position within s. */
 static int
@@ -93,7 +50,7 @@ apply_error_callback(void *arg)
 		/* a syntax error from splitting: position is in the whole body */
 		int			off = pos > 0 ? char_to_byte(ac->body, strlen(ac->body), pos) : 0;
 
-		line = ac->body_line + apply_count_newlines(ac->body, off);
+		line = mg_line_at(ac->body, ac->body_line, off);
 		if (pos > 0)
 		{
 			errposition(0);
@@ -109,9 +66,9 @@ apply_error_callback(void *arg)
 		if (ipos > 0)
 			off = ac->stmt_start + char_to_byte(stmt, ac->stmt_len, ipos);
 		else
-			off = skip_to_token(ac->body, ac->stmt_start,
-								ac->stmt_start + ac->stmt_len);
-		line = ac->body_line + apply_count_newlines(ac->body, off);
+			off = mg_sql_skip_blank(ac->body, ac->stmt_start,
+									ac->stmt_start + ac->stmt_len);
+		line = mg_line_at(ac->body, ac->body_line, off);
 	}
 	errcontext("%s of revision %s (%s), file %s, line %d",
 			   ac->downgrade ? "downgrade" : "upgrade",
@@ -129,7 +86,7 @@ apply_statement_bounds(const char *body, const RawStmt *rs, int *start, int *end
 	int			s = rs->stmt_location > 0 ? rs->stmt_location : 0;
 
 	*end = rs->stmt_len > 0 ? s + rs->stmt_len : (int) strlen(body);
-	*start = skip_to_token(body, s, *end);
+	*start = mg_sql_skip_blank(body, s, *end);
 }
 
 void
@@ -177,17 +134,4 @@ apply_revision(const MigrateRevision *rev, bool downgrade)
 		pfree(sql);
 	}
 	error_context_stack = callback.previous;
-}
-
-/* "a, b" for the parents of node, "" for a root (as Alembic logs it). */
-char *
-parents_text(const MgGraph *g, int node)
-{
-	const MgNode *nd = &g->nodes[node];
-	MgBuf		b;
-
-	mg_buf_init(&b);
-	for (int k = 0; k < nd->parents.count; k++)
-		mg_buf_printf(&b, "%s%s", k ? ", " : "", g->nodes[nd->parents.items[k]].id);
-	return b.data;
 }

@@ -90,21 +90,12 @@ run_plan(const MigrateCatalog *cat, const MgPlan *plan, bool downgrade)
 			int			node = plan->steps.items[i];
 			MigrateRevision rev;
 			TimestampTz started;
-			char	   *parents;
 
 			old = MemoryContextSwitchTo(per_rev);
 			catalog_fetch(cat->graph.nodes[node].id, &rev);
-			parents = parents_text(&cat->graph, node);
-			if (downgrade)
-				ereport(NOTICE,
-						(errmsg("Running downgrade %s -> %s%s%s", rev.id, parents,
-								rev.message ? ", " : "",
-								rev.message ? rev.message : "")));
-			else
-				ereport(NOTICE,
-						(errmsg("Running upgrade %s -> %s%s%s", parents, rev.id,
-								rev.message ? ", " : "",
-								rev.message ? rev.message : "")));
+			ereport(NOTICE,
+					(errmsg("%s", mg_running_text(&cat->graph, node, downgrade,
+												  rev.message))));
 			started = GetCurrentTimestamp();
 			apply_revision(&rev, downgrade);
 			catalog_log(rev.id, downgrade ? "downgrade" : "upgrade",

@@ -13,6 +13,7 @@
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
+#include "sqltext.h"
 
 PG_FUNCTION_INFO_V1(migrate_statements);
 PG_FUNCTION_INFO_V1(migrate_record);
@@ -49,7 +50,7 @@ migrate_statements(PG_FUNCTION_ARGS)
 					end;
 
 		apply_statement_bounds(body, rs, &start, &end);
-		values[0] = Int32GetDatum(body_line + apply_count_newlines(body, start));
+		values[0] = Int32GetDatum(mg_line_at(body, body_line, start));
 		values[1] = PointerGetDatum(cstring_to_text_with_len(body + start, end - start));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}

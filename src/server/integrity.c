@@ -88,7 +88,15 @@ find_problems(MigrateCatalog *cat)
 		int			node = mg_graph_find(&cat->graph, rev);
 
 		if (gone)
-			add_problem(&p, rev, "missing: applied, but no longer in the catalog");
+		{
+			bool		reported = false;
+
+			/* a version row naming it has already said it is missing */
+			for (int k = 0; k < p.count && !reported; k++)
+				reported = strcmp(p.items[k].revision, rev) == 0;
+			if (!reported)
+				add_problem(&p, rev, "missing: applied, but no longer in the catalog");
+		}
 		else if (node >= 0 && cat->applied[node] && then && strcmp(then, now) != 0)
 			add_problem(&p, rev, psprintf("checksum changed: applied with %s, now %s",
 										  then, now));

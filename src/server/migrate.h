@@ -81,7 +81,6 @@ struct RawStmt;
 extern void apply_revision(const MigrateRevision *rev, bool downgrade);
 extern void apply_statement_bounds(const char *body, const struct RawStmt *rs,
 								   int *start, int *end);
-extern int	apply_count_newlines(const char *s, int len);
-extern char *parents_text(const MgGraph *g, int node);
+
 
 #endif							/* MIGRATE_H */

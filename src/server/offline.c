@@ -109,7 +109,6 @@ build_script(const char *target, MgOp op)
 	{
 		int			node = plan.steps.items[i];
 		MigrateRevision rev;
-		char	   *parents = parents_text(&cat.graph, node);
 		const char *sql;
 
 		catalog_fetch(cat.graph.nodes[node].id, &rev);
@@ -126,12 +125,8 @@ build_script(const char *target, MgOp op)
 			appendStringInfoString(&buf, "COMMIT;\n");
 		}
 		appendStringInfoChar(&buf, '\n');
-		if (downgrade)
-			appendStringInfo(&buf, "-- Running downgrade %s -> %s%s%s\n", rev.id, parents,
-							 rev.message ? ", " : "", rev.message ? rev.message : "");
-		else
-			appendStringInfo(&buf, "-- Running upgrade %s -> %s%s%s\n", parents, rev.id,
-							 rev.message ? ", " : "", rev.message ? rev.message : "");
+		appendStringInfo(&buf, "-- %s\n",
+						 mg_running_text(&cat.graph, node, downgrade, rev.message));
 		appendStringInfoString(&buf, "SELECT pg_catalog.set_config('migrate.started',"
 							   " pg_catalog.clock_timestamp()::pg_catalog.text, false) \\gset\n");
 		append_sql(&buf, sql);
