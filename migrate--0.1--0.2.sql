@@ -3,6 +3,53 @@
 \echo Use "ALTER EXTENSION migrate UPDATE TO '0.2'" to load this file. \quit
 
 -- ---------------------------------------------------------------------------
+-- Derived columns for the up-to-date fast path of upgrade() and check():
+--   tip               no revision revises or depends on it; the database is
+--                     at heads exactly when migrate.version holds the tips
+--   applied_checksum  the checksum it was applied with, NULL if not applied
+-- Both are written only by migrate's own functions, each with a partial
+-- index so that the up-to-date case reads a handful of rows.
+-- ---------------------------------------------------------------------------
+
+ALTER TABLE migrate.revision
+    ADD COLUMN tip boolean NOT NULL DEFAULT true,
+    ADD COLUMN applied_checksum text;
+
+UPDATE migrate.revision r SET tip = false
+ WHERE EXISTS (SELECT 1 FROM migrate.revision c
+                WHERE r.id OPERATOR(pg_catalog.=) ANY (c.revises)
+                   OR r.id OPERATOR(pg_catalog.=) ANY (c.depends)
+                   OR c.depends OPERATOR(pg_catalog.&&) r.branch);
+
+UPDATE migrate.revision r SET applied_checksum = h.checksum
+  FROM (SELECT DISTINCT ON (revision) revision, action, checksum
+          FROM migrate.history ORDER BY revision, id DESC) h
+ WHERE h.revision OPERATOR(pg_catalog.=) r.id
+   AND (h.action OPERATOR(pg_catalog.=) 'upgrade'
+        OR (h.action OPERATOR(pg_catalog.=) 'stamp' AND h.checksum IS NOT NULL));
+
+CREATE INDEX revision_tip_idx ON migrate.revision (id) WHERE tip;
+CREATE INDEX revision_unsettled_idx ON migrate.revision (id)
+    WHERE applied_checksum IS NULL OR applied_checksum <> checksum;
+
+-- migrate itself never deletes revisions or edits their edges in place
+-- without recomputing the tips; any other such change (by hand) turns the
+-- fast path off until the next upgrade() recomputes them from the graph.
+CREATE FUNCTION migrate.revision_edited() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE migrate.revision SET tip = true WHERE NOT tip;
+    RETURN NULL;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION migrate.revision_edited() FROM PUBLIC;
+CREATE TRIGGER revision_edited
+    AFTER DELETE OR TRUNCATE OR UPDATE OF revises, depends, branch
+    ON migrate.revision
+    FOR EACH STATEMENT EXECUTE FUNCTION migrate.revision_edited();
+
+-- ---------------------------------------------------------------------------
 -- Authoring in SQL (state-changing: owner or superuser, under the lock)
 -- ---------------------------------------------------------------------------
 

@@ -287,8 +287,10 @@ resolve_edges(MgGraph *g, MgError *err)
 		mg_intlist_free(&nd->children);
 		mg_intlist_free(&nd->dependents);
 	}
-	for (int i = 0; i < g->n; i++)
+	/* in id order, so an error names the same revision whatever the input order */
+	for (int r = 0; r < g->n; r++)
 	{
+		int			i = g->by_id[r];
 		MgNode	   *nd = &g->nodes[i];
 
 		for (int k = 0; k < nd->revises_txt.count; k++)
@@ -326,6 +328,35 @@ resolve_edges(MgGraph *g, MgError *err)
 		}
 	}
 	return MG_OK;
+}
+
+/* Insertion sort by rank: edge lists are short. */
+static void
+sort_by_rank(const MgGraph *g, MgIntList *l)
+{
+	for (int i = 1; i < l->count; i++)
+	{
+		int			v = l->items[i],
+					j = i;
+
+		while (j > 0 && g->nodes[l->items[j - 1]].rank > g->nodes[v].rank)
+		{
+			l->items[j] = l->items[j - 1];
+			j--;
+		}
+		l->items[j] = v;
+	}
+}
+
+/* Edge lists in id order, so nothing depends on the order rows arrived. */
+static void
+sort_edges(MgGraph *g)
+{
+	for (int i = 0; i < g->n; i++)
+	{
+		sort_by_rank(g, &g->nodes[i].children);
+		sort_by_rank(g, &g->nodes[i].dependents);
+	}
 }
 
 MgStatus
@@ -391,6 +422,7 @@ mg_graph_build(MgGraph *g, MgError *err)
 	st = resolve_edges(g, err);
 	if (st != MG_OK)
 		return st;
+	sort_edges(g);
 
 	if (g->topo)
 		mg_free(g->topo);

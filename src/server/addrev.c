@@ -108,6 +108,29 @@ check_new_revision(const MgRevFile *rf, const char *source)
 	}
 }
 
+/* What a new revision revises or depends on is no longer a tip. */
+static void
+untip_references(const MgRevFile *rf)
+{
+	MgStrList	refs = {0};
+	Oid			types[1] = {TEXTARRAYOID};
+	Datum		arg;
+	int			rc;
+
+	for (int i = 0; i < rf->revises.count; i++)
+		mg_strlist_add(&refs, rf->revises.items[i]);
+	for (int i = 0; i < rf->depends.count; i++)
+		mg_strlist_add(&refs, rf->depends.items[i]);
+	if (refs.count == 0 || !catalog_has_fast_columns())
+		return;
+	arg = strlist_to_array(&refs);
+	rc = SPI_execute_with_args("UPDATE migrate.revision SET tip = false"
+							   " WHERE tip AND (id OPERATOR(pg_catalog.=) ANY ($1)"
+							   "                OR branch OPERATOR(pg_catalog.&&) $1)",
+							   1, types, &arg, NULL, false, 0);
+	spi_check(rc, SPI_OK_UPDATE, "updating tips");
+}
+
 static void
 store_revision(const MgRevFile *rf, const MgRevSelected *sel,
 			   const char *script, const char *source)
@@ -247,6 +270,7 @@ add_one(const MgRevFile *rf, const MgRevSelected *sel, const char *script,
 		SPI_freetuptable(SPI_tuptable);
 		check_new_revision(rf, where);
 		store_revision(rf, sel, script, source);
+		untip_references(rf);
 		return true;
 	}
 	tup = SPI_tuptable->vals[0];
@@ -261,6 +285,7 @@ add_one(const MgRevFile *rf, const MgRevSelected *sel, const char *script,
 	store_revision(rf, sel, script, source);
 	/* the whole graph must still be valid (cycles, labels) */
 	catalog_load(&cat, false);
+	catalog_sync_tips(&cat);
 	return true;
 }
 

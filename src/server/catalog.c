@@ -12,7 +12,9 @@
 #include "executor/spi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/timestamp.h"
+#include "catalog/namespace.h"
 
 static SPIPlanPtr fetch_plan = NULL;
 static SPIPlanPtr log_plan = NULL;
@@ -217,8 +219,37 @@ catalog_write_versions(const MigrateCatalog *cat, const uint8_t *after)
 
 	for (int i = 0; same && i < now.count; i++)
 		same = before.items[i] == now.items[i];
+	for (int i = 0; same && i < cat->graph.n; i++)
+		same = (after[i] != 0) == (cat->applied[i] != 0);
 	if (same && !cat->versions_dirty)
 		return;
+	/* applied_checksum follows the applied set (see catalog_at_heads_fast) */
+	{
+		MgIntList	added = {0},
+					removed = {0};
+		Oid			atypes[2] = {TEXTARRAYOID, TEXTARRAYOID};
+		Datum		args[2];
+
+		for (int i = 0; i < cat->graph.n; i++)
+		{
+			if (after[i] && !cat->applied[i])
+				mg_intlist_add(&added, i);
+			else if (!after[i] && cat->applied[i])
+				mg_intlist_add(&removed, i);
+		}
+		if (added.count + removed.count > 0 && catalog_has_fast_columns())
+		{
+			args[0] = ids_to_array(&cat->graph, &added);
+			args[1] = ids_to_array(&cat->graph, &removed);
+			rc = SPI_execute_with_args("UPDATE migrate.revision"
+									   " SET applied_checksum = CASE WHEN id OPERATOR(pg_catalog.=) ANY ($1)"
+									   " THEN checksum END"
+									   " WHERE id OPERATOR(pg_catalog.=) ANY ($1)"
+									   "    OR id OPERATOR(pg_catalog.=) ANY ($2)",
+									   2, atypes, args, NULL, false, 0);
+			spi_check(rc, SPI_OK_UPDATE, "marking applied revisions");
+		}
+	}
 	rc = SPI_execute("DELETE FROM migrate.version", false, 0);
 	spi_check(rc, SPI_OK_DELETE, "clearing the version set");
 	arg = ids_to_array(&cat->graph, &now);
@@ -293,4 +324,68 @@ catalog_applied_at(const MigrateCatalog *cat, bool **has)
 	}
 	SPI_freetuptable(SPI_tuptable);
 	return at;
+}
+
+/*
+ * Whether the catalog has the columns of the fast path (0.2); the module
+ * also serves a 0.1 catalog until ALTER EXTENSION UPDATE.
+ */
+bool
+catalog_has_fast_columns(void)
+{
+	Oid			nsp = get_namespace_oid("migrate", true);
+	Oid			rel = OidIsValid(nsp) ? get_relname_relid("revision", nsp) : InvalidOid;
+
+	return OidIsValid(rel) && get_attnum(rel, "applied_checksum") != InvalidAttrNumber &&
+		get_attnum(rel, "tip") != InvalidAttrNumber;
+}
+
+/* Recompute the tip flags from the graph (they are derived from it). */
+void
+catalog_sync_tips(const MigrateCatalog *cat)
+{
+	MgIntList	tips = {0};
+	Oid			types[1] = {TEXTARRAYOID};
+	Datum		arg;
+	int			rc;
+
+	if (!catalog_has_fast_columns())
+		return;
+	for (int i = 0; i < cat->graph.n; i++)
+		if (cat->graph.nodes[i].children.count == 0 &&
+			cat->graph.nodes[i].dependents.count == 0)
+			mg_intlist_add(&tips, i);
+	arg = ids_to_array(&cat->graph, &tips);
+	rc = SPI_execute_with_args("UPDATE migrate.revision"
+							   " SET tip = (id OPERATOR(pg_catalog.=) ANY ($1))"
+							   " WHERE tip OPERATOR(pg_catalog.<>) (id OPERATOR(pg_catalog.=) ANY ($1))",
+							   1, types, &arg, NULL, false, 0);
+	spi_check(rc, SPI_OK_UPDATE, "updating tips");
+}
+
+/*
+ * The up-to-date fast path: true when migrate.version holds exactly the
+ * tips (revisions nothing revises or depends on).  Every revision is an
+ * ancestor of a tip, so then everything is applied and upgrade('heads')
+ * has nothing to do.  False means "load the graph and find out".
+ */
+bool
+catalog_at_heads_fast(bool readonly)
+{
+	int			rc;
+	bool		isnull;
+	bool		result;
+
+	if (!catalog_has_fast_columns())
+		return false;
+	rc = SPI_execute("SELECT COALESCE((SELECT pg_catalog.array_agg(id ORDER BY id)"
+					 "                 FROM migrate.revision WHERE tip), '{}'::pg_catalog.text[])"
+					 " OPERATOR(pg_catalog.=)"
+					 " COALESCE((SELECT pg_catalog.array_agg(revision ORDER BY revision)"
+					 "           FROM migrate.version), '{}'::pg_catalog.text[])",
+					 readonly, 1);
+	spi_check(rc, SPI_OK_SELECT, "checking the version set");
+	result = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_freetuptable(SPI_tuptable);
+	return !isnull && result;
 }

@@ -123,7 +123,15 @@ change_state(const char *target, MgOp op)
 
 	migrate_begin_change();
 	SPI_connect();
+	/* the common case at every application boot: already at heads */
+	if (op == MG_OP_UPGRADE && strcmp(target, "heads") == 0 &&
+		catalog_at_heads_fast(false))
+	{
+		SPI_finish();
+		return 0;
+	}
 	catalog_load(&cat, false);
+	catalog_sync_tips(&cat);	/* heals the fast path after hand edits */
 	plan_or_report(&cat, target, op, false, &plan);
 	n = run_plan(&cat, &plan, op == MG_OP_DOWNGRADE);
 	SPI_finish();

@@ -69,6 +69,9 @@ extern void catalog_log(const char *id, const char *action,
 						TimestampTz finished);
 extern Datum strlist_to_array(const MgStrList *l);
 extern Datum ids_to_array(const MgGraph *g, const MgIntList *l);
+extern void catalog_sync_tips(const MigrateCatalog *cat);
+extern bool catalog_has_fast_columns(void);
+extern bool catalog_at_heads_fast(bool readonly);
 extern TimestampTz *catalog_applied_at(const MigrateCatalog *cat,
 									  bool **has);
 

@@ -141,6 +141,11 @@ build_script(const char *target, MgOp op)
 						 quote_literal_cstr(rev.id),
 						 downgrade ? "'downgrade'" : "'upgrade'",
 						 quote_literal_cstr(rev.checksum));
+		if (catalog_has_fast_columns())
+			appendStringInfo(&buf,
+							 "UPDATE migrate.revision SET applied_checksum = %s"
+							 " WHERE id OPERATOR(pg_catalog.=) %s;\n",
+							 downgrade ? "NULL" : "checksum", quote_literal_cstr(rev.id));
 		state[node] = downgrade ? 0 : 1;
 	}
 	appendStringInfoChar(&buf, '\n');
