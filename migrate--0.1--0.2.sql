@@ -49,6 +49,34 @@ CREATE TRIGGER revision_edited
     ON migrate.revision
     FOR EACH STATEMENT EXECUTE FUNCTION migrate.revision_edited();
 
+-- One row: whether the database is at heads with every revision applied
+-- with the checksum it has now.  Any write to the revision or version
+-- table clears it (so a hand edit can never leave it wrongly true); each
+-- migrate function that changes state recomputes it at its end.  It is
+-- not dumped: after a restore the first upgrade() recomputes it.
+CREATE TABLE migrate.state (
+    up_to_date  boolean NOT NULL,
+    only_row    boolean PRIMARY KEY DEFAULT true CHECK (only_row)
+);
+INSERT INTO migrate.state (up_to_date) VALUES (false);
+REVOKE ALL ON migrate.state FROM PUBLIC;
+
+CREATE FUNCTION migrate.state_unsettled() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE migrate.state SET up_to_date = false WHERE up_to_date;
+    RETURN NULL;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION migrate.state_unsettled() FROM PUBLIC;
+CREATE TRIGGER revision_unsettled
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON migrate.revision
+    FOR EACH STATEMENT EXECUTE FUNCTION migrate.state_unsettled();
+CREATE TRIGGER version_unsettled
+    AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON migrate.version
+    FOR EACH STATEMENT EXECUTE FUNCTION migrate.state_unsettled();
+
 -- ---------------------------------------------------------------------------
 -- Authoring in SQL (state-changing: owner or superuser, under the lock)
 -- ---------------------------------------------------------------------------

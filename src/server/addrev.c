@@ -332,7 +332,8 @@ migrate_add_revision(PG_FUNCTION_ARGS)
 	parse_script(script, source, &rf, &sel);
 	migrate_begin_change();
 	SPI_connect();
-	add_one(&rf, &sel, script, source);
+	if (add_one(&rf, &sel, script, source))
+		catalog_refresh_state();
 	SPI_finish();
 	PG_RETURN_TEXT_P(cstring_to_text(rf.id));
 }
@@ -459,6 +460,8 @@ migrate_add_revisions(PG_FUNCTION_ARGS)
 	migrate_begin_change();
 	SPI_connect();
 	changed = addrev_batch(n, texts, src);
+	if (changed > 0)
+		catalog_refresh_state();
 	SPI_finish();
 	PG_RETURN_INT32(changed);
 }

@@ -175,6 +175,7 @@ create_revision(MgRevFile *rf, bool id_given)
 		rf->id = random_id();
 	text = render(rf);
 	addrev_store(text, NULL, &id);
+	catalog_refresh_state();
 	return id;
 }
 

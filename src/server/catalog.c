@@ -12,6 +12,8 @@
 #include "executor/spi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/lsyscache.h"
 #include "utils/timestamp.h"
 #include "catalog/namespace.h"
@@ -223,7 +225,7 @@ catalog_write_versions(const MigrateCatalog *cat, const uint8_t *after)
 		same = (after[i] != 0) == (cat->applied[i] != 0);
 	if (same && !cat->versions_dirty)
 		return;
-	/* applied_checksum follows the applied set (see catalog_at_heads_fast) */
+	/* applied_checksum follows the applied set (see catalog_refresh_state) */
 	{
 		MgIntList	added = {0},
 					removed = {0};
@@ -337,7 +339,8 @@ catalog_has_fast_columns(void)
 	Oid			rel = OidIsValid(nsp) ? get_relname_relid("revision", nsp) : InvalidOid;
 
 	return OidIsValid(rel) && get_attnum(rel, "applied_checksum") != InvalidAttrNumber &&
-		get_attnum(rel, "tip") != InvalidAttrNumber;
+		get_attnum(rel, "tip") != InvalidAttrNumber &&
+		OidIsValid(get_relname_relid("state", nsp));
 }
 
 /* Recompute the tip flags from the graph (they are derived from it). */
@@ -364,28 +367,56 @@ catalog_sync_tips(const MigrateCatalog *cat)
 }
 
 /*
- * The up-to-date fast path: true when migrate.version holds exactly the
- * tips (revisions nothing revises or depends on).  Every revision is an
- * ancestor of a tip, so then everything is applied and upgrade('heads')
- * has nothing to do.  False means "load the graph and find out".
+ * Recompute migrate.state.up_to_date after a state change: at heads (the
+ * version set is the tips) and no revision unapplied or applied with
+ * another checksum.  Called at the end of every state-changing function,
+ * after the table triggers have cleared it.
  */
-bool
-catalog_at_heads_fast(bool readonly)
+void
+catalog_refresh_state(void)
 {
 	int			rc;
-	bool		isnull;
-	bool		result;
+
+	if (!catalog_has_fast_columns())
+		return;
+	rc = SPI_execute("UPDATE migrate.state SET up_to_date ="
+					 " COALESCE((SELECT pg_catalog.array_agg(id ORDER BY id)"
+					 "           FROM migrate.revision WHERE tip), '{}'::pg_catalog.text[])"
+					 " OPERATOR(pg_catalog.=)"
+					 " COALESCE((SELECT pg_catalog.array_agg(revision ORDER BY revision)"
+					 "           FROM migrate.version), '{}'::pg_catalog.text[])"
+					 " AND NOT EXISTS (SELECT 1 FROM migrate.revision"
+					 "                 WHERE applied_checksum IS NULL"
+					 "                    OR applied_checksum OPERATOR(pg_catalog.<>) checksum)",
+					 false, 0);
+	spi_check(rc, SPI_OK_UPDATE, "refreshing the state");
+}
+
+/* The fast path of check() and of a no-op upgrade(): one row. */
+bool
+catalog_up_to_date(bool readonly)
+{
+	int			rc;
+	bool		isnull,
+				result = false;
+
+	Oid			nsp;
 
 	if (!catalog_has_fast_columns())
 		return false;
-	rc = SPI_execute("SELECT COALESCE((SELECT pg_catalog.array_agg(id ORDER BY id)"
-					 "                 FROM migrate.revision WHERE tip), '{}'::pg_catalog.text[])"
-					 " OPERATOR(pg_catalog.=)"
-					 " COALESCE((SELECT pg_catalog.array_agg(revision ORDER BY revision)"
-					 "           FROM migrate.version), '{}'::pg_catalog.text[])",
-					 readonly, 1);
-	spi_check(rc, SPI_OK_SELECT, "checking the version set");
-	result = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	/* a role granted only the three catalog tables takes the slow path */
+	nsp = get_namespace_oid("migrate", false);
+	if (pg_class_aclcheck(get_relname_relid("state", nsp), GetUserId(),
+						  ACL_SELECT) != ACLCHECK_OK)
+		return false;
+	rc = SPI_execute("SELECT up_to_date FROM migrate.state", readonly, 1);
+	spi_check(rc, SPI_OK_SELECT, "reading the state");
+	if (SPI_processed == 1)
+	{
+		result = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+											SPI_tuptable->tupdesc, 1, &isnull));
+		result = result && !isnull;
+	}
 	SPI_freetuptable(SPI_tuptable);
-	return !isnull && result;
+	return result;
 }

@@ -125,7 +125,7 @@ change_state(const char *target, MgOp op)
 	SPI_connect();
 	/* the common case at every application boot: already at heads */
 	if (op == MG_OP_UPGRADE && strcmp(target, "heads") == 0 &&
-		catalog_at_heads_fast(false))
+		catalog_up_to_date(false))
 	{
 		SPI_finish();
 		return 0;
@@ -134,6 +134,7 @@ change_state(const char *target, MgOp op)
 	catalog_sync_tips(&cat);	/* heals the fast path after hand edits */
 	plan_or_report(&cat, target, op, false, &plan);
 	n = run_plan(&cat, &plan, op == MG_OP_DOWNGRADE);
+	catalog_refresh_state();
 	SPI_finish();
 	return n;
 }
@@ -186,6 +187,7 @@ migrate_stamp(PG_FUNCTION_ARGS)
 			catalog_log(id, "stamp", NULL, now, now);
 	}
 	catalog_write_versions(&cat, plan.after);
+	catalog_refresh_state();
 	SPI_finish();
 	PG_RETURN_VOID();
 }

@@ -112,6 +112,7 @@ migrate_record(PG_FUNCTION_ARGS)
 	memcpy(after, cat.applied, cat.graph.n);
 	after[node] = up ? 1 : 0;
 	catalog_write_versions(&cat, after);
+	catalog_refresh_state();
 	SPI_finish();
 	PG_RETURN_VOID();
 

@@ -141,27 +141,6 @@ pending_count(const MigrateCatalog *cat, const char **next)
 	return plan.steps.count;
 }
 
-/*
- * The fast path of check(): at heads (see catalog_at_heads_fast) and every
- * revision applied with the checksum it has now.  Otherwise the slow path
- * finds out what is wrong from the graph and the history.
- */
-static bool
-settled_fast(void)
-{
-	int			rc;
-
-	if (!catalog_at_heads_fast(true))
-		return false;
-	rc = SPI_execute("SELECT 1 FROM migrate.revision"
-					 " WHERE applied_checksum IS NULL"
-					 "    OR applied_checksum OPERATOR(pg_catalog.<>) checksum LIMIT 1",
-					 true, 1);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "migrate: SPI failed checking checksums");
-	return SPI_processed == 0;
-}
-
 Datum
 migrate_check(PG_FUNCTION_ARGS)
 {
@@ -171,7 +150,7 @@ migrate_check(PG_FUNCTION_ARGS)
 	int			pending;
 
 	SPI_connect();
-	if (settled_fast())
+	if (catalog_up_to_date(true))
 	{
 		SPI_finish();
 		PG_RETURN_VOID();

@@ -116,6 +116,8 @@ migrate_load(PG_FUNCTION_ARGS)
 
 	SPI_connect();
 	changed = addrev_batch(n, texts, names);
+	if (changed > 0)
+		catalog_refresh_state();
 	SPI_finish();
 	PG_RETURN_INT32(changed);
 }

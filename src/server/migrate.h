@@ -71,7 +71,8 @@ extern Datum strlist_to_array(const MgStrList *l);
 extern Datum ids_to_array(const MgGraph *g, const MgIntList *l);
 extern void catalog_sync_tips(const MigrateCatalog *cat);
 extern bool catalog_has_fast_columns(void);
-extern bool catalog_at_heads_fast(bool readonly);
+extern void catalog_refresh_state(void);
+extern bool catalog_up_to_date(bool readonly);
 extern TimestampTz *catalog_applied_at(const MigrateCatalog *cat,
 									  bool **has);
 
