@@ -1,8 +1,10 @@
 --
 -- 09_privileges: only the extension owner and superusers change state.
--- Other roles get a clean 42501: "permission denied for function ..." when
--- they lack EXECUTE (revoked from PUBLIC), and the owner check when EXECUTE
--- was granted.  Revision SQL runs with the caller's privileges.
+-- Nothing is executable by PUBLIC: other roles get a clean 42501
+-- ("permission denied for schema/function ...") for every function, and
+-- the owner check when EXECUTE was granted.  A monitoring role with the
+-- grants documented in the README can call every read-only function.
+-- Revision SQL runs with the caller's privileges.
 --
 CREATE EXTENSION migrate;
 SELECT migrate.add_revision($$-- migrate:revision 7a7a7a7a0001
@@ -15,13 +17,47 @@ DROP TABLE notes;
 $$, '7a7a7a7a0001_create_notes.sql');
 
 CREATE ROLE regress_migrate_user;
+CREATE ROLE regress_migrate_nobody;
+CREATE ROLE regress_migrate_monitor;
 GRANT USAGE ON SCHEMA migrate TO regress_migrate_user;
+
+-- try(sql): run sql, return 'ok' or "SQLSTATE: message" -- never raises.
+CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE sql;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END
+$$;
+-- One call of every function of the schema, all arguments NULL -- as
+-- sub-selects, so that a STRICT function is not folded away by the planner
+-- before its EXECUTE privilege is checked.
+CREATE TEMP TABLE every_call AS
+SELECT p.proname::text AS fn,
+       format('SELECT migrate.%I(%s)', p.proname,
+              (SELECT string_agg('(SELECT NULL::' || format_type(t, NULL) || ')', ', ' ORDER BY i)
+               FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i))) AS call
+FROM pg_proc p WHERE p.pronamespace = 'migrate'::regnamespace;
+GRANT SELECT ON every_call TO PUBLIC;
+SELECT count(*) >= 20 AS many_functions FROM every_call;
 
 -- A script that would be valid, for the calls below.
 \set script '''-- migrate:revision 7b7b7b7b0002\n-- migrate:revises 7a7a7a7a0001\n-- migrate:upgrade\n'''
 
 -- ---------------------------------------------------------------------------
--- Without EXECUTE: every state-changing function is refused by PostgreSQL.
+-- A role with no grant at all: every function is refused at the schema.
+-- ---------------------------------------------------------------------------
+SET ROLE regress_migrate_nobody;
+SELECT migrate.current();
+\echo :SQLSTATE
+SELECT fn, result FROM (SELECT fn, pg_temp.try(call) AS result FROM every_call) r
+WHERE result <> '42501: permission denied for schema migrate' ORDER BY fn;
+RESET ROLE;
+
+-- ---------------------------------------------------------------------------
+-- USAGE on the schema only: every function is refused by PostgreSQL, since
+-- nothing is executable by PUBLIC -- read-only ones included.
 -- ---------------------------------------------------------------------------
 SET ROLE regress_migrate_user;
 SELECT migrate.add_revision(E:script);
@@ -34,41 +70,96 @@ SELECT migrate.downgrade();
 \echo :SQLSTATE
 SELECT migrate.stamp('base');
 \echo :SQLSTATE
+SELECT migrate.revision('new', 'SELECT 1;');
+\echo :SQLSTATE
+SELECT migrate.merge();
+\echo :SQLSTATE
+SELECT migrate.load('/nonexistent');
+\echo :SQLSTATE
+SELECT * FROM migrate.current();
+\echo :SQLSTATE
+SELECT * FROM migrate.status();
+\echo :SQLSTATE
+-- all of them, whatever they are
+SELECT fn, result FROM (SELECT fn, pg_temp.try(call) AS result FROM every_call) r
+WHERE result <> '42501: permission denied for function ' || fn ORDER BY fn;
 -- The catalog tables are closed to it too.
 SELECT * FROM migrate.version;
 \echo :SQLSTATE
 INSERT INTO migrate.version VALUES ('7a7a7a7a0001');
 \echo :SQLSTATE
--- Read-only functions are executable, but read the catalog with the
--- caller's privileges: without SELECT on it they fail cleanly (42501).
+RESET ROLE;
+
+-- EXECUTE on the read-only functions without SELECT on the catalog: they
+-- fail cleanly (42501) on the first table they read.
+GRANT EXECUTE ON FUNCTION migrate.current(), migrate.status(), migrate.check(),
+    migrate.script(text), migrate.upgrade_sql(text)
+    TO regress_migrate_user;
+SET ROLE regress_migrate_user;
 \set SHOW_CONTEXT never
 SELECT * FROM migrate.current();
 \echo :SQLSTATE
-SELECT * FROM migrate.heads();
+SELECT * FROM migrate.status();
 \echo :SQLSTATE
-SELECT * FROM migrate.plan();
+SELECT migrate.check();
+\echo :SQLSTATE
+SELECT migrate.script('7a7a');
+\echo :SQLSTATE
+SELECT migrate.upgrade_sql();
 \echo :SQLSTATE
 \set SHOW_CONTEXT errors
 RESET ROLE;
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA migrate FROM regress_migrate_user;
 
--- Granting SELECT on the catalog makes the read-only functions usable.
-GRANT SELECT ON ALL TABLES IN SCHEMA migrate TO regress_migrate_user;
-SET ROLE regress_migrate_user;
+-- ---------------------------------------------------------------------------
+-- A monitoring role with exactly the grants of the README can call every
+-- read-only function.
+-- ---------------------------------------------------------------------------
+GRANT USAGE ON SCHEMA migrate TO regress_migrate_monitor;
+GRANT SELECT ON migrate.revision, migrate.version, migrate.history TO regress_migrate_monitor;
+GRANT EXECUTE ON FUNCTION migrate.current(), migrate.heads(), migrate.branches(),
+      migrate.history(text), migrate.show(text), migrate.plan(text),
+      migrate.status(), migrate.check(), migrate.validate(),
+      migrate.script(text), migrate.upgrade_sql(text), migrate.downgrade_sql(text)
+   TO regress_migrate_monitor;
+SELECT migrate.upgrade();
+SET ROLE regress_migrate_monitor;
 SELECT * FROM migrate.current();
 SELECT revision, message FROM migrate.heads();
-SELECT revision, message, is_applied FROM migrate.history();
-SELECT * FROM migrate.plan();
-SELECT revision, message FROM migrate.show('7a7a');
+SELECT revision, message FROM migrate.branches();
+SELECT revision, message, is_applied, applied_at IS NOT NULL AS has_applied_at
+FROM migrate.history();
+SELECT revision, message, is_applied, checksum FROM migrate.show('7a7a');
+SELECT * FROM migrate.plan('base');
+SELECT * FROM migrate.status();
+SELECT migrate.check();
+SELECT * FROM migrate.validate();
+SELECT migrate.script('7a7a7a7a0001');
+SELECT migrate.upgrade_sql() LIKE '%offline upgrade to ''heads'', 0 revisions%' AS upgrade_sql;
+SELECT migrate.downgrade_sql('base') LIKE '%-- Running downgrade 7a7a7a7a0001 -> , create notes%'
+    AS downgrade_sql;
+-- ... and nothing else: every other function is refused
+SELECT fn, result FROM (SELECT fn, pg_temp.try(call) AS result FROM every_call) r
+WHERE fn NOT IN ('current', 'heads', 'branches', 'history', 'show', 'plan',
+                 'status', 'check', 'validate', 'script', 'upgrade_sql', 'downgrade_sql')
+  AND result <> '42501: permission denied for function ' || fn ORDER BY fn;
+-- nor can it write the catalog
+DELETE FROM migrate.version;
+\echo :SQLSTATE
+UPDATE migrate.revision SET checksum = 'x';
+\echo :SQLSTATE
+INSERT INTO migrate.history (revision, action, started_at, duration)
+VALUES ('7a7a7a7a0001', 'stamp', now(), '0');
+\echo :SQLSTATE
 RESET ROLE;
+SELECT migrate.downgrade('base');
 
 -- ---------------------------------------------------------------------------
 -- With EXECUTE (and even full table privileges) but not the owner: refused
 -- by the owner check, before anything is read or changed.
 -- ---------------------------------------------------------------------------
-GRANT EXECUTE ON FUNCTION migrate.add_revision(text, text),
-    migrate.add_revisions(text[], text[]), migrate.upgrade(text),
-    migrate.downgrade(text), migrate.stamp(text, boolean)
-    TO regress_migrate_user;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA migrate
+    TO regress_migrate_user, regress_migrate_monitor;
 GRANT ALL ON ALL TABLES IN SCHEMA migrate TO regress_migrate_user;
 GRANT ALL ON ALL SEQUENCES IN SCHEMA migrate TO regress_migrate_user;
 SET ROLE regress_migrate_user;
@@ -82,12 +173,40 @@ SELECT migrate.downgrade();
 \echo :SQLSTATE
 SELECT migrate.stamp('base');
 \echo :SQLSTATE
+SELECT migrate.revision('new', 'SELECT 1;', id => '7c7c7c7c0003');
+\echo :SQLSTATE
+SELECT migrate.merge(ARRAY['7a7a7a7a0001', '7a7a7a7a0001']);
+\echo :SQLSTATE
 -- a parse error is still reported as such (parsing needs no privilege)
 SELECT migrate.add_revision('nonsense', 'x.sql');
 \echo :SQLSTATE
 RESET ROLE;
+-- the monitoring role granted EXECUTE on the state-changing functions
+SET ROLE regress_migrate_monitor;
+SELECT migrate.upgrade();
+\echo :SQLSTATE
+SELECT migrate.upgrade('7a7a7a7a0001');
+\echo :SQLSTATE
+SELECT migrate.stamp('heads');
+\echo :SQLSTATE
+SELECT migrate.revision('new', 'SELECT 1;');
+\echo :SQLSTATE
+SELECT migrate.add_revisions(ARRAY[E:script]);
+\echo :SQLSTATE
+-- load() needs superuser or pg_read_server_files first ...
+SELECT migrate.load('/nonexistent');
+\echo :SQLSTATE
+RESET ROLE;
+-- ... and with pg_read_server_files, still the owner check
+GRANT pg_read_server_files TO regress_migrate_monitor;
+SET ROLE regress_migrate_monitor;
+SELECT migrate.load('/nonexistent');
+\echo :SQLSTATE
+RESET ROLE;
+REVOKE pg_read_server_files FROM regress_migrate_monitor;
 SELECT * FROM migrate.current();
 SELECT count(*) AS revisions FROM migrate.revision;
+SELECT count(*) AS history_rows FROM migrate.history;
 SELECT to_regclass('notes') AS notes;
 
 -- ---------------------------------------------------------------------------
@@ -97,7 +216,7 @@ CREATE ROLE regress_migrate_admin SUPERUSER;
 SET ROLE regress_migrate_admin;
 SELECT migrate.upgrade();
 RESET ROLE;
-SELECT revision, action, role FROM migrate.history ORDER BY id;
+SELECT revision, action, role FROM migrate.history ORDER BY id DESC LIMIT 1;
 SELECT migrate.downgrade('base');
 
 -- ---------------------------------------------------------------------------
@@ -145,8 +264,11 @@ DROP EXTENSION migrate CASCADE;
 SET client_min_messages = warning;
 DROP SCHEMA regress_private CASCADE;
 DROP OWNED BY regress_migrate_user, regress_migrate_admin,
-              regress_migrate_member, regress_migrate_other;
+              regress_migrate_member, regress_migrate_other,
+              regress_migrate_nobody, regress_migrate_monitor;
 DROP ROLE regress_migrate_user;
+DROP ROLE regress_migrate_nobody;
+DROP ROLE regress_migrate_monitor;
 DROP ROLE regress_migrate_admin;
 DROP ROLE regress_migrate_member;
 DROP ROLE regress_migrate_other;

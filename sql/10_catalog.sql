@@ -1,7 +1,7 @@
 --
 -- 10_catalog: the extension's catalog and packaging: the tables are
 -- dumped by pg_dump (pg_extension_config_dump), PUBLIC has no privilege on
--- them nor on the state-changing functions, nothing is SECURITY DEFINER,
+-- them nor on any function, nothing is SECURITY DEFINER,
 -- state changes take the documented advisory lock and read-only functions
 -- none, and the extension can be dropped and re-created in one session.
 --
@@ -35,8 +35,9 @@ FROM pg_class c
 WHERE c.relnamespace = 'migrate'::regnamespace AND c.relkind IN ('r', 'S')
 ORDER BY c.relname;
 
--- Functions: PUBLIC may not execute the state-changing ones; none is
--- SECURITY DEFINER.
+-- Functions: PUBLIC may execute none of them (read-only ones are granted
+-- to monitoring roles explicitly, see 09_privileges); none is SECURITY
+-- DEFINER; read-only ones are STABLE.
 SELECT p.oid::regprocedure AS function,
        has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute,
        p.prosecdef AS security_definer, p.provolatile AS volatility
@@ -70,6 +71,18 @@ COMMIT;
 SELECT count(*) AS advisory_locks FROM pg_locks
 WHERE locktype = 'advisory' AND pid = pg_backend_pid();
 
+-- the read-only functions of 0.2 take none either
+BEGIN;
+SELECT pending FROM migrate.status();
+SELECT migrate.check();
+SELECT count(*) AS problems FROM migrate.validate();
+SELECT length(migrate.script('8c8c')) > 0 AS script,
+       length(migrate.upgrade_sql()) > 0 AS upgrade_sql,
+       length(migrate.downgrade_sql('base')) > 0 AS downgrade_sql;
+SELECT count(*) AS advisory_locks FROM pg_locks
+WHERE locktype = 'advisory' AND pid = pg_backend_pid();
+COMMIT;
+
 -- stamp and add_revision take it too
 BEGIN;
 SELECT migrate.stamp('base');
@@ -79,6 +92,20 @@ WHERE locktype = 'advisory' AND pid = pg_backend_pid()
 ROLLBACK;
 BEGIN;
 SELECT migrate.add_revision(script) FROM migrate.revision;
+SELECT count(*) AS advisory_locks FROM pg_locks
+WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+  AND (classid::bigint << 32 | objid::bigint) = 30796665482998885;
+ROLLBACK;
+-- ... and so do revision() and load() (merge(): 11_authoring)
+BEGIN;
+SELECT migrate.revision('locked', 'SELECT 1;', id => '8c8c8c8c0002');
+SELECT count(*) AS advisory_locks FROM pg_locks
+WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+  AND (classid::bigint << 32 | objid::bigint) = 30796665482998885;
+ROLLBACK;
+BEGIN;
+-- an empty directory (relative paths are relative to the data directory)
+SELECT migrate.load('pg_tblspc');
 SELECT count(*) AS advisory_locks FROM pg_locks
 WHERE locktype = 'advisory' AND pid = pg_backend_pid()
   AND (classid::bigint << 32 | objid::bigint) = 30796665482998885;

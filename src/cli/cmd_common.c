@@ -44,18 +44,21 @@ open_db(const DbOps **ops, bool write, Db **db)
 	return (*ops)->open(opt.url, write, db);
 }
 
-/* Open the database and load the repo for its dialect. */
+/*
+ * Load the repo for the database's dialect, then open the database: a
+ * malformed file is reported before anything (a SQLite file) is created.
+ */
 int
 open_both(const DbOps **ops, bool write, Db **db, Repo *repo)
 {
-	int			st = open_db(ops, write, db);
+	int			st;
 
+	if (opt.url == NULL || opt.url[0] == '\0')
+		return fail(EXIT_USAGE, "no database given: use -d URL or set DATABASE_URL");
+	st = repo_load(repo, opt.dir, db_ops_for(opt.url)->dialect);
 	if (st != EXIT_OK)
 		return st;
-	st = repo_load(repo, opt.dir, (*ops)->dialect);
-	if (st != EXIT_OK)
-		(*ops)->close(*db);
-	return st;
+	return open_db(ops, write, db);
 }
 
 /* The revision as Alembic prints it; flags say which parts. */

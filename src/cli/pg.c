@@ -27,6 +27,7 @@ struct Db
 	Progress	progress;
 	bool		in_step;		/* a progress line is open */
 	Repo	   *repo;			/* during apply: messages for progress */
+	bool		locked;			/* we hold the session-level migrate lock */
 };
 
 /* ---- helpers ---- */
@@ -71,6 +72,18 @@ pg_fail(Db *db, PGresult *res, const char *what)
 		fprintf(stderr, "migrate: %s: %s", what, msg && *msg ? msg : "unknown error\n");
 	if (res)
 		PQclear(res);
+	return EXIT_FAILED;
+}
+
+/* Target and graph errors are input errors (2); the rest failures (1). */
+static int
+exit_for(const PGresult *res)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+	if (state && (strncmp(state, "22", 2) == 0 || strcmp(state, "42704") == 0 ||
+				  strcmp(state, "42P08") == 0 || strcmp(state, "42P17") == 0))
+		return EXIT_USAGE;
 	return EXIT_FAILED;
 }
 
@@ -234,7 +247,7 @@ pg_close(Db *db)
 /* ---- push ---- */
 
 static int
-pg_push(Db *db, Repo *repo, int *changed)
+push_files(Db *db, Repo *repo, int *changed)
 {
 	char	  **texts = mg_alloc(sizeof(char *) * (repo->n + 1));
 	char	  **files = mg_alloc(sizeof(char *) * (repo->n + 1));
@@ -312,29 +325,36 @@ server_call(Db *db, const char *fn, const char *target, bool purge, int *count)
 		mg_buf_printf(&sql, "SELECT migrate.%s($1)", fn);
 	res = exec_params(db, sql.data, strcmp(fn, "stamp") == 0 ? 2 : 1, params);
 	mg_buf_free(&sql);
-	end_step(db);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
-		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-		/* target and graph errors are input errors */
-		bool		input = state && (strncmp(state, "22", 2) == 0 ||
-									  strcmp(state, "42704") == 0 ||
-									  strcmp(state, "42P08") == 0 ||
-									  strcmp(state, "42P17") == 0);
+		int			st = exit_for(res);
 
+		if (db->in_step)
+			info("failed\n");
+		db->in_step = false;
 		report_error(res);
 		PQclear(res);
-		return input ? EXIT_USAGE : EXIT_FAILED;
+		return st;
 	}
+	end_step(db);
 	*count += atoi(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return EXIT_OK;
 }
 
-/* Take the migrate lock at session level without holding a snapshot. */
+/*
+ * Take the migrate lock at session level, polling pg_try_advisory_lock so
+ * that no snapshot is held while waiting (a concurrent CREATE INDEX
+ * CONCURRENTLY waits for every snapshot older than itself).  Every state
+ * change the program makes happens under it; the server functions then
+ * take the same key at transaction level, which our own session already
+ * holds.  Closing the connection releases it on any error path.
+ */
 static int
-session_lock(Db *db)
+lock_session(Db *db)
 {
+	if (db->locked)
+		return EXIT_OK;
 	for (;;)
 	{
 		PGresult   *res = PQexec(db->conn, "SELECT pg_catalog.pg_try_advisory_lock(" LOCK_KEY ")");
@@ -344,11 +364,23 @@ session_lock(Db *db)
 		if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
 		{
 			PQclear(res);
+			db->locked = true;
 			return EXIT_OK;
 		}
 		PQclear(res);
 		usleep(100 * 1000);
 	}
+}
+
+static int
+unlock_session(Db *db, int status)
+{
+	if (db->locked)
+	{
+		PQclear(PQexec(db->conn, "SELECT pg_catalog.pg_advisory_unlock(" LOCK_KEY ")"));
+		db->locked = false;
+	}
+	return status;
 }
 
 static char *
@@ -369,10 +401,6 @@ run_outside(Db *db, Repo *repo, int node, bool downgrade)
 	const char *params[4];
 	PGresult   *res;
 	char	   *started;
-	int			st;
-
-	if ((st = session_lock(db)) != EXIT_OK)
-		return st;
 	progress_step(&db->progress, downgrade, r->rf.id, r->rf.message);
 	db->in_step = true;
 	started = server_now(db);
@@ -397,9 +425,7 @@ run_outside(Db *db, Repo *repo, int node, bool downgrade)
 						  r->rf.message ? r->rf.message : "no message",
 						  r->path, PQgetvalue(res, i, 0));
 			PQclear(res);
-			pg_fail(db, one, what.data);
-			simple(db, "SELECT pg_catalog.pg_advisory_unlock(" LOCK_KEY ")", "unlock");
-			return EXIT_FAILED;
+			return pg_fail(db, one, what.data);
 		}
 		PQclear(one);
 	}
@@ -413,11 +439,11 @@ run_outside(Db *db, Repo *repo, int node, bool downgrade)
 		return pg_fail(db, res, "could not record the revision");
 	PQclear(res);
 	end_step(db);
-	return simple(db, "SELECT pg_catalog.pg_advisory_unlock(" LOCK_KEY ")", "unlock");
+	return EXIT_OK;
 }
 
 static int
-pg_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *count)
+apply_locked(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *count)
 {
 	int			changed,
 				st;
@@ -430,7 +456,7 @@ pg_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *count
 
 	*count = 0;
 	db->repo = repo;
-	if ((st = pg_push(db, repo, &changed)) != EXIT_OK)
+	if ((st = push_files(db, repo, &changed)) != EXIT_OK)
 		return st;
 	if (op == MG_OP_STAMP)
 		return server_call(db, "stamp", target, purge, count);
@@ -439,11 +465,11 @@ pg_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *count
 	if ((st = pg_versions(db, &versions)) != EXIT_OK)
 		return st;
 	applied = mg_alloc0(repo->graph.n + 1);
+	/* the files are the program's truth, as on SQLite */
 	if (mg_state_from_versions(&repo->graph, (const char *const *) versions.items,
 							   versions.count, applied, &err) != MG_OK ||
 		mg_plan(&repo->graph, target, op, applied, false, &plan, &err) != MG_OK)
-		/* let the server say what is wrong (it knows every revision) */
-		return server_call(db, down ? "downgrade" : "upgrade", target, false, count);
+		return fail_mg(&err);
 	for (int i = 0; i < plan.steps.count; i++)
 		if (!repo->revs[plan.steps.items[i]].rf.transactional)
 			outside = true;
@@ -498,6 +524,26 @@ pg_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *count
 }
 
 static int
+pg_push(Db *db, Repo *repo, int *changed)
+{
+	int			st = lock_session(db);
+
+	if (st != EXIT_OK)
+		return st;
+	return unlock_session(db, push_files(db, repo, changed));
+}
+
+static int
+pg_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *count)
+{
+	int			st = lock_session(db);
+
+	if (st != EXIT_OK)
+		return st;
+	return unlock_session(db, apply_locked(db, repo, target, op, purge, count));
+}
+
+static int
 pg_offline(Db *db, Repo *repo, const char *target, MgOp op)
 {
 	const char *params[1] = {target};
@@ -510,7 +556,12 @@ pg_offline(Db *db, Repo *repo, const char *target, MgOp op)
 	res = exec_params(db, op == MG_OP_DOWNGRADE ? "SELECT migrate.downgrade_sql($1)"
 					  : "SELECT migrate.upgrade_sql($1)", 1, params);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		return pg_fail(db, res, "could not produce the offline script");
+	{
+		st = exit_for(res);
+		report_error(res);
+		PQclear(res);
+		return st;
+	}
 	fputs(PQgetvalue(res, 0, 0), stdout);
 	PQclear(res);
 	return EXIT_OK;

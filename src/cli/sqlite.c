@@ -281,8 +281,10 @@ sq_open(const char *url, bool write, Db **out)
 		return st;
 	}
 	rc = sqlite3_open_v2(path, &db->conn,
+						 /* read-write even to read: a hot journal left by a
+						  * killed upgrade must be rolled back on open */
 						 write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-						 : SQLITE_OPEN_READONLY, NULL);
+						 : SQLITE_OPEN_READWRITE, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_busy_timeout(db->conn, (int) timeout);
 	/* touch the file now, so "not a database" is reported as an open error */

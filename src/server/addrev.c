@@ -133,7 +133,7 @@ untip_references(const MgRevFile *rf)
 
 static void
 store_revision(const MgRevFile *rf, const MgRevSelected *sel,
-			   const char *script, const char *source)
+			   const char *script, const char *source, bool replace)
 {
 	Oid			types[14] = {TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
 		TEXTOID, TEXTOID, TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID,
@@ -172,24 +172,28 @@ store_revision(const MgRevFile *rf, const MgRevSelected *sel,
 	else
 		nulls[13] = 'n';
 
-	rc = SPI_execute_with_args(
-							   "INSERT INTO migrate.revision AS r (id, revises, depends, branch,"
-							   " message, created, upgrade, downgrade, transactional, checksum,"
-							   " source, script, upgrade_line, downgrade_line)"
-							   " VALUES ($1, $2, $3, $4, $5, $6::pg_catalog.timestamptz, $7, $8,"
-							   " $9, $10, $11, $12, $13, $14)"
-							   " ON CONFLICT (id) DO UPDATE SET revises = EXCLUDED.revises,"
-							   " depends = EXCLUDED.depends, branch = EXCLUDED.branch,"
-							   " message = EXCLUDED.message, created = EXCLUDED.created,"
-							   " upgrade = EXCLUDED.upgrade, downgrade = EXCLUDED.downgrade,"
-							   " transactional = EXCLUDED.transactional,"
-							   " checksum = EXCLUDED.checksum,"
-							   " source = COALESCE(EXCLUDED.source, r.source),"
-							   " script = EXCLUDED.script, upgrade_line = EXCLUDED.upgrade_line,"
-							   " downgrade_line = EXCLUDED.downgrade_line,"
-							   " loaded_at = pg_catalog.now()",
-							   14, types, args, nulls, false, 0);
-	spi_check(rc, SPI_OK_INSERT, "storing a revision");
+	/*
+	 * A plain INSERT for a new revision: INSERT ... ON CONFLICT DO UPDATE
+	 * would also fire the statement-level UPDATE OF revises trigger that
+	 * voids the tips.
+	 */
+	if (!replace)
+		rc = SPI_execute_with_args("INSERT INTO migrate.revision (id, revises, depends, branch,"
+								   " message, created, upgrade, downgrade, transactional, checksum,"
+								   " source, script, upgrade_line, downgrade_line)"
+								   " VALUES ($1, $2, $3, $4, $5, $6::pg_catalog.timestamptz, $7, $8,"
+								   " $9, $10, $11, $12, $13, $14)",
+								   14, types, args, nulls, false, 0);
+	else
+		rc = SPI_execute_with_args("UPDATE migrate.revision SET revises = $2, depends = $3,"
+								   " branch = $4, message = $5, created = $6::pg_catalog.timestamptz,"
+								   " upgrade = $7, downgrade = $8, transactional = $9,"
+								   " checksum = $10, source = COALESCE($11, source),"
+								   " script = $12, upgrade_line = $13, downgrade_line = $14,"
+								   " loaded_at = pg_catalog.now()"
+								   " WHERE id OPERATOR(pg_catalog.=) $1",
+								   14, types, args, nulls, false, 0);
+	spi_check(rc, replace ? SPI_OK_UPDATE : SPI_OK_INSERT, "storing a revision");
 }
 
 static bool
@@ -269,7 +273,7 @@ add_one(const MgRevFile *rf, const MgRevSelected *sel, const char *script,
 	{
 		SPI_freetuptable(SPI_tuptable);
 		check_new_revision(rf, where);
-		store_revision(rf, sel, script, source);
+		store_revision(rf, sel, script, source, false);
 		untip_references(rf);
 		return true;
 	}
@@ -282,7 +286,7 @@ add_one(const MgRevFile *rf, const MgRevSelected *sel, const char *script,
 	check_replacement(rf, sel, SPI_getvalue(tup, desc, 2),
 					  same_list(&rf->revises, revises, n1) &&
 					  same_list(&rf->depends, depends, n2));
-	store_revision(rf, sel, script, source);
+	store_revision(rf, sel, script, source, true);
 	/* the whole graph must still be valid (cycles, labels) */
 	catalog_load(&cat, false);
 	catalog_sync_tips(&cat);

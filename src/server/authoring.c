@@ -211,6 +211,12 @@ migrate_revision(PG_FUNCTION_ARGS)
 				 errmsg("invalid revision id \"%s\"", rf.id),
 				 errdetail("An id is 1 to 64 characters of letters, digits, \"_\" and \".\", not starting with \".\".")));
 	rf.branch = array_arg(fcinfo, 5, "branch");
+	for (int i = 0; i < rf.branch.count; i++)
+		if (!mg_valid_label(rf.branch.items[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid branch label \"%s\"", rf.branch.items[i]),
+					 errdetail("A label is 1 to 64 characters of letters, digits, \"_\" and \".\", not starting with \".\".")));
 	rf.depends = array_arg(fcinfo, 6, "depends");
 	rf.created = utc_now_iso();
 
@@ -278,7 +284,8 @@ migrate_merge(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("a merge needs at least two revisions; %s",
-						PG_ARGISNULL(0) ? "the graph has a single head" : "only one was given")));
+						PG_ARGISNULL(0) ? (parents.count ? "the graph has a single head" : "the graph has no heads")
+						: (parents.count ? "only one was given" : "none was given"))));
 	for (int i = 0; i < parents.count; i++)
 		mg_strlist_add(&rf.revises, cat.graph.nodes[parents.items[i]].id);
 	id = create_revision(&rf, false);

@@ -96,7 +96,7 @@ build_script(const char *target, MgOp op)
 	/* refuse to run against any other state than the one planned from */
 	appendStringInfoString(&buf,
 						   "DO $migrate$\nBEGIN\n"
-						   "  IF (SELECT COALESCE(pg_catalog.array_agg(revision ORDER BY revision), '{}')"
+						   "  IF (SELECT COALESCE(pg_catalog.array_agg(revision ORDER BY revision COLLATE \"C\"), '{}')"
 						   " FROM migrate.version) OPERATOR(pg_catalog.<>) ");
 	append_id_array(&buf, &cat.graph, &from);
 	appendStringInfoString(&buf,

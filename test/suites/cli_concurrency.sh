@@ -1,0 +1,421 @@
+#!/usr/bin/env bash
+# test/suites/cli_concurrency.sh — migrate programs running at the same time,
+# and killed in the middle.
+#
+#   - two `migrate upgrade` started at once on one PostgreSQL database and on
+#     one SQLite file, a slow revision in the middle: both exit 0, every
+#     revision is applied once, one program prints the progress of all of
+#     them and the other prints nothing;
+#   - the same on PostgreSQL across a "transaction false" revision, which the
+#     program runs itself under the session-level migrate lock; and a push
+#     while such a revision runs CREATE INDEX CONCURRENTLY (no deadlock);
+#   - read-only commands do not wait for a running upgrade;
+#   - SQLite's busy timeout (MIGRATE_SQLITE_BUSY_TIMEOUT);
+#   - a SQLite upgrade killed with SIGKILL in the middle leaves the file
+#     unchanged (once SQLite rolls its journal back) and usable: read-only
+#     commands work at once, and the next upgrade succeeds; the same on
+#     PostgreSQL.
+#
+# Uses databases migrate_suite_cli_conc_*, dropped at the end, and a scratch
+# directory. Prints `ok N - name` / `not ok N - name` and, last,
+# `X passed, Y failed`; exits 1 on failure.
+set -uo pipefail
+
+REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+MIGRATE=$("${PG_CONFIG:-pg_config}" --bindir 2>/dev/null)/migrate
+[ -x "$MIGRATE" ] || MIGRATE=$(command -v migrate || echo migrate)
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+pass=0 fail=0 n=0
+ok()     { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
+not_ok() {
+    n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
+    if [ -n "${2:-}" ]; then printf '%s\n' "$2" | head -n 40 | sed 's/^/#   /'; fi
+}
+is() {
+    if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2
+actual:   $3"; fi
+}
+like() {
+    if [[ $3 =~ $2 ]]; then ok "$1"; else not_ok "$1" "expected to match: $2
+actual: $3"; fi
+}
+q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>&1; }
+sq() {
+    "$PY" - "$1" "$2" <<'EOF' 2>&1
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for row in c.execute(sys.argv[2]):
+    print('|'.join('' if v is None else str(v) for v in row))
+EOF
+}
+dump() {
+    "$PY" - "$1" <<'EOF' 2>&1
+import sqlite3, sys
+print('\n'.join(sqlite3.connect(sys.argv[1]).iterdump()))
+EOF
+}
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+rev() {
+    local dir=$1 id=$2 parents=$3 msg=$4 extra=${5:-}
+    mkdir -p "$dir/versions"
+    {
+        printf -- '-- migrate:revision %s\n-- migrate:revises %s\n-- migrate:message %s\n' "$id" "$parents" "$msg"
+        [ -n "$extra" ] && printf -- '%s\n' "$extra"
+        printf '\n'
+        cat
+    } >"$dir/versions/${id}_$(tr ' ' _ <<<"$msg").sql"
+}
+nlines() { if [ -s "$1" ]; then grep -c . "$1"; else echo 0; fi; }
+# wait_for FILE REGEX SECONDS: until FILE has a line matching REGEX
+wait_for() {
+    local i
+    for ((i = 0; i < $3 * 20; i++)); do
+        grep -qE "$2" "$1" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+# race NAME URL DIR: two upgrades at once; checks exit statuses and output
+# (results in $TMP/r1.{out,err}, $TMP/r2.{out,err})
+race() {
+    local name=$1 url=$2 dir=$3 total=$4
+    "$MIGRATE" --dir "$dir" -d "$url" upgrade >"$TMP/r1.out" 2>"$TMP/r1.err" </dev/null &
+    local p1=$!
+    "$MIGRATE" --dir "$dir" -d "$url" upgrade >"$TMP/r2.out" 2>"$TMP/r2.err" </dev/null &
+    local p2=$!
+    wait "$p1"; local rc1=$?
+    wait "$p2"; local rc2=$?
+    local detail
+    detail="first: exit $rc1
+$(cat "$TMP/r1.out" "$TMP/r1.err")
+second: exit $rc2
+$(cat "$TMP/r2.out" "$TMP/r2.err")"
+    if [ "$rc1" -eq 0 ] && [ "$rc2" -eq 0 ]; then ok "$name: both exit 0"; else
+        not_ok "$name: both exit 0" "$detail"; fi
+    if [ -s "$TMP/r1.err" ] || [ -s "$TMP/r2.err" ]; then not_ok "$name: no error messages" "$detail"; else
+        ok "$name: no error messages"; fi
+    local l1 l2
+    l1=$(nlines "$TMP/r1.out") l2=$(nlines "$TMP/r2.out")
+    if { [ "$l1" -eq "$total" ] && [ "$l2" -eq 0 ]; } || { [ "$l1" -eq 0 ] && [ "$l2" -eq "$total" ]; }; then
+        ok "$name: one printed $total progress lines, the other nothing"
+    else
+        not_ok "$name: one printed $total progress lines, the other nothing" "$detail"
+    fi
+}
+
+P=migrate_suite_cli_conc
+DBS=("${P}_race" "${P}_tf" "${P}_kill")
+drop_all() {
+    for db in "${DBS[@]}"; do
+        psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+    done
+}
+fresh() {
+    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null 2>&1
+    if ! psql -X -q -d postgres -c "CREATE DATABASE $1" >/dev/null 2>&1 ||
+       ! q "$1" "CREATE EXTENSION migrate" >/dev/null; then
+        not_ok "create database $1 with the extension" "$(q postgres 'SELECT 1')"
+    fi
+}
+TMP=$(mktemp -d /tmp/migrate-cli-conc-XXXX)
+BG=()
+cleanup() {
+    local p
+    for p in "${BG[@]}"; do kill -9 "$p" 2>/dev/null; done
+    drop_all
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+drop_all
+cd "$TMP" || exit 1
+unset DATABASE_URL MIGRATE_SQLITE_BUSY_TIMEOUT
+
+# the same three revisions for both databases; the second is slow (about 2 s)
+rev cc c0001 base "first" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE c1 (id integer PRIMARY KEY);
+
+-- migrate:downgrade
+DROP TABLE c1;
+EOF
+rev cc c0002 c0001 "slow one" <<'EOF'
+-- migrate:upgrade postgresql
+SELECT pg_sleep(2);
+CREATE TABLE c2 (id integer PRIMARY KEY);
+
+-- migrate:upgrade sqlite
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 6000000)
+SELECT count(*) FROM c;
+CREATE TABLE c2 (id integer PRIMARY KEY);
+
+-- migrate:downgrade
+DROP TABLE c2;
+EOF
+rev cc c0003 c0002 "third" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE c3 (id integer PRIMARY KEY);
+
+-- migrate:downgrade
+DROP TABLE c3;
+EOF
+ONCE="c0001|1 c0002|1 c0003|1"
+
+# ---- PostgreSQL: two upgrades at once ------------------------------------------------
+RDB=${P}_race
+fresh "$RDB"
+race "PostgreSQL, two upgrades at once" "postgresql:///$RDB" cc 3
+is "... every revision applied once" "$ONCE" \
+    "$(q "$RDB" "SELECT revision, count(*) FROM migrate.history GROUP BY 1 ORDER BY 1" | tr '\n' ' ' | sed 's/ $//')"
+is "... at the head" "c0003" "$(q "$RDB" "SELECT revision FROM migrate.version")"
+
+# read-only commands do not wait for a running upgrade
+"$MIGRATE" --dir cc -d "postgresql:///$RDB" -q downgrade base
+"$MIGRATE" --dir cc -d "postgresql:///$RDB" upgrade >"$TMP/w.out" 2>&1 </dev/null &
+wp=$!
+BG+=("$wp")
+if wait_for "$TMP/w.out" '^\[2/3\]' 20; then
+    sleep 0.2
+    out=$("$MIGRATE" --dir cc -d "postgresql:///$RDB" current 2>&1)
+    rc=$?
+    if kill -0 "$wp" 2>/dev/null; then
+        is "PostgreSQL: current answers while an upgrade runs, with the last committed state" "0 " "$rc $out"
+    else
+        not_ok "PostgreSQL: current answers while an upgrade runs" "the upgrade ended before current did"
+    fi
+else
+    not_ok "PostgreSQL: current answers while an upgrade runs" "no progress line: $(cat "$TMP/w.out")"
+fi
+wait "$wp"
+is "... and the upgrade finishes" "c0003" "$(q "$RDB" "SELECT revision FROM migrate.version")"
+
+# ---- PostgreSQL: two upgrades at once across a transaction false revision ---------
+# (the program runs it under the session-level lock; the other program must
+# then find it applied, not run it again). Three rounds: the race is narrow.
+rev tf t0001 base "first" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE t1 (id integer PRIMARY KEY);
+
+-- migrate:downgrade
+DROP TABLE t1;
+EOF
+rev tf t0002 t0001 "slow outside" "-- migrate:transaction false" <<'EOF'
+-- migrate:upgrade
+SELECT pg_sleep(1);
+CREATE INDEX CONCURRENTLY ix_t1 ON t1 (id);
+
+-- migrate:downgrade
+DROP INDEX CONCURRENTLY ix_t1;
+EOF
+rev tf t0003 t0002 "third" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE t3 (id integer PRIMARY KEY);
+
+-- migrate:downgrade
+DROP TABLE t3;
+EOF
+TDB=${P}_tf
+bad_rounds=
+for round in 1 2 3; do
+    fresh "$TDB"
+    "$MIGRATE" --dir tf -d "postgresql:///$TDB" upgrade >"$TMP/r1.out" 2>"$TMP/r1.err" </dev/null &
+    p1=$!
+    "$MIGRATE" --dir tf -d "postgresql:///$TDB" upgrade >"$TMP/r2.out" 2>"$TMP/r2.err" </dev/null &
+    p2=$!
+    wait "$p1"; rc1=$?
+    wait "$p2"; rc2=$?
+    hist=$(q "$TDB" "SELECT revision, count(*) FROM migrate.history GROUP BY 1 ORDER BY 1" | tr '\n' ' ' | sed 's/ $//')
+    if [ "$rc1" -ne 0 ] || [ "$rc2" -ne 0 ] || [ "$hist" != "t0001|1 t0002|1 t0003|1" ]; then
+        bad_rounds="${bad_rounds}round $round: exits $rc1 and $rc2, history $hist
+$(cat "$TMP/r1.err" "$TMP/r2.err")
+"
+    fi
+done
+if [ -z "$bad_rounds" ]; then
+    ok "PostgreSQL, two upgrades at once across a transaction false revision: both exit 0, each revision applied once (3 rounds)"
+else
+    not_ok "PostgreSQL, two upgrades at once across a transaction false revision: both exit 0, each revision applied once (3 rounds)" "$bad_rounds"
+fi
+
+# A migrate that waits for the migrate lock must not hold a snapshot while a
+# transaction false revision runs CREATE INDEX CONCURRENTLY under that lock
+# (CIC waits for every older snapshot: a deadlock). Deterministic: the push
+# starts while the revision's first statement (a sleep) runs.
+rev dl d0001 base "first" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE d1 (id integer PRIMARY KEY);
+
+-- migrate:downgrade
+DROP TABLE d1;
+EOF
+rev dl d0002 d0001 "index outside" "-- migrate:transaction false" <<'EOF'
+-- migrate:upgrade
+SELECT pg_sleep(1.5);
+CREATE INDEX CONCURRENTLY ix_d1 ON d1 (id);
+
+-- migrate:downgrade
+DROP INDEX CONCURRENTLY ix_d1;
+EOF
+fresh "$TDB"
+"$MIGRATE" --dir dl -d "postgresql:///$TDB" -q upgrade d0001
+"$MIGRATE" --dir dl -d "postgresql:///$TDB" upgrade >"$TMP/a.out" 2>&1 </dev/null &
+ap=$!
+BG+=("$ap")
+if wait_for "$TMP/a.out" '^\[1/1\] d0002' 20; then
+    sleep 0.3
+    out=$("$MIGRATE" --dir dl -d "postgresql:///$TDB" push 2>&1)
+    rc=$?
+    wait "$ap"
+    arc=$?
+    is "PostgreSQL: a push while another migrate runs CREATE INDEX CONCURRENTLY: both exit 0, no deadlock" \
+        "0 0" "$arc $rc$(grep -h 'migrate:' "$TMP/a.out" <<<"$out" | head -n 3 | sed 's/^/ /')"
+else
+    wait "$ap"
+    not_ok "PostgreSQL: a push while another migrate runs CREATE INDEX CONCURRENTLY" "$(cat "$TMP/a.out")"
+fi
+is "... the index is built and valid, the revision recorded" "ix_d1|t d0002" \
+    "$(q "$TDB" "SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'ix_d1'") $(q "$TDB" "SELECT revision FROM migrate.version")"
+
+# ---- SQLite: two upgrades at once ----------------------------------------------------
+SDB=$TMP/race.db
+race "SQLite, two upgrades at once" "sqlite:///$SDB" cc 3
+is "... every revision applied once" "$ONCE" \
+    "$(sq "$SDB" "SELECT revision, count(*) FROM migrate_history GROUP BY 1 ORDER BY 1" | tr '\n' ' ' | sed 's/ $//')"
+is "... at the head" "c0003" "$(sq "$SDB" "SELECT revision FROM migrate_version")"
+
+# read-only commands do not wait; a second writer waits only as long as told
+"$MIGRATE" --dir cc -d "sqlite:///$SDB" -q downgrade base
+"$MIGRATE" --dir cc -d "sqlite:///$SDB" upgrade >"$TMP/w.out" 2>&1 </dev/null &
+wp=$!
+BG+=("$wp")
+if wait_for "$TMP/w.out" '^\[2/3\]' 20; then
+    out=$("$MIGRATE" --dir cc -d "sqlite:///$SDB" current 2>&1)
+    rc=$?
+    running=no
+    kill -0 "$wp" 2>/dev/null && running=yes
+    is "SQLite: current answers while an upgrade runs, with the last committed state" "0  yes" "$rc $out $running"
+    out=$(MIGRATE_SQLITE_BUSY_TIMEOUT=100 "$MIGRATE" --dir cc -d "sqlite:///$SDB" upgrade 2>&1)
+    rc=$?
+    if kill -0 "$wp" 2>/dev/null; then
+        if [ "$rc" -eq 1 ] && [[ $out == *"database is locked"* ]] && [[ $out == *MIGRATE_SQLITE_BUSY_TIMEOUT* ]]; then
+            ok "SQLite: a second upgrade with MIGRATE_SQLITE_BUSY_TIMEOUT=100 gives up: exit 1, 'database is locked' and a hint"
+        else
+            not_ok "SQLite: a second upgrade with MIGRATE_SQLITE_BUSY_TIMEOUT=100 gives up: exit 1 with a hint" "exit $rc: $out"
+        fi
+    else
+        not_ok "SQLite: a second upgrade with MIGRATE_SQLITE_BUSY_TIMEOUT=100 gives up" "the first upgrade ended too early"
+    fi
+else
+    not_ok "SQLite: current answers while an upgrade runs" "no progress line: $(cat "$TMP/w.out")"
+fi
+wait "$wp"
+is "... the first upgrade finishes" "c0003" "$(sq "$SDB" "SELECT revision FROM migrate_version")"
+out=$(MIGRATE_SQLITE_BUSY_TIMEOUT=soon "$MIGRATE" --dir cc -d "sqlite:///$SDB" current 2>&1)
+is "an invalid MIGRATE_SQLITE_BUSY_TIMEOUT: exit 2" "2" "$?"
+
+# ---- SQLite: SIGKILL in the middle of an upgrade --------------------------------------
+# The first revision writes more than SQLite's page cache holds, so pages of
+# the unfinished transaction reach the file before the kill; the second one
+# runs for minutes.
+rev kl k0001 base "big table" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE big (id integer PRIMARY KEY, pad text);
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000)
+INSERT INTO big SELECT x, printf('%0200d', x) FROM c;
+
+-- migrate:downgrade
+DROP TABLE big;
+EOF
+rev kl k0002 k0001 "very slow" <<'EOF'
+-- migrate:upgrade
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000)
+SELECT count(*) FROM c;
+
+-- migrate:downgrade
+SELECT 1;
+EOF
+KDB=$TMP/kill.db
+"$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table app_data (x integer, y text)"); c.executemany("insert into app_data values (?, ?)", [(i, "row %d" % i) for i in range(100)]); c.commit()' "$KDB"
+sum_before=$(sha "$KDB")
+dump_before=$(dump "$KDB")
+"$MIGRATE" --dir kl -d "sqlite:///$KDB" upgrade >"$TMP/k.out" 2>&1 </dev/null &
+kp=$!
+BG+=("$kp")
+if wait_for "$TMP/k.out" '^\[2/2\] k0002' 30; then
+    sleep 0.3
+    kill -9 "$kp" 2>/dev/null
+    wait "$kp" 2>/dev/null
+    rc=$?
+    is "SQLite: the upgrade was killed in its second revision" "137" "$rc"
+else
+    kill -9 "$kp" 2>/dev/null
+    wait "$kp" 2>/dev/null
+    not_ok "SQLite: the upgrade was killed in its second revision" "it never got there: $(cat "$TMP/k.out")"
+fi
+if [ -e "$KDB-journal" ]; then
+    ok "... it left a hot journal (its transaction was open)"
+else
+    not_ok "... it left a hot journal (its transaction was open)" "$(ls -la "$TMP")"
+fi
+# read-only commands must work on the file as it is
+out=$("$MIGRATE" --dir kl -d "sqlite:///$KDB" current 2>&1)
+rc=$?
+is "... then current: exit 0, at base" "0 " "$rc $out"
+out=$("$MIGRATE" --dir kl -d "sqlite:///$KDB" check 2>&1)
+rc=$?
+like "... check: exit 1, two revisions pending" "^1 .*2 revisions pending" "$rc $out"
+# any SQLite connection that may write rolls the journal back
+sq "$KDB" "SELECT count(*) FROM sqlite_master" >/dev/null
+is "... once the journal is rolled back the file is byte for byte as before" "$sum_before" "$(sha "$KDB")"
+if [ -e "$KDB-journal" ]; then not_ok "... and the journal is gone"; else ok "... and the journal is gone"; fi
+is "... its dump too" "$dump_before" "$(dump "$KDB")"
+sed -i 's/x < 1000000000/x < 10/' kl/versions/k0002_very_slow.sql
+out=$("$MIGRATE" --dir kl -d "sqlite:///$KDB" upgrade 2>&1)
+rc=$?
+like "... the next upgrade (slow revision made fast) applies both: exit 0" "^0 \[1/2\] k0001 .*\[2/2\] k0002 " "$rc $(tr '\n' ' ' <<<"$out")"
+is "... and records them once" "k0001|upgrade k0002|upgrade" \
+    "$(sq "$KDB" "SELECT revision, action FROM migrate_history ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
+is "... the table is complete" "50000" "$(sq "$KDB" "SELECT count(*) FROM big")"
+
+# ---- PostgreSQL: SIGKILL in the middle of an upgrade ------------------------------------
+rev pk p0001 base "first" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE p1 (id integer PRIMARY KEY);
+
+-- migrate:downgrade
+DROP TABLE p1;
+EOF
+rev pk p0002 p0001 "slow" <<'EOF'
+-- migrate:upgrade
+SELECT pg_sleep(2);
+
+-- migrate:downgrade
+SELECT 1;
+EOF
+KPG=${P}_kill
+fresh "$KPG"
+"$MIGRATE" --dir pk -d "postgresql:///$KPG" upgrade >"$TMP/kp.out" 2>&1 </dev/null &
+kp=$!
+BG+=("$kp")
+if wait_for "$TMP/kp.out" '^\[2/2\] p0002' 30; then
+    kill -9 "$kp" 2>/dev/null
+    wait "$kp" 2>/dev/null
+    is "PostgreSQL: the upgrade was killed in its second revision" "137" "$?"
+else
+    kill -9 "$kp" 2>/dev/null
+    wait "$kp" 2>/dev/null
+    not_ok "PostgreSQL: the upgrade was killed in its second revision" "$(cat "$TMP/kp.out")"
+fi
+# the server finishes or rolls back the killed client's statement on its own
+# (all or nothing); the next upgrade waits for it and then does the rest
+out=$("$MIGRATE" --dir pk -d "postgresql:///$KPG" upgrade 2>&1)
+rc=$?
+is "... the next upgrade: exit 0, no error" "0" "$rc$(grep -m1 . <<<"$(grep -v '^\[' <<<"$out")")"
+is "... the database is at the head" "p0002" "$(q "$KPG" "SELECT revision FROM migrate.version")"
+is "... each recorded once" "p0001|upgrade p0002|upgrade" \
+    "$(q "$KPG" "SELECT revision, action FROM migrate.history ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
