@@ -74,6 +74,12 @@ typedef struct Repo
  */
 int			repo_load(Repo *repo, const char *dir, MgDialect dialect);
 int			repo_find(const Repo *repo, const char *id);	/* node or -1 */
+/*
+ * The applied set of a stored version set.  A stored revision without a
+ * file is an error (exit 1) unless ignore_unknown (stamp --purge).
+ */
+int			repo_applied(const Repo *repo, const MgStrList *versions,
+						 bool ignore_unknown, uint8_t *applied);
 
 /* ---- databases ---- */
 

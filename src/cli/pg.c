@@ -466,9 +466,9 @@ apply_locked(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *c
 		return st;
 	applied = mg_alloc0(repo->graph.n + 1);
 	/* the files are the program's truth, as on SQLite */
-	if (mg_state_from_versions(&repo->graph, (const char *const *) versions.items,
-							   versions.count, applied, &err) != MG_OK ||
-		mg_plan(&repo->graph, target, op, applied, false, &plan, &err) != MG_OK)
+	if ((st = repo_applied(repo, &versions, false, applied)) != EXIT_OK)
+		return st;
+	if (mg_plan(&repo->graph, target, op, applied, false, &plan, &err) != MG_OK)
 		return fail_mg(&err);
 	for (int i = 0; i < plan.steps.count; i++)
 		if (!repo->revs[plan.steps.items[i]].rf.transactional)

@@ -133,3 +133,33 @@ repo_load(Repo *repo, const char *dir, MgDialect dialect)
 	}
 	return EXIT_OK;
 }
+
+int
+repo_applied(const Repo *repo, const MgStrList *versions, bool ignore_unknown,
+			 uint8_t *applied)
+{
+	const char **known = mg_alloc(sizeof(char *) * (versions->count + 1));
+	int			nknown = 0;
+	MgError		err;
+	int			st = EXIT_OK;
+
+	for (int i = 0; i < versions->count && st == EXIT_OK; i++)
+	{
+		if (repo_find(repo, versions->items[i]) >= 0)
+			known[nknown++] = versions->items[i];
+		else if (!ignore_unknown)
+		{
+			mg_error(&err, MG_ERR_STATE, versions->items[i], 0,
+					 "the database is at revision %s, which is not in %s",
+					 versions->items[i], repo->versions);
+			mg_error_hint(&err, "Restore the revision file for %s, or reset the version with \"migrate stamp --purge <target>\".",
+						  versions->items[i]);
+			st = fail_mg(&err);
+		}
+	}
+	if (st == EXIT_OK &&
+		mg_state_from_versions(&repo->graph, known, nknown, applied, &err) != MG_OK)
+		st = fail_mg(&err);
+	mg_free(known);
+	return st;
+}

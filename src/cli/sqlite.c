@@ -389,39 +389,14 @@ static int
 load_state(Db *db, Repo *repo, bool ignore_unknown, uint8_t **applied)
 {
 	MgStrList	versions = {0};
-	const char **known;
-	int			nknown = 0;
-	MgError		err;
+	int			st;
 
 	*applied = mg_alloc0((size_t) repo->graph.n + 1);
 	if (load_versions(db, &versions) != EXIT_OK)
 		return EXIT_FAILED;
-	known = mg_alloc(sizeof(char *) * ((size_t) versions.count + 1));
-	for (int i = 0; i < versions.count; i++)
-	{
-		if (repo_find(repo, versions.items[i]) >= 0)
-			known[nknown++] = versions.items[i];
-		else if (!ignore_unknown)
-		{
-			mg_error(&err, MG_ERR_STATE, versions.items[i], 0,
-					 "the database is at revision %s, which is not in %s",
-					 versions.items[i], repo->versions);
-			mg_error_hint(&err, "Restore the revision file for %s, or reset the version with \"migrate stamp --purge <target>\".",
-						  versions.items[i]);
-			mg_free(known);
-			mg_strlist_free(&versions);
-			return fail_mg(&err);
-		}
-	}
-	if (mg_state_from_versions(&repo->graph, known, nknown, *applied, &err) != MG_OK)
-	{
-		mg_free(known);
-		mg_strlist_free(&versions);
-		return fail_mg(&err);
-	}
-	mg_free(known);
+	st = repo_applied(repo, &versions, ignore_unknown, *applied);
 	mg_strlist_free(&versions);
-	return EXIT_OK;
+	return st;
 }
 
 /* Replace the stored version set with the canonical set of applied. */
