@@ -16,13 +16,21 @@
  * sees the first one's result.  A revision marked "transaction false" is
  * the one exception: what came before it is committed, it runs in
  * autocommit, and a new BEGIN IMMEDIATE records it after checking nobody
- * moved the version set meanwhile.
+ * moved the version set meanwhile.  Across those transactions migrate
+ * programs are serialised by an flock() on the database file, held from
+ * the first state change until the program closes the database (on Linux
+ * flock locks are independent of SQLite's own fcntl locks), so a second
+ * program never runs such a revision again: it waits, then finds nothing
+ * to do, as with any other revision.
  */
 #include "cli.h"
 #include "sqltext.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <sqlite3.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -34,6 +42,7 @@ struct Db
 	char	   *path;
 	long		busy_timeout;	/* ms */
 	bool		deny_tx;		/* revision SQL runs inside our transaction */
+	int			lock_fd;		/* flock()ed database file, or -1 */
 	const char *denied;			/* the statement the authorizer refused */
 };
 
@@ -270,6 +279,7 @@ sq_open(const char *url, bool write, Db **out)
 	}
 
 	db = mg_alloc0(sizeof(Db));
+	db->lock_fd = -1;
 	db->path = mg_strdup(path);
 	db->busy_timeout = timeout;
 	if (!write && access(path, F_OK) != 0)
@@ -318,6 +328,8 @@ sq_close(Db *db)
 		return;
 	rollback(db);
 	sqlite3_close_v2(db->conn);
+	if (db->lock_fd >= 0)
+		close(db->lock_fd);		/* releases the flock */
 	mg_free(db->path);
 	mg_free(db);
 }
@@ -597,12 +609,41 @@ push_in_tx(Db *db, Repo *repo, const uint8_t *applied, int *changed)
 	return st;
 }
 
+/*
+ * Serialise migrate programs on this file (see the locking protocol),
+ * waiting at most the busy timeout.
+ */
+static int
+lock_programs(Db *db)
+{
+	double		deadline = now_ms() + (double) db->busy_timeout;
+
+	if (db->lock_fd >= 0)
+		return EXIT_OK;
+	db->lock_fd = open(db->path, O_RDONLY | O_CLOEXEC);
+	if (db->lock_fd < 0)
+		return fail(EXIT_FAILED, "cannot open \"%s\": %s", db->path, strerror(errno));
+	while (flock(db->lock_fd, LOCK_EX | LOCK_NB) != 0)
+	{
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return fail(EXIT_FAILED, "cannot lock \"%s\": %s", db->path, strerror(errno));
+		if (now_ms() > deadline)
+		{
+			fail(EXIT_FAILED, "another migrate is still changing \"%s\"", db->path);
+			busy_hint(db->busy_timeout);
+			return EXIT_FAILED;
+		}
+		usleep(50 * 1000);
+	}
+	return EXIT_OK;
+}
+
 /* Open the write transaction, create the catalog, load the state. */
 static int
 begin_change(Db *db, Repo *repo, bool ignore_unknown, uint8_t **applied)
 {
 	*applied = NULL;
-	if (begin(db) != EXIT_OK)
+	if (lock_programs(db) != EXIT_OK || begin(db) != EXIT_OK)
 		return EXIT_FAILED;
 	if (exec_sql(db, catalog_ddl, "creating the migrate tables") != EXIT_OK ||
 		load_state(db, repo, ignore_unknown, applied) != EXIT_OK)
