@@ -629,7 +629,7 @@ lock_programs(Db *db)
 			return fail(EXIT_FAILED, "cannot lock \"%s\": %s", db->path, strerror(errno));
 		if (now_ms() > deadline)
 		{
-			fail(EXIT_FAILED, "another migrate is still changing \"%s\"", db->path);
+			fail(EXIT_FAILED, "cannot change \"%s\": database is locked by another migrate", db->path);
 			busy_hint(db->busy_timeout);
 			return EXIT_FAILED;
 		}
