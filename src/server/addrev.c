@@ -249,9 +249,9 @@ check_replacement(const MgRevFile *rf, const MgRevSelected *sel,
  * Add one parsed revision; returns true if the catalog changed.  Caller is
  * connected to SPI and holds the migrate lock.
  */
-static bool
-add_one(const MgRevFile *rf, const MgRevSelected *sel, const char *script,
-		const char *source)
+bool
+addrev_add_parsed(const MgRevFile *rf, const MgRevSelected *sel,
+				  const char *script, const char *source)
 {
 	const char *where = source ? source : "(script)";
 	Oid			types[1] = {TEXTOID};
@@ -293,8 +293,8 @@ add_one(const MgRevFile *rf, const MgRevSelected *sel, const char *script,
 	return true;
 }
 
-static void
-parse_script(const char *script, const char *source, MgRevFile *rf,
+void
+addrev_parse(const char *script, const char *source, MgRevFile *rf,
 			 MgRevSelected *sel)
 {
 	const char *where = source ? source : "(script)";
@@ -315,9 +315,9 @@ addrev_store(const char *script, const char *source, char **id)
 	MgRevFile	rf;
 	MgRevSelected sel;
 
-	parse_script(script, source, &rf, &sel);
+	addrev_parse(script, source, &rf, &sel);
 	*id = pstrdup(rf.id);
-	return add_one(&rf, &sel, script, source);
+	return addrev_add_parsed(&rf, &sel, script, source);
 }
 
 Datum
@@ -333,98 +333,13 @@ migrate_add_revision(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("revision script must not be null")));
 	script = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	parse_script(script, source, &rf, &sel);
+	addrev_parse(script, source, &rf, &sel);
 	migrate_begin_change();
 	SPI_connect();
-	if (add_one(&rf, &sel, script, source))
+	if (addrev_add_parsed(&rf, &sel, script, source))
 		catalog_refresh_state();
 	SPI_finish();
 	PG_RETURN_TEXT_P(cstring_to_text(rf.id));
-}
-
-/*
- * Add a batch of revision files, all or nothing, in any order: revisions
- * are added parents first (Kahn over the batch's own edges).  The caller
- * holds the lock and is connected to SPI.  Returns how many revisions were
- * added or replaced.
- */
-int
-addrev_batch(int n, char **texts, char **src)
-{
-	MgRevFile  *rf = palloc0(sizeof(MgRevFile) * (n + 1));
-	MgRevSelected *sel = palloc0(sizeof(MgRevSelected) * (n + 1));
-	int		   *indeg = palloc0(sizeof(int) * (n + 1));
-	int		   *queue = palloc(sizeof(int) * (n + 1));
-	MgIntList  *waiting = palloc0(sizeof(MgIntList) * (n + 1));
-	MgMap		ids;
-	int			head = 0,
-				tail = 0,
-				changed = 0;
-
-	mg_map_init(&ids, (size_t) n);
-	for (int i = 0; i < n; i++)
-	{
-		int			other;
-
-		parse_script(texts[i], src[i], &rf[i], &sel[i]);
-		if (!mg_map_put(&ids, rf[i].id, i))
-		{
-			other = mg_map_get(&ids, rf[i].id);
-			ereport(ERROR,
-					(errcode(ERRCODE_DUPLICATE_OBJECT),
-					 errmsg("duplicate revision id %s in %s and %s", rf[i].id,
-							src[other] ? src[other] : "(script)",
-							src[i] ? src[i] : "(script)")));
-		}
-	}
-	for (int i = 0; i < n; i++)
-	{
-		for (int pass = 0; pass < 2; pass++)
-		{
-			const MgStrList *refs = pass ? &rf[i].depends : &rf[i].revises;
-
-			for (int k = 0; k < refs->count; k++)
-			{
-				int			p = mg_map_get(&ids, refs->items[k]);
-
-				if (p >= 0)
-				{
-					indeg[i]++;
-					mg_intlist_add(&waiting[p], i);
-				}
-			}
-		}
-		if (indeg[i] == 0)
-			queue[tail++] = i;
-	}
-	while (head < tail)
-	{
-		int			i = queue[head++];
-
-		if (add_one(&rf[i], &sel[i], texts[i], src[i]))
-			changed++;
-		/* release the batch members waiting on it */
-		for (int k = 0; k < waiting[i].count; k++)
-		{
-			int			j = waiting[i].items[k];
-
-			if (--indeg[j] == 0)
-				queue[tail++] = j;
-		}
-	}
-	if (tail < n)
-	{
-		StringInfoData buf;
-
-		initStringInfo(&buf);
-		for (int i = 0; i < n; i++)
-			if (indeg[i] > 0)
-				appendStringInfo(&buf, "%s%s", buf.len ? ", " : "", rf[i].id);
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-				 errmsg("cycle in the revision graph among revisions %s", buf.data)));
-	}
-	return changed;
 }
 
 /* add_revisions(scripts, sources) */
@@ -441,6 +356,8 @@ migrate_add_revisions(PG_FUNCTION_ARGS)
 	char	  **texts,
 			  **src;
 
+	if (PG_ARGISNULL(0))
+		PG_RETURN_INT32(0);		/* array_agg() of nothing: nothing to add */
 	deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), TEXTOID, -1, false,
 					  TYPALIGN_INT, &scripts, &snulls, &n);
 	if (!PG_ARGISNULL(1))

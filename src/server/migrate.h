@@ -79,6 +79,10 @@ extern TimestampTz *catalog_applied_at(const MigrateCatalog *cat,
 /* addrev.c: storing one revision file's text (lock held, SPI connected) */
 extern bool addrev_store(const char *script, const char *source, char **id);
 extern int	addrev_batch(int n, char **texts, char **sources);
+extern void addrev_parse(const char *script, const char *source,
+						 MgRevFile *rf, MgRevSelected *sel);
+extern bool addrev_add_parsed(const MgRevFile *rf, const MgRevSelected *sel,
+							  const char *script, const char *source);
 
 /* apply.c: running one revision's SQL through SPI */
 struct RawStmt;
