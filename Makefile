@@ -33,6 +33,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies: rebuild objects when a header changes
+$(OBJS): $(wildcard src/common/*.h src/server/*.h)
+
 # ---- the migrate program (libpq + libsqlite3 + OpenSSL hashing) ----
 
 CLI_SRCS = $(sort $(wildcard src/cli/*.c)) $(COMMON_SRCS)

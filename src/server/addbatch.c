@@ -5,7 +5,7 @@
  * The batch is parsed and ordered first (Kahn over its own edges; a cycle
  * is an error).  One query finds which revisions the catalog already has:
  * identical ones cost nothing, changed ones go through the careful
- * one-by-one path of addrev.c.  New ones are checked together (references
+ * one-by-one path of addrev.c.  add_revision() is a batch of one.  New ones are checked together (references
  * exist in the batch or the catalog, labels are free) and stored with one
  * INSERT, so pushing 10,000 new files is a handful of statements.  The
  * caller holds the lock and is connected to SPI.
@@ -32,14 +32,6 @@ typedef struct Batch
 	bool	   *exists;			/* the catalog has this id */
 	bool	   *identical;		/* ... with the same text */
 } Batch;
-
-static void
-spi_check(int rc, int expected, const char *what)
-{
-	if (rc != expected)
-		elog(ERROR, "migrate: SPI failed for %s: %s", what,
-			 SPI_result_code_string(rc));
-}
 
 static const char *
 where(const Batch *b, int i)
@@ -170,7 +162,7 @@ find_existing(Batch *b)
 	rc = SPI_execute_with_args("SELECT id, script FROM migrate.revision"
 							   " WHERE id OPERATOR(pg_catalog.=) ANY ($1)",
 							   1, types, &arg, NULL, false, 0);
-	spi_check(rc, SPI_OK_SELECT, "looking up revisions");
+	migrate_spi_check(rc, SPI_OK_SELECT, "looking up revisions");
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		char	   *id = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1);
@@ -218,7 +210,7 @@ check_references(const Batch *b)
 								   " (SELECT 1 FROM migrate.revision WHERE id OPERATOR(pg_catalog.=) x"
 								   "  OR branch OPERATOR(pg_catalog.@>) ARRAY[x])",
 								   1, types, &arg, NULL, false, 0);
-		spi_check(rc, SPI_OK_SELECT, "checking references");
+		migrate_spi_check(rc, SPI_OK_SELECT, "checking references");
 		if (SPI_processed == 0)
 			continue;
 		mg_map_init(&missing, SPI_processed);
@@ -276,7 +268,7 @@ check_labels(const Batch *b)
 							   " WHERE branch OPERATOR(pg_catalog.&&) $2 AND b OPERATOR(pg_catalog.=) ANY ($2)"
 							   " LIMIT 1",
 							   2, types, args, NULL, false, 1);
-	spi_check(rc, SPI_OK_SELECT, "checking branch labels");
+	migrate_spi_check(rc, SPI_OK_SELECT, "checking branch labels");
 	if (SPI_processed > 0)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[0];
@@ -425,7 +417,7 @@ insert_new(const Batch *b)
 							   " FROM ROWS FROM (" UNNEST_ARGS("") ")"
 							   " AS t(id, rv, dp, br, msg, cr, up, down, tx, sum, src, scr, ul, dl)",
 							   ncols, types, args, NULL, false, 0);
-	spi_check(rc, SPI_OK_INSERT, "storing revisions");
+	migrate_spi_check(rc, SPI_OK_INSERT, "storing revisions");
 
 	/* what new revisions build on is no longer a tip */
 	if (fast && outside.count > 0)
@@ -437,13 +429,13 @@ insert_new(const Batch *b)
 								   " WHERE tip AND (id OPERATOR(pg_catalog.=) ANY ($1)"
 								   "                OR branch OPERATOR(pg_catalog.&&) $1)",
 								   1, t, &a, NULL, false, 0);
-		spi_check(rc, SPI_OK_UPDATE, "updating tips");
+		migrate_spi_check(rc, SPI_OK_UPDATE, "updating tips");
 	}
 	return n;
 }
 
 int
-addrev_batch(int n, char **texts, char **src)
+addrev_batch(int n, char **texts, char **src, char **first_id)
 {
 	Batch		b;
 	int			changed;
@@ -455,6 +447,8 @@ addrev_batch(int n, char **texts, char **src)
 	b.rf = palloc0(sizeof(MgRevFile) * (n + 1));
 	b.sel = palloc0(sizeof(MgRevSelected) * (n + 1));
 	parse_all(&b);
+	if (first_id && n > 0)
+		*first_id = pstrdup(b.rf[0].id);
 	order_batch(&b);
 	find_existing(&b);
 	check_references(&b);
@@ -466,7 +460,7 @@ addrev_batch(int n, char **texts, char **src)
 		int			i = b.order[o];
 
 		if (b.exists[i] && !b.identical[i] &&
-			addrev_add_parsed(&b.rf[i], &b.sel[i], texts[i], src[i]))
+			addrev_replace(&b.rf[i], &b.sel[i], texts[i], src[i]))
 			changed++;
 	}
 	return changed;

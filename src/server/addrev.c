@@ -19,121 +19,10 @@
 PG_FUNCTION_INFO_V1(migrate_add_revision);
 PG_FUNCTION_INFO_V1(migrate_add_revisions);
 
+/* Overwrite a stored revision with new text (see addrev_replace). */
 static void
-spi_check(int rc, int expected, const char *what)
-{
-	if (rc != expected)
-		elog(ERROR, "migrate: SPI failed for %s: %s", what,
-			 SPI_result_code_string(rc));
-}
-
-/* First element of list that the query (with $1 = element) finds absent. */
-static const char *
-first_missing(const MgStrList *list, const char *sql)
-{
-	Oid			types[1] = {TEXTOID};
-
-	for (int i = 0; i < list->count; i++)
-	{
-		Datum		arg = CStringGetTextDatum(list->items[i]);
-		int			rc = SPI_execute_with_args(sql, 1, types, &arg, NULL, false, 1);
-
-		spi_check(rc, SPI_OK_SELECT, "checking references");
-		if (SPI_processed == 0)
-			return list->items[i];
-	}
-	return NULL;
-}
-
-/* The checks a new revision needs: references exist, labels are free. */
-static void
-check_new_revision(const MgRevFile *rf, const char *source)
-{
-	const char *missing;
-	Oid			types[2] = {TEXTOID, TEXTARRAYOID};
-	Datum		args[2];
-	int			rc;
-
-	missing = first_missing(&rf->revises,
-							"SELECT 1 FROM migrate.revision WHERE id OPERATOR(pg_catalog.=) $1");
-	if (missing)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-				 errmsg("revision %s revises unknown revision %s", rf->id, missing),
-				 errdetail("Revision file: %s.", source),
-				 errhint("Add revision %s first.", missing)));
-	missing = first_missing(&rf->depends,
-							"SELECT 1 FROM migrate.revision WHERE id OPERATOR(pg_catalog.=) $1"
-							" OR branch OPERATOR(pg_catalog.@>) ARRAY[$1]");
-	if (missing)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-				 errmsg("revision %s depends on unknown revision %s", rf->id, missing),
-				 errdetail("Revision file: %s.", source),
-				 errhint("Add revision %s first.", missing)));
-
-	/* the new id must not be a label, and its labels must be free */
-	args[0] = CStringGetTextDatum(rf->id);
-	args[1] = strlist_to_array(&rf->branch);
-	rc = SPI_execute_with_args("SELECT id, b FROM migrate.revision,"
-							   " pg_catalog.unnest(branch) AS b"
-							   " WHERE branch OPERATOR(pg_catalog.&&) ($2 OPERATOR(pg_catalog.||) $1)"
-							   "   AND (b OPERATOR(pg_catalog.=) $1"
-							   "        OR b OPERATOR(pg_catalog.=) ANY ($2))"
-							   " UNION ALL"
-							   " SELECT id, id FROM migrate.revision"
-							   " WHERE id OPERATOR(pg_catalog.=) ANY ($2)"
-							   " LIMIT 1",
-							   2, types, args, NULL, false, 1);
-	spi_check(rc, SPI_OK_SELECT, "checking branch labels");
-	if (SPI_processed > 0)
-	{
-		char	   *other = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-		char	   *label = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-
-		if (strcmp(label, rf->id) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-					 errmsg("revision id %s is already a branch label of revision %s",
-							rf->id, other)));
-		if (strcmp(other, label) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-					 errmsg("branch label \"%s\" of revision %s is also a revision id",
-							label, rf->id)));
-		ereport(ERROR,
-				(errcode(ERRCODE_DUPLICATE_OBJECT),
-				 errmsg("branch label \"%s\" is declared by both %s and %s",
-						label, other, rf->id)));
-	}
-}
-
-/* What a new revision revises or depends on is no longer a tip. */
-static void
-untip_references(const MgRevFile *rf)
-{
-	MgStrList	refs = {0};
-	Oid			types[1] = {TEXTARRAYOID};
-	Datum		arg;
-	int			rc;
-
-	for (int i = 0; i < rf->revises.count; i++)
-		mg_strlist_add(&refs, rf->revises.items[i]);
-	for (int i = 0; i < rf->depends.count; i++)
-		mg_strlist_add(&refs, rf->depends.items[i]);
-	if (refs.count == 0 || !catalog_has_fast_columns())
-		return;
-	arg = strlist_to_array(&refs);
-	rc = SPI_execute_with_args("UPDATE migrate.revision SET tip = false"
-							   " WHERE tip AND (id OPERATOR(pg_catalog.=) ANY ($1)"
-							   "                OR branch OPERATOR(pg_catalog.&&) $1)",
-							   1, types, &arg, NULL, false, 0);
-	spi_check(rc, SPI_OK_UPDATE, "updating tips");
-}
-
-static void
-store_revision(const MgRevFile *rf, const MgRevSelected *sel,
-			   const char *script, const char *source, bool replace)
+replace_revision(const MgRevFile *rf, const MgRevSelected *sel,
+				 const char *script, const char *source)
 {
 	Oid			types[14] = {TEXTOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
 		TEXTOID, TEXTOID, TEXTOID, TEXTOID, BOOLOID, TEXTOID, TEXTOID,
@@ -172,28 +61,15 @@ store_revision(const MgRevFile *rf, const MgRevSelected *sel,
 	else
 		nulls[13] = 'n';
 
-	/*
-	 * A plain INSERT for a new revision: INSERT ... ON CONFLICT DO UPDATE
-	 * would also fire the statement-level UPDATE OF revises trigger that
-	 * voids the tips.
-	 */
-	if (!replace)
-		rc = SPI_execute_with_args("INSERT INTO migrate.revision (id, revises, depends, branch,"
-								   " message, created, upgrade, downgrade, transactional, checksum,"
-								   " source, script, upgrade_line, downgrade_line)"
-								   " VALUES ($1, $2, $3, $4, $5, $6::pg_catalog.timestamptz, $7, $8,"
-								   " $9, $10, $11, $12, $13, $14)",
-								   14, types, args, nulls, false, 0);
-	else
-		rc = SPI_execute_with_args("UPDATE migrate.revision SET revises = $2, depends = $3,"
-								   " branch = $4, message = $5, created = $6::pg_catalog.timestamptz,"
-								   " upgrade = $7, downgrade = $8, transactional = $9,"
-								   " checksum = $10, source = COALESCE($11, source),"
-								   " script = $12, upgrade_line = $13, downgrade_line = $14,"
-								   " loaded_at = pg_catalog.now()"
-								   " WHERE id OPERATOR(pg_catalog.=) $1",
-								   14, types, args, nulls, false, 0);
-	spi_check(rc, replace ? SPI_OK_UPDATE : SPI_OK_INSERT, "storing a revision");
+	rc = SPI_execute_with_args("UPDATE migrate.revision SET revises = $2, depends = $3,"
+							   " branch = $4, message = $5, created = $6::pg_catalog.timestamptz,"
+							   " upgrade = $7, downgrade = $8, transactional = $9,"
+							   " checksum = $10, source = COALESCE($11, source),"
+							   " script = $12, upgrade_line = $13, downgrade_line = $14,"
+							   " loaded_at = pg_catalog.now()"
+							   " WHERE id OPERATOR(pg_catalog.=) $1",
+							   14, types, args, nulls, false, 0);
+	migrate_spi_check(rc, SPI_OK_UPDATE, "storing a revision");
 }
 
 static bool
@@ -250,10 +126,9 @@ check_replacement(const MgRevFile *rf, const MgRevSelected *sel,
  * connected to SPI and holds the migrate lock.
  */
 bool
-addrev_add_parsed(const MgRevFile *rf, const MgRevSelected *sel,
-				  const char *script, const char *source)
+addrev_replace(const MgRevFile *rf, const MgRevSelected *sel,
+			   const char *script, const char *source)
 {
-	const char *where = source ? source : "(script)";
 	Oid			types[1] = {TEXTOID};
 	Datum		arg = CStringGetTextDatum(rf->id);
 	int			rc;
@@ -265,28 +140,20 @@ addrev_add_parsed(const MgRevFile *rf, const MgRevSelected *sel,
 				depends;
 	MigrateCatalog cat;
 
-	rc = SPI_execute_with_args("SELECT script, checksum, revises, depends"
+	rc = SPI_execute_with_args("SELECT checksum, revises, depends"
 							   " FROM migrate.revision WHERE id OPERATOR(pg_catalog.=) $1",
 							   1, types, &arg, NULL, false, 1);
-	spi_check(rc, SPI_OK_SELECT, "looking up a revision");
-	if (SPI_processed == 0)
-	{
-		SPI_freetuptable(SPI_tuptable);
-		check_new_revision(rf, where);
-		store_revision(rf, sel, script, source, false);
-		untip_references(rf);
-		return true;
-	}
+	migrate_spi_check(rc, SPI_OK_SELECT, "looking up a revision");
+	if (SPI_processed != 1)
+		elog(ERROR, "migrate: revision %s vanished from the catalog", rf->id);
 	tup = SPI_tuptable->vals[0];
 	desc = SPI_tuptable->tupdesc;
-	if (strcmp(SPI_getvalue(tup, desc, 1), script) == 0)
-		return false;			/* identical: nothing to do */
-	revises = SPI_getbinval(tup, desc, 3, &n1);
-	depends = SPI_getbinval(tup, desc, 4, &n2);
-	check_replacement(rf, sel, SPI_getvalue(tup, desc, 2),
+	revises = SPI_getbinval(tup, desc, 2, &n1);
+	depends = SPI_getbinval(tup, desc, 3, &n2);
+	check_replacement(rf, sel, SPI_getvalue(tup, desc, 1),
 					  same_list(&rf->revises, revises, n1) &&
 					  same_list(&rf->depends, depends, n2));
-	store_revision(rf, sel, script, source, true);
+	replace_revision(rf, sel, script, source);
 	/* the whole graph must still be valid (cycles, labels) */
 	catalog_load(&cat, false);
 	catalog_sync_tips(&cat);
@@ -312,12 +179,10 @@ addrev_parse(const char *script, const char *source, MgRevFile *rf,
 bool
 addrev_store(const char *script, const char *source, char **id)
 {
-	MgRevFile	rf;
-	MgRevSelected sel;
+	char	   *text = (char *) script;
+	char	   *src = (char *) source;
 
-	addrev_parse(script, source, &rf, &sel);
-	*id = pstrdup(rf.id);
-	return addrev_add_parsed(&rf, &sel, script, source);
+	return addrev_batch(1, &text, &src, id) > 0;
 }
 
 Datum
@@ -325,6 +190,8 @@ migrate_add_revision(PG_FUNCTION_ARGS)
 {
 	char	   *script;
 	char	   *source = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	char	   *id,
+			   *result;
 	MgRevFile	rf;
 	MgRevSelected sel;
 
@@ -333,13 +200,16 @@ migrate_add_revision(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("revision script must not be null")));
 	script = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	/* a malformed file is reported before privileges and the lock */
 	addrev_parse(script, source, &rf, &sel);
 	migrate_begin_change();
 	SPI_connect();
-	if (addrev_add_parsed(&rf, &sel, script, source))
+	if (addrev_store(script, source, &id))
 		catalog_refresh_state();
+	result = SPI_palloc(strlen(id) + 1);	/* outlives SPI_finish */
+	strcpy(result, id);
 	SPI_finish();
-	PG_RETURN_TEXT_P(cstring_to_text(rf.id));
+	PG_RETURN_TEXT_P(cstring_to_text(result));
 }
 
 /* add_revisions(scripts, sources) */
@@ -380,7 +250,7 @@ migrate_add_revisions(PG_FUNCTION_ARGS)
 	}
 	migrate_begin_change();
 	SPI_connect();
-	changed = addrev_batch(n, texts, src);
+	changed = addrev_batch(n, texts, src, NULL);
 	if (changed > 0)
 		catalog_refresh_state();
 	SPI_finish();

@@ -21,8 +21,8 @@
 static SPIPlanPtr fetch_plan = NULL;
 static SPIPlanPtr log_plan = NULL;
 
-static void
-spi_check(int rc, int expected, const char *what)
+void
+migrate_spi_check(int rc, int expected, const char *what)
 {
 	if (rc != expected)
 		elog(ERROR, "migrate: SPI failed for %s: %s", what,
@@ -94,7 +94,7 @@ catalog_load_ex(MigrateCatalog *cat, bool readonly, bool ignore_unknown_versions
 
 	rc = SPI_execute("SELECT id, revises, depends, branch, message, transactional"
 					 " FROM migrate.revision", readonly, 0);
-	spi_check(rc, SPI_OK_SELECT, "loading revisions");
+	migrate_spi_check(rc, SPI_OK_SELECT, "loading revisions");
 	n = SPI_processed;
 	mg_graph_init(&cat->graph, (int) n);
 	cat->message = palloc0(sizeof(char *) * (n + 1));
@@ -125,7 +125,7 @@ catalog_load_ex(MigrateCatalog *cat, bool readonly, bool ignore_unknown_versions
 		mg_report(&err);
 
 	rc = SPI_execute("SELECT revision FROM migrate.version", readonly, 0);
-	spi_check(rc, SPI_OK_SELECT, "loading the version set");
+	migrate_spi_check(rc, SPI_OK_SELECT, "loading the version set");
 	versions = palloc(sizeof(char *) * (SPI_processed + 1));
 	nversions = 0;
 	for (uint64 i = 0; i < SPI_processed; i++)
@@ -168,7 +168,7 @@ catalog_fetch(const char *id, MigrateRevision *rev)
 								  1, types);
 	}
 	rc = SPI_execute_plan(fetch_plan, &arg, NULL, false, 1);
-	spi_check(rc, SPI_OK_SELECT, "fetching a revision");
+	migrate_spi_check(rc, SPI_OK_SELECT, "fetching a revision");
 	if (SPI_processed != 1)
 		elog(ERROR, "migrate: revision %s vanished from the catalog", id);
 	tup = SPI_tuptable->vals[0];
@@ -249,16 +249,16 @@ catalog_write_versions(const MigrateCatalog *cat, const uint8_t *after)
 									   " WHERE id OPERATOR(pg_catalog.=) ANY ($1)"
 									   "    OR id OPERATOR(pg_catalog.=) ANY ($2)",
 									   2, atypes, args, NULL, false, 0);
-			spi_check(rc, SPI_OK_UPDATE, "marking applied revisions");
+			migrate_spi_check(rc, SPI_OK_UPDATE, "marking applied revisions");
 		}
 	}
 	rc = SPI_execute("DELETE FROM migrate.version", false, 0);
-	spi_check(rc, SPI_OK_DELETE, "clearing the version set");
+	migrate_spi_check(rc, SPI_OK_DELETE, "clearing the version set");
 	arg = ids_to_array(&cat->graph, &now);
 	rc = SPI_execute_with_args("INSERT INTO migrate.version (revision)"
 							   " SELECT pg_catalog.unnest($1)",
 							   1, types, &arg, NULL, false, 0);
-	spi_check(rc, SPI_OK_INSERT, "storing the version set");
+	migrate_spi_check(rc, SPI_OK_INSERT, "storing the version set");
 }
 
 void
@@ -292,7 +292,7 @@ catalog_log(const char *id, const char *action, const char *checksum,
 	args[3] = TimestampTzGetDatum(started);
 	args[4] = TimestampTzGetDatum(finished);
 	rc = SPI_execute_plan(log_plan, args, nulls, false, 0);
-	spi_check(rc, SPI_OK_INSERT, "recording history");
+	migrate_spi_check(rc, SPI_OK_INSERT, "recording history");
 }
 
 /*
@@ -311,7 +311,7 @@ catalog_applied_at(const MigrateCatalog *cat, bool **has)
 					 " WHERE action OPERATOR(pg_catalog.=) 'upgrade'"
 					 "    OR (action OPERATOR(pg_catalog.=) 'stamp' AND checksum IS NOT NULL)"
 					 " ORDER BY revision, id DESC", true, 0);
-	spi_check(rc, SPI_OK_SELECT, "reading history");
+	migrate_spi_check(rc, SPI_OK_SELECT, "reading history");
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
@@ -363,7 +363,7 @@ catalog_sync_tips(const MigrateCatalog *cat)
 							   " SET tip = (id OPERATOR(pg_catalog.=) ANY ($1))"
 							   " WHERE tip OPERATOR(pg_catalog.<>) (id OPERATOR(pg_catalog.=) ANY ($1))",
 							   1, types, &arg, NULL, false, 0);
-	spi_check(rc, SPI_OK_UPDATE, "updating tips");
+	migrate_spi_check(rc, SPI_OK_UPDATE, "updating tips");
 }
 
 /*
@@ -379,17 +379,8 @@ catalog_refresh_state(void)
 
 	if (!catalog_has_fast_columns())
 		return;
-	rc = SPI_execute("UPDATE migrate.state SET up_to_date ="
-					 " COALESCE((SELECT pg_catalog.array_agg(id ORDER BY id)"
-					 "           FROM migrate.revision WHERE tip), '{}'::pg_catalog.text[])"
-					 " OPERATOR(pg_catalog.=)"
-					 " COALESCE((SELECT pg_catalog.array_agg(revision ORDER BY revision)"
-					 "           FROM migrate.version), '{}'::pg_catalog.text[])"
-					 " AND NOT EXISTS (SELECT 1 FROM migrate.revision"
-					 "                 WHERE applied_checksum IS NULL"
-					 "                    OR applied_checksum OPERATOR(pg_catalog.<>) checksum)",
-					 false, 0);
-	spi_check(rc, SPI_OK_UPDATE, "refreshing the state");
+	rc = SPI_execute(MIGRATE_REFRESH_STATE_SQL, false, 0);
+	migrate_spi_check(rc, SPI_OK_UPDATE, "refreshing the state");
 }
 
 /* The fast path of check() and of a no-op upgrade(): one row. */
@@ -410,7 +401,7 @@ catalog_up_to_date(bool readonly)
 						  ACL_SELECT) != ACLCHECK_OK)
 		return false;
 	rc = SPI_execute("SELECT up_to_date FROM migrate.state", readonly, 1);
-	spi_check(rc, SPI_OK_SELECT, "reading the state");
+	migrate_spi_check(rc, SPI_OK_SELECT, "reading the state");
 	if (SPI_processed == 1)
 	{
 		result = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],

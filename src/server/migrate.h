@@ -35,6 +35,24 @@ extern int	mg_sqlstate(MgStatus status);
 extern void migrate_begin_change(void);
 
 /* catalog.c: the catalog as a graph */
+extern void migrate_spi_check(int rc, int expected, const char *what);
+
+/*
+ * Whether the database is at heads with every revision applied with the
+ * checksum it has now (see catalog_refresh_state); also written into
+ * offline scripts.
+ */
+#define MIGRATE_REFRESH_STATE_SQL \
+	"UPDATE migrate.state SET up_to_date =" \
+	" COALESCE((SELECT pg_catalog.array_agg(id ORDER BY id)" \
+	" FROM migrate.revision WHERE tip), '{}'::pg_catalog.text[])" \
+	" OPERATOR(pg_catalog.=)" \
+	" COALESCE((SELECT pg_catalog.array_agg(revision ORDER BY revision)" \
+	" FROM migrate.version), '{}'::pg_catalog.text[])" \
+	" AND NOT EXISTS (SELECT 1 FROM migrate.revision" \
+	" WHERE applied_checksum IS NULL" \
+	" OR applied_checksum OPERATOR(pg_catalog.<>) checksum)"
+
 typedef struct MigrateCatalog
 {
 	MgGraph		graph;
@@ -78,11 +96,13 @@ extern TimestampTz *catalog_applied_at(const MigrateCatalog *cat,
 
 /* addrev.c: storing one revision file's text (lock held, SPI connected) */
 extern bool addrev_store(const char *script, const char *source, char **id);
-extern int	addrev_batch(int n, char **texts, char **sources);
 extern void addrev_parse(const char *script, const char *source,
 						 MgRevFile *rf, MgRevSelected *sel);
-extern bool addrev_add_parsed(const MgRevFile *rf, const MgRevSelected *sel,
-							  const char *script, const char *source);
+extern bool addrev_replace(const MgRevFile *rf, const MgRevSelected *sel,
+						   const char *script, const char *source);
+
+/* addbatch.c: a batch of revision files (first_id: the first one's id) */
+extern int	addrev_batch(int n, char **texts, char **sources, char **first_id);
 
 /* apply.c: running one revision's SQL through SPI */
 struct RawStmt;

@@ -151,16 +151,7 @@ build_script(const char *target, MgOp op)
 	appendStringInfoChar(&buf, '\n');
 	append_versions(&buf, &cat.graph, state);
 	if (catalog_has_fast_columns())
-		appendStringInfoString(&buf,
-							   "UPDATE migrate.state SET up_to_date ="
-							   " COALESCE((SELECT pg_catalog.array_agg(id ORDER BY id)"
-							   " FROM migrate.revision WHERE tip), '{}'::pg_catalog.text[])"
-							   " OPERATOR(pg_catalog.=)"
-							   " COALESCE((SELECT pg_catalog.array_agg(revision ORDER BY revision)"
-							   " FROM migrate.version), '{}'::pg_catalog.text[])"
-							   " AND NOT EXISTS (SELECT 1 FROM migrate.revision"
-							   " WHERE applied_checksum IS NULL"
-							   " OR applied_checksum OPERATOR(pg_catalog.<>) checksum);\n");
+		appendStringInfo(&buf, "%s;\n", MIGRATE_REFRESH_STATE_SQL);
 	appendStringInfoString(&buf, "COMMIT;\n");
 	if (session_lock)
 		appendStringInfo(&buf, "SELECT pg_catalog.pg_advisory_unlock(" INT64_FORMAT ");\n",
