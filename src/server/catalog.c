@@ -151,6 +151,7 @@ catalog_load_ex(MigrateCatalog *cat, bool readonly, bool ignore_unknown_versions
 void
 catalog_fetch(const char *id, MigrateRevision *rev)
 {
+	MemoryContext cxt = CurrentMemoryContext;	/* see apply_revision */
 	Datum		arg = CStringGetTextDatum(id);
 	HeapTuple	tup;
 	bool		isnull;
@@ -168,6 +169,7 @@ catalog_fetch(const char *id, MigrateRevision *rev)
 								  1, types);
 	}
 	rc = SPI_execute_plan(fetch_plan, &arg, NULL, false, 1);
+	MemoryContextSwitchTo(cxt);
 	migrate_spi_check(rc, SPI_OK_SELECT, "fetching a revision");
 	if (SPI_processed != 1)
 		elog(ERROR, "migrate: revision %s vanished from the catalog", id);
@@ -265,6 +267,7 @@ void
 catalog_log(const char *id, const char *action, const char *checksum,
 			TimestampTz started, TimestampTz finished)
 {
+	MemoryContext cxt = CurrentMemoryContext;	/* see apply_revision */
 	Datum		args[5];
 	char		nulls[5] = {' ', ' ', ' ', ' ', ' '};
 	int			rc;
@@ -292,6 +295,7 @@ catalog_log(const char *id, const char *action, const char *checksum,
 	args[3] = TimestampTzGetDatum(started);
 	args[4] = TimestampTzGetDatum(finished);
 	rc = SPI_execute_plan(log_plan, args, nulls, false, 0);
+	MemoryContextSwitchTo(cxt);
 	migrate_spi_check(rc, SPI_OK_INSERT, "recording history");
 }
 

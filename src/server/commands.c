@@ -34,9 +34,13 @@ plan_or_report(const MigrateCatalog *cat, const char *target, MgOp op,
 		mg_report(&err);
 }
 
-/* Refuse the plan up front if any step cannot run here. */
+/*
+ * Refuse the plan up front if any step cannot run here.  Fetched revisions
+ * go to scratch, reset after each.
+ */
 static void
-check_plan(const MigrateCatalog *cat, const MgPlan *plan, bool downgrade)
+check_plan(const MigrateCatalog *cat, const MgPlan *plan, bool downgrade,
+		   MemoryContext scratch)
 {
 	for (int i = 0; i < plan->steps.count; i++)
 	{
@@ -56,6 +60,7 @@ check_plan(const MigrateCatalog *cat, const MgPlan *plan, bool downgrade)
 		if (downgrade)
 		{
 			MigrateRevision rev;
+			MemoryContext old = MemoryContextSwitchTo(scratch);
 
 			catalog_fetch(id, &rev);
 			if (rev.downgrade == NULL)
@@ -65,6 +70,8 @@ check_plan(const MigrateCatalog *cat, const MgPlan *plan, bool downgrade)
 								id, msg),
 						 errdetail("Revision file: %s.", rev.source ? rev.source : "(none)"),
 						 errhint("Add a \"-- migrate:downgrade\" section, or use stamp to move past it without running anything.")));
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(scratch);
 		}
 	}
 }
@@ -75,9 +82,9 @@ run_plan(const MigrateCatalog *cat, const MgPlan *plan, bool downgrade)
 	MemoryContext per_rev,
 				old;
 
-	check_plan(cat, plan, downgrade);
 	per_rev = AllocSetContextCreate(CurrentMemoryContext, "migrate revision",
 									ALLOCSET_DEFAULT_SIZES);
+	check_plan(cat, plan, downgrade, per_rev);
 	if (running_revisions)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -165,16 +172,20 @@ migrate_stamp(PG_FUNCTION_ARGS)
 	MigrateCatalog cat;
 	MgPlan		plan;
 	TimestampTz now;
+	MemoryContext scratch;
 
 	migrate_begin_change();
 	SPI_connect();
 	catalog_load_ex(&cat, false, purge);
 	plan_or_report(&cat, target, MG_OP_STAMP, purge, &plan);
 	now = GetCurrentTimestamp();
+	scratch = AllocSetContextCreate(CurrentMemoryContext, "migrate revision",
+									ALLOCSET_DEFAULT_SIZES);
 	for (int i = 0; i < plan.steps.count; i++)
 	{
 		int			node = plan.steps.items[i];
 		const char *id = cat.graph.nodes[node].id;
+		MemoryContext old = MemoryContextSwitchTo(scratch);
 
 		if (plan.after[node])
 		{
@@ -185,7 +196,10 @@ migrate_stamp(PG_FUNCTION_ARGS)
 		}
 		else
 			catalog_log(id, "stamp", NULL, now, now);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(scratch);
 	}
+	MemoryContextDelete(scratch);
 	catalog_write_versions(&cat, plan.after);
 	catalog_refresh_state();
 	SPI_finish();

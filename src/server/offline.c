@@ -16,6 +16,7 @@
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(migrate_upgrade_sql);
 PG_FUNCTION_INFO_V1(migrate_downgrade_sql);
@@ -72,6 +73,7 @@ build_script(const char *target, MgOp op)
 	bool		downgrade = (op == MG_OP_DOWNGRADE);
 	bool		session_lock = false;
 	char	   *lock;
+	MemoryContext scratch;
 
 	catalog_load(&cat, true);
 	if (mg_plan(&cat.graph, target, op, cat.applied, false, &plan, &err) != MG_OK)
@@ -105,11 +107,15 @@ build_script(const char *target, MgOp op)
 
 	state = palloc(cat.graph.n + 1);
 	memcpy(state, cat.applied, cat.graph.n);
+	/* each revision is fetched into scratch; buf grows in its own context */
+	scratch = AllocSetContextCreate(CurrentMemoryContext, "migrate revision",
+									ALLOCSET_DEFAULT_SIZES);
 	for (int i = 0; i < plan.steps.count; i++)
 	{
 		int			node = plan.steps.items[i];
 		MigrateRevision rev;
 		const char *sql;
+		MemoryContext old = MemoryContextSwitchTo(scratch);
 
 		catalog_fetch(cat.graph.nodes[node].id, &rev);
 		sql = downgrade ? rev.downgrade : rev.upgrade;
@@ -147,7 +153,10 @@ build_script(const char *target, MgOp op)
 							 " WHERE id OPERATOR(pg_catalog.=) %s;\n",
 							 downgrade ? "NULL" : "checksum", quote_literal_cstr(rev.id));
 		state[node] = downgrade ? 0 : 1;
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(scratch);
 	}
+	MemoryContextDelete(scratch);
 	appendStringInfoChar(&buf, '\n');
 	append_versions(&buf, &cat.graph, state);
 	if (catalog_has_fast_columns())
