@@ -135,16 +135,6 @@ order_batch(Batch *b)
 	}
 }
 
-static Datum
-text_array(char **items, int n)
-{
-	Datum	   *d = palloc(sizeof(Datum) * (n + 1));
-
-	for (int i = 0; i < n; i++)
-		d[i] = CStringGetTextDatum(items[i]);
-	return PointerGetDatum(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
-}
-
 /* Which batch ids the catalog has, and whether with the same text. */
 static void
 find_existing(Batch *b)
@@ -158,7 +148,7 @@ find_existing(Batch *b)
 	b->identical = palloc0(sizeof(bool) * (b->n + 1));
 	for (int i = 0; i < b->n; i++)
 		ids[i] = b->rf[i].id;
-	arg = text_array(ids, b->n);
+	arg = cstrings_to_array(ids, b->n);
 	rc = SPI_execute_with_args("SELECT id, script FROM migrate.revision"
 							   " WHERE id OPERATOR(pg_catalog.=) ANY ($1)",
 							   1, types, &arg, NULL, false, 0);
@@ -202,7 +192,7 @@ check_references(const Batch *b)
 		}
 		if (refs.count == 0)
 			continue;
-		arg = text_array(refs.items, refs.count);
+		arg = cstrings_to_array(refs.items, refs.count);
 		rc = SPI_execute_with_args(pass == 0
 								   ? "SELECT x FROM pg_catalog.unnest($1) AS x WHERE NOT EXISTS"
 								   " (SELECT 1 FROM migrate.revision WHERE id OPERATOR(pg_catalog.=) x)"
@@ -257,8 +247,8 @@ check_labels(const Batch *b)
 	}
 	if (ids.count == 0)
 		return;
-	args[0] = text_array(labels.items, labels.count);
-	args[1] = text_array(ids.items, ids.count);
+	args[0] = cstrings_to_array(labels.items, labels.count);
+	args[1] = cstrings_to_array(ids.items, ids.count);
 	rc = SPI_execute_with_args("SELECT 'label', b, id FROM migrate.revision, pg_catalog.unnest(branch) AS b"
 							   " WHERE branch OPERATOR(pg_catalog.&&) $1 AND b OPERATOR(pg_catalog.=) ANY ($1)"
 							   " UNION ALL"
@@ -423,7 +413,7 @@ insert_new(const Batch *b)
 	if (fast && outside.count > 0)
 	{
 		Oid			t[1] = {TEXTARRAYOID};
-		Datum		a = text_array(outside.items, outside.count);
+		Datum		a = cstrings_to_array(outside.items, outside.count);
 
 		rc = SPI_execute_with_args("UPDATE migrate.revision SET tip = false"
 								   " WHERE tip AND (id OPERATOR(pg_catalog.=) ANY ($1)"

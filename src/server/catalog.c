@@ -199,15 +199,22 @@ ids_to_array(const MgGraph *g, const MgIntList *l)
 										   false, TYPALIGN_INT));
 }
 
+/* A text[] of n C strings. */
+Datum
+cstrings_to_array(char *const *items, int n)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * (n + 1));
+
+	for (int i = 0; i < n; i++)
+		elems[i] = CStringGetTextDatum(items[i]);
+	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1,
+										   false, TYPALIGN_INT));
+}
+
 Datum
 strlist_to_array(const MgStrList *l)
 {
-	Datum	   *elems = palloc(sizeof(Datum) * (l->count + 1));
-
-	for (int i = 0; i < l->count; i++)
-		elems[i] = CStringGetTextDatum(l->items[i]);
-	return PointerGetDatum(construct_array(elems, l->count, TEXTOID, -1,
-										   false, TYPALIGN_INT));
+	return cstrings_to_array(l->items, l->count);
 }
 
 /* Replace the stored version set if the canonical set changed. */

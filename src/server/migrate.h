@@ -85,6 +85,7 @@ extern void catalog_write_versions(const MigrateCatalog *cat,
 extern void catalog_log(const char *id, const char *action,
 						const char *checksum, TimestampTz started,
 						TimestampTz finished);
+extern Datum cstrings_to_array(char *const *items, int n);
 extern Datum strlist_to_array(const MgStrList *l);
 extern Datum ids_to_array(const MgGraph *g, const MgIntList *l);
 extern void catalog_sync_tips(const MigrateCatalog *cat);
