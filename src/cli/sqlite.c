@@ -48,35 +48,40 @@ struct Db
 
 #define DEFAULT_BUSY_TIMEOUT_MS 60000
 
-static const char catalog_ddl[] =
-"CREATE TABLE IF NOT EXISTS migrate_revision (\n"
-"    id            TEXT PRIMARY KEY,\n"
-"    revises       TEXT NOT NULL,\n"
-"    depends       TEXT NOT NULL,\n"
-"    branch        TEXT NOT NULL,\n"
-"    message       TEXT,\n"
-"    created       TEXT,\n"
-"    upgrade       TEXT NOT NULL,\n"
-"    downgrade     TEXT,\n"
-"    transactional INTEGER NOT NULL,\n"
-"    checksum      TEXT NOT NULL,\n"
-"    source        TEXT,\n"
-"    loaded_at     TEXT NOT NULL,\n"
-"    script        TEXT NOT NULL\n"
+/* The migrate tables; create is "CREATE TABLE" or "CREATE TABLE IF NOT EXISTS" */
+#define CATALOG_DDL(create) \
+create " migrate_revision (\n" \
+"    id            TEXT PRIMARY KEY,\n" \
+"    revises       TEXT NOT NULL,\n" \
+"    depends       TEXT NOT NULL,\n" \
+"    branch        TEXT NOT NULL,\n" \
+"    message       TEXT,\n" \
+"    created       TEXT,\n" \
+"    upgrade       TEXT NOT NULL,\n" \
+"    downgrade     TEXT,\n" \
+"    transactional INTEGER NOT NULL,\n" \
+"    checksum      TEXT NOT NULL,\n" \
+"    source        TEXT,\n" \
+"    loaded_at     TEXT NOT NULL,\n" \
+"    script        TEXT NOT NULL\n" \
+");\n" \
+create " migrate_version (\n" \
+"    revision TEXT PRIMARY KEY\n" \
+");\n" \
+create " migrate_history (\n" \
+"    id         INTEGER PRIMARY KEY AUTOINCREMENT,\n" \
+"    revision   TEXT NOT NULL,\n" \
+"    action     TEXT NOT NULL CHECK (action IN ('upgrade', 'downgrade', 'stamp')),\n" \
+"    checksum   TEXT,\n" \
+"    started_at TEXT NOT NULL,\n" \
+"    duration   REAL NOT NULL,\n" \
+"    role       TEXT NOT NULL,\n" \
+"    xid        TEXT NOT NULL\n" \
 ");\n"
-"CREATE TABLE IF NOT EXISTS migrate_version (\n"
-"    revision TEXT PRIMARY KEY\n"
-");\n"
-"CREATE TABLE IF NOT EXISTS migrate_history (\n"
-"    id         INTEGER PRIMARY KEY AUTOINCREMENT,\n"
-"    revision   TEXT NOT NULL,\n"
-"    action     TEXT NOT NULL CHECK (action IN ('upgrade', 'downgrade', 'stamp')),\n"
-"    checksum   TEXT,\n"
-"    started_at TEXT NOT NULL,\n"
-"    duration   REAL NOT NULL,\n"
-"    role       TEXT NOT NULL,\n"
-"    xid        TEXT NOT NULL\n"
-");\n";
+
+static const char catalog_ddl[] = CATALOG_DDL("CREATE TABLE IF NOT EXISTS");
+/* for a database that has none of them (see begin_change) */
+static const char catalog_ddl_new[] = CATALOG_DDL("CREATE TABLE");
 
 /* ---- small helpers ---- */
 
@@ -696,20 +701,68 @@ lock_programs(Db *db)
 	return EXIT_OK;
 }
 
-/* Open the write transaction, create the catalog, load the state. */
+/* Does the database have none of the migrate tables? */
 static int
-begin_change(Db *db, Repo *repo, bool ignore_unknown, uint8_t **applied)
+catalog_absent(Db *db, bool *absent)
 {
+	sqlite3_stmt *st = prepare(db, "SELECT count(*) FROM sqlite_master"
+							   " WHERE type = 'table' AND name IN"
+							   " ('migrate_revision', 'migrate_version', 'migrate_history')");
+	int			rc;
+
+	if (st == NULL)
+		return EXIT_FAILED;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW)
+	{
+		int			s = sql_fail(db, "reading the schema");
+
+		sqlite3_finalize(st);
+		return s;
+	}
+	*absent = sqlite3_column_int(st, 0) == 0;
+	sqlite3_finalize(st);
+	return EXIT_OK;
+}
+
+/*
+ * Open the write transaction, create the catalog, load the state.
+ *
+ * defer: NULL to create the catalog now.  Otherwise, in a database that
+ * has none of the migrate tables, *defer is set and creating them is left
+ * to the caller, before its first commit (see save_state): SQLite re-reads
+ * the whole schema after every ALTER TABLE ... ADD COLUMN, so tables that
+ * exist while the revisions run are parsed again after each such
+ * statement.  Nothing is applied in such a database, so the revisions do
+ * not need them.
+ */
+static int
+begin_change(Db *db, Repo *repo, bool ignore_unknown, bool *defer,
+			 uint8_t **applied)
+{
+	bool		absent = false;
+
 	*applied = NULL;
 	if (lock_programs(db) != EXIT_OK || begin(db) != EXIT_OK)
 		return EXIT_FAILED;
-	if (exec_sql(db, catalog_ddl, "creating the migrate tables") != EXIT_OK ||
+	if ((defer != NULL && catalog_absent(db, &absent) != EXIT_OK) ||
+		(!absent && exec_sql(db, catalog_ddl, "creating the migrate tables") != EXIT_OK) ||
 		load_state(db, repo, ignore_unknown, applied) != EXIT_OK)
 	{
 		rollback(db);
 		return EXIT_FAILED;
 	}
+	if (defer != NULL)
+		*defer = absent;
 	return EXIT_OK;
+}
+
+static void
+report_stored(int changed)
+{
+	if (changed > 0)
+		verbose("migrate: stored %d new or changed revision%s\n", changed,
+				changed == 1 ? "" : "s");
 }
 
 static int
@@ -718,7 +771,7 @@ sq_push(Db *db, Repo *repo, int *changed)
 	uint8_t    *applied;
 
 	*changed = 0;
-	if (begin_change(db, repo, false, &applied) != EXIT_OK)
+	if (begin_change(db, repo, false, NULL, &applied) != EXIT_OK)
 	{
 		mg_free(applied);
 		return EXIT_FAILED;
@@ -853,13 +906,34 @@ check_downgrades(const Repo *repo, const MgPlan *plan)
 typedef struct Change
 {
 	Repo	   *repo;
+	bool		new_catalog;	/* migrate tables and revisions not yet stored */
 	History		history;		/* rows not yet written */
 } Change;
 
-/* Write what the open transaction must commit: history and version set. */
+/*
+ * Write what the open transaction must commit: the migrate tables and the
+ * revisions when the database had none (begin_change), the history and
+ * the version set.
+ */
 static int
 save_state(Db *db, Change *c, const uint8_t *state)
 {
+	if (c->new_catalog)
+	{
+		/* plain CREATE TABLE: a revision that made one of them is an error */
+		uint8_t    *none = mg_alloc0((size_t) c->repo->graph.n + 1);
+		int			changed;
+		int			st;
+
+		st = exec_sql(db, catalog_ddl_new, "creating the migrate tables");
+		if (st == EXIT_OK)
+			st = push_in_tx(db, c->repo, none, &changed);
+		mg_free(none);
+		if (st != EXIT_OK)
+			return EXIT_FAILED;
+		report_stored(changed);
+		c->new_catalog = false;
+	}
 	if (history_write(db, &c->history) != EXIT_OK)
 		return EXIT_FAILED;
 	return write_versions(db, &c->repo->graph, state);
@@ -940,7 +1014,7 @@ static int
 sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 		 int *count)
 {
-	Change		c = {repo, {0}};
+	Change		c = {repo, false, {0}};
 	uint8_t    *applied;
 	MgPlan		plan;
 	MgError		err;
@@ -948,20 +1022,22 @@ sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 	int			st = EXIT_OK;
 
 	*count = 0;
-	if (begin_change(db, repo, op == MG_OP_STAMP && purge, &applied) != EXIT_OK)
+	if (begin_change(db, repo, op == MG_OP_STAMP && purge, &c.new_catalog,
+					 &applied) != EXIT_OK)
 	{
 		mg_free(applied);
 		return EXIT_FAILED;
 	}
-	if (push_in_tx(db, repo, applied, &changed) != EXIT_OK)
+	if (!c.new_catalog)
 	{
-		rollback(db);
-		mg_free(applied);
-		return EXIT_FAILED;
+		if (push_in_tx(db, repo, applied, &changed) != EXIT_OK)
+		{
+			rollback(db);
+			mg_free(applied);
+			return EXIT_FAILED;
+		}
+		report_stored(changed);
 	}
-	if (changed > 0)
-		verbose("migrate: stored %d new or changed revision%s\n", changed,
-				changed == 1 ? "" : "s");
 	if (mg_plan(&repo->graph, target, op, applied, purge, &plan, &err) != MG_OK)
 	{
 		rollback(db);
