@@ -48,40 +48,35 @@ struct Db
 
 #define DEFAULT_BUSY_TIMEOUT_MS 60000
 
-/* The migrate tables; create is "CREATE TABLE" or "CREATE TABLE IF NOT EXISTS" */
-#define CATALOG_DDL(create) \
-create " migrate_revision (\n" \
-"    id            TEXT PRIMARY KEY,\n" \
-"    revises       TEXT NOT NULL,\n" \
-"    depends       TEXT NOT NULL,\n" \
-"    branch        TEXT NOT NULL,\n" \
-"    message       TEXT,\n" \
-"    created       TEXT,\n" \
-"    upgrade       TEXT NOT NULL,\n" \
-"    downgrade     TEXT,\n" \
-"    transactional INTEGER NOT NULL,\n" \
-"    checksum      TEXT NOT NULL,\n" \
-"    source        TEXT,\n" \
-"    loaded_at     TEXT NOT NULL,\n" \
-"    script        TEXT NOT NULL\n" \
-");\n" \
-create " migrate_version (\n" \
-"    revision TEXT PRIMARY KEY\n" \
-");\n" \
-create " migrate_history (\n" \
-"    id         INTEGER PRIMARY KEY AUTOINCREMENT,\n" \
-"    revision   TEXT NOT NULL,\n" \
-"    action     TEXT NOT NULL CHECK (action IN ('upgrade', 'downgrade', 'stamp')),\n" \
-"    checksum   TEXT,\n" \
-"    started_at TEXT NOT NULL,\n" \
-"    duration   REAL NOT NULL,\n" \
-"    role       TEXT NOT NULL,\n" \
-"    xid        TEXT NOT NULL\n" \
+static const char catalog_ddl[] =
+"CREATE TABLE IF NOT EXISTS migrate_revision (\n"
+"    id            TEXT PRIMARY KEY,\n"
+"    revises       TEXT NOT NULL,\n"
+"    depends       TEXT NOT NULL,\n"
+"    branch        TEXT NOT NULL,\n"
+"    message       TEXT,\n"
+"    created       TEXT,\n"
+"    upgrade       TEXT NOT NULL,\n"
+"    downgrade     TEXT,\n"
+"    transactional INTEGER NOT NULL,\n"
+"    checksum      TEXT NOT NULL,\n"
+"    source        TEXT,\n"
+"    loaded_at     TEXT NOT NULL,\n"
+"    script        TEXT NOT NULL\n"
 ");\n"
-
-static const char catalog_ddl[] = CATALOG_DDL("CREATE TABLE IF NOT EXISTS");
-/* for a database that has none of them (see begin_change) */
-static const char catalog_ddl_new[] = CATALOG_DDL("CREATE TABLE");
+"CREATE TABLE IF NOT EXISTS migrate_version (\n"
+"    revision TEXT PRIMARY KEY\n"
+");\n"
+"CREATE TABLE IF NOT EXISTS migrate_history (\n"
+"    id         INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+"    revision   TEXT NOT NULL,\n"
+"    action     TEXT NOT NULL CHECK (action IN ('upgrade', 'downgrade', 'stamp')),\n"
+"    checksum   TEXT,\n"
+"    started_at TEXT NOT NULL,\n"
+"    duration   REAL NOT NULL,\n"
+"    role       TEXT NOT NULL,\n"
+"    xid        TEXT NOT NULL\n"
+");\n";
 
 /* ---- small helpers ---- */
 
@@ -929,12 +924,22 @@ save_state(Db *db, Change *c, const uint8_t *state)
 {
 	if (c->new_catalog)
 	{
-		/* plain CREATE TABLE: a revision that made one of them is an error */
-		uint8_t    *none = mg_alloc0((size_t) c->repo->graph.n + 1);
+		uint8_t    *none;
+		bool		absent;
 		int			changed;
 		int			st;
 
-		st = exec_sql(db, catalog_ddl_new, "creating the migrate tables");
+		if (catalog_absent(db, &absent) != EXIT_OK)
+			return EXIT_FAILED;
+		if (!absent)
+		{
+			fail(EXIT_FAILED, "the revisions created a table named migrate_revision, migrate_version or migrate_history in \"%s\"; migrate keeps its own state in those tables",
+				 db->path);
+			fprintf(stderr, "hint: Rename the table in the revision that creates it.\n");
+			return EXIT_FAILED;
+		}
+		none = mg_alloc0((size_t) c->repo->graph.n + 1);
+		st = exec_sql(db, catalog_ddl, "creating the migrate tables");
 		if (st == EXIT_OK)
 			st = push_in_tx(db, c->repo, none, &changed);
 		mg_free(none);
