@@ -7,7 +7,9 @@
  * migrate_revision (the revision files as last pushed), migrate_version
  * (the canonical version set) and migrate_history (one row per revision
  * upgraded, downgraded or stamped).  Read-only operations create nothing:
- * a database without these tables is at base with no history.
+ * a database without these tables is at base with no history.  A change
+ * to such a database creates them last, in the same transaction, after
+ * the revisions ran (see begin_change).
  *
  * Locking protocol: every state change runs in one BEGIN IMMEDIATE
  * transaction, so the database's write lock is held from reading the
