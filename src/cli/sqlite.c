@@ -7,7 +7,9 @@
  * migrate_revision (the revision files as last pushed), migrate_version
  * (the canonical version set) and migrate_history (one row per revision
  * upgraded, downgraded or stamped).  Read-only operations create nothing:
- * a database without these tables is at base with no history.
+ * a database without these tables is at base with no history.  A change
+ * to such a database creates them last, in the same transaction, after
+ * the revisions ran (see begin_change).
  *
  * Locking protocol: every state change runs in one BEGIN IMMEDIATE
  * transaction, so the database's write lock is held from reading the
@@ -290,6 +292,15 @@ sq_open(const char *url, bool write, Db **out)
 		mg_free(db);
 		return st;
 	}
+	/*
+	 * The program has one thread.  Without this SQLite takes a mutex around
+	 * every allocation (for its memory statistics) and every API call: 15%
+	 * of the instructions of an upgrade, most of them while re-parsing the
+	 * schema.  Only possible before SQLite initialises; fails harmlessly
+	 * after.  File locking between processes is not affected.
+	 */
+	sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	rc = sqlite3_open_v2(path, &db->conn,
 						 /* read-write even to read: a hot journal left by a
 						  * killed upgrade must be rolled back on open */
@@ -468,28 +479,86 @@ versions_match(Db *db, const MgGraph *g, const uint8_t *applied, bool *match)
 	return EXIT_OK;
 }
 
-static int
-log_history(Db *db, const char *id, const char *action, const char *checksum,
-			const char *started_at, double duration)
+/*
+ * History rows wait in memory until the next commit point and go in with
+ * one prepared INSERT: a statement prepared between a revision's DDL and
+ * the next would be compiled against a schema that the next DDL changes
+ * again, once per revision, for rows that commit at the same time anyway.
+ */
+typedef struct HistoryRow
 {
-	sqlite3_stmt *st = prepare(db, "INSERT INTO migrate_history"
-							   " (revision, action, checksum, started_at, duration, role, xid)"
-							   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	const char *revision;		/* point into the repo */
+	const char *action;
+	const char *checksum;
+	char		started_at[32];
+	double		duration;
+} HistoryRow;
+
+typedef struct History
+{
+	HistoryRow *rows;
+	int			count;
+	int			cap;
+} History;
+
+static void
+history_add(History *h, const char *id, const char *action,
+			const char *checksum, const char *started_at, double duration)
+{
+	HistoryRow *row;
+
+	if (h->count == h->cap)
+	{
+		h->cap = h->cap ? 2 * h->cap : 64;
+		h->rows = mg_realloc(h->rows, sizeof(HistoryRow) * (size_t) h->cap);
+	}
+	row = &h->rows[h->count++];
+	row->revision = id;
+	row->action = action;
+	row->checksum = checksum;
+	snprintf(row->started_at, sizeof(row->started_at), "%s", started_at);
+	row->duration = duration;
+}
+
+/* Insert the waiting rows in order, inside the open transaction. */
+static int
+history_write(Db *db, History *h)
+{
+	sqlite3_stmt *st;
 	int			s = EXIT_OK;
 
+	if (h->count == 0)
+		return EXIT_OK;
+	st = prepare(db, "INSERT INTO migrate_history"
+				 " (revision, action, checksum, started_at, duration, role, xid)"
+				 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	if (st == NULL)
 		return EXIT_FAILED;
-	bind_text(st, 1, id);
-	bind_text(st, 2, action);
-	bind_text(st, 3, checksum);
-	bind_text(st, 4, started_at);
-	sqlite3_bind_double(st, 5, duration);
 	bind_text(st, 6, os_user());
 	bind_text(st, 7, run_xid());
-	if (sqlite3_step(st) != SQLITE_DONE)
-		s = sql_fail(db, "recording history");
+	for (int i = 0; i < h->count && s == EXIT_OK; i++)
+	{
+		const HistoryRow *row = &h->rows[i];
+
+		bind_text(st, 1, row->revision);
+		bind_text(st, 2, row->action);
+		bind_text(st, 3, row->checksum);
+		bind_text(st, 4, row->started_at);
+		sqlite3_bind_double(st, 5, row->duration);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			s = sql_fail(db, "recording history");
+		sqlite3_reset(st);
+	}
 	sqlite3_finalize(st);
+	h->count = 0;
 	return s;
+}
+
+static void
+history_free(History *h)
+{
+	mg_free(h->rows);
+	memset(h, 0, sizeof(*h));
 }
 
 /* ---- push ---- */
@@ -638,20 +707,68 @@ lock_programs(Db *db)
 	return EXIT_OK;
 }
 
-/* Open the write transaction, create the catalog, load the state. */
+/* Does the database have none of the migrate tables? */
 static int
-begin_change(Db *db, Repo *repo, bool ignore_unknown, uint8_t **applied)
+catalog_absent(Db *db, bool *absent)
 {
+	sqlite3_stmt *st = prepare(db, "SELECT count(*) FROM sqlite_master"
+							   " WHERE type = 'table' AND name IN"
+							   " ('migrate_revision', 'migrate_version', 'migrate_history')");
+	int			rc;
+
+	if (st == NULL)
+		return EXIT_FAILED;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW)
+	{
+		int			s = sql_fail(db, "reading the schema");
+
+		sqlite3_finalize(st);
+		return s;
+	}
+	*absent = sqlite3_column_int(st, 0) == 0;
+	sqlite3_finalize(st);
+	return EXIT_OK;
+}
+
+/*
+ * Open the write transaction, create the catalog, load the state.
+ *
+ * defer: NULL to create the catalog now.  Otherwise, in a database that
+ * has none of the migrate tables, *defer is set and creating them is left
+ * to the caller, before its first commit (see save_state): SQLite re-reads
+ * the whole schema after every ALTER TABLE ... ADD COLUMN, so tables that
+ * exist while the revisions run are parsed again after each such
+ * statement.  Nothing is applied in such a database, so the revisions do
+ * not need them.
+ */
+static int
+begin_change(Db *db, Repo *repo, bool ignore_unknown, bool *defer,
+			 uint8_t **applied)
+{
+	bool		absent = false;
+
 	*applied = NULL;
 	if (lock_programs(db) != EXIT_OK || begin(db) != EXIT_OK)
 		return EXIT_FAILED;
-	if (exec_sql(db, catalog_ddl, "creating the migrate tables") != EXIT_OK ||
+	if ((defer != NULL && catalog_absent(db, &absent) != EXIT_OK) ||
+		(!absent && exec_sql(db, catalog_ddl, "creating the migrate tables") != EXIT_OK) ||
 		load_state(db, repo, ignore_unknown, applied) != EXIT_OK)
 	{
 		rollback(db);
 		return EXIT_FAILED;
 	}
+	if (defer != NULL)
+		*defer = absent;
 	return EXIT_OK;
+}
+
+static void
+report_stored(int changed)
+{
+	if (changed > 0)
+		verbose("migrate: stored %d new or changed revision%s\n", changed,
+				changed == 1 ? "" : "s");
 }
 
 static int
@@ -660,7 +777,7 @@ sq_push(Db *db, Repo *repo, int *changed)
 	uint8_t    *applied;
 
 	*changed = 0;
-	if (begin_change(db, repo, false, &applied) != EXIT_OK)
+	if (begin_change(db, repo, false, NULL, &applied) != EXIT_OK)
 	{
 		mg_free(applied);
 		return EXIT_FAILED;
@@ -791,14 +908,62 @@ check_downgrades(const Repo *repo, const MgPlan *plan)
 	return EXIT_OK;
 }
 
+/* An upgrade, downgrade or stamp in progress: what waits for a commit. */
+typedef struct Change
+{
+	Repo	   *repo;
+	bool		new_catalog;	/* migrate tables and revisions not yet stored */
+	History		history;		/* rows not yet written */
+} Change;
+
+/*
+ * Write what the open transaction must commit: the migrate tables and the
+ * revisions when the database had none (begin_change), the history and
+ * the version set.
+ */
+static int
+save_state(Db *db, Change *c, const uint8_t *state)
+{
+	if (c->new_catalog)
+	{
+		uint8_t    *none;
+		bool		absent;
+		int			changed;
+		int			st;
+
+		if (catalog_absent(db, &absent) != EXIT_OK)
+			return EXIT_FAILED;
+		if (!absent)
+		{
+			fail(EXIT_FAILED, "the revisions created a table named migrate_revision, migrate_version or migrate_history in \"%s\"; migrate keeps its own state in those tables",
+				 db->path);
+			fprintf(stderr, "hint: Rename the table in the revision that creates it.\n");
+			return EXIT_FAILED;
+		}
+		none = mg_alloc0((size_t) c->repo->graph.n + 1);
+		st = exec_sql(db, catalog_ddl, "creating the migrate tables");
+		if (st == EXIT_OK)
+			st = push_in_tx(db, c->repo, none, &changed);
+		mg_free(none);
+		if (st != EXIT_OK)
+			return EXIT_FAILED;
+		report_stored(changed);
+		c->new_catalog = false;
+	}
+	if (history_write(db, &c->history) != EXIT_OK)
+		return EXIT_FAILED;
+	return write_versions(db, &c->repo->graph, state);
+}
+
 /*
  * Upgrade or downgrade steps, the transaction open; state starts as the
  * applied set and follows the steps.  Only a "transaction false" revision
  * commits in the middle.
  */
 static int
-run_steps(Db *db, Repo *repo, const MgPlan *plan, uint8_t *state, int *count)
+run_steps(Db *db, Change *c, const MgPlan *plan, uint8_t *state, int *count)
 {
+	Repo	   *repo = c->repo;
 	bool		downgrade = plan->downgrade;
 	Progress	p;
 
@@ -814,8 +979,7 @@ run_steps(Db *db, Repo *repo, const MgPlan *plan, uint8_t *state, int *count)
 		if (!in_tx)
 		{
 			/* commit what came before, with its version set */
-			if (write_versions(db, &repo->graph, state) != EXIT_OK ||
-				commit(db) != EXIT_OK)
+			if (save_state(db, c, state) != EXIT_OK || commit(db) != EXIT_OK)
 				return EXIT_FAILED;
 		}
 		progress_step(&p, downgrade, r->rf.id, r->rf.message);
@@ -835,9 +999,8 @@ run_steps(Db *db, Repo *repo, const MgPlan *plan, uint8_t *state, int *count)
 				return fail(EXIT_FAILED, "the version set changed while revision %s (%s) ran outside a transaction; another migrate may be running, and %s was not recorded",
 							r->rf.id, message_or_default(r), r->rf.id);
 		}
-		if (log_history(db, r->rf.id, downgrade ? "downgrade" : "upgrade",
-						r->sel.checksum, started, (now_ms() - t0) / 1000.0) != EXIT_OK)
-			return EXIT_FAILED;
+		history_add(&c->history, r->rf.id, downgrade ? "downgrade" : "upgrade",
+					r->sel.checksum, started, (now_ms() - t0) / 1000.0);
 		state[node] = downgrade ? 0 : 1;
 		(*count)++;
 		progress_done(&p);
@@ -846,8 +1009,8 @@ run_steps(Db *db, Repo *repo, const MgPlan *plan, uint8_t *state, int *count)
 }
 
 /* Stamp: one history row per revision whose applied status changes. */
-static int
-stamp_steps(Db *db, Repo *repo, const MgPlan *plan, int *count)
+static void
+stamp_steps(Change *c, const MgPlan *plan, int *count)
 {
 	char		now[32];
 
@@ -855,41 +1018,42 @@ stamp_steps(Db *db, Repo *repo, const MgPlan *plan, int *count)
 	for (int i = 0; i < plan->steps.count; i++)
 	{
 		int			node = plan->steps.items[i];
-		const RepoRev *r = &repo->revs[node];
+		const RepoRev *r = &c->repo->revs[node];
 
-		if (log_history(db, r->rf.id, "stamp",
-						plan->after[node] ? r->sel.checksum : NULL, now, 0.0) != EXIT_OK)
-			return EXIT_FAILED;
+		history_add(&c->history, r->rf.id, "stamp",
+					plan->after[node] ? r->sel.checksum : NULL, now, 0.0);
 		(*count)++;
 	}
-	return EXIT_OK;
 }
 
 static int
 sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 		 int *count)
 {
+	Change		c = {repo, false, {0}};
 	uint8_t    *applied;
 	MgPlan		plan;
 	MgError		err;
 	int			changed;
-	int			st;
+	int			st = EXIT_OK;
 
 	*count = 0;
-	if (begin_change(db, repo, op == MG_OP_STAMP && purge, &applied) != EXIT_OK)
+	if (begin_change(db, repo, op == MG_OP_STAMP && purge, &c.new_catalog,
+					 &applied) != EXIT_OK)
 	{
 		mg_free(applied);
 		return EXIT_FAILED;
 	}
-	if (push_in_tx(db, repo, applied, &changed) != EXIT_OK)
+	if (!c.new_catalog)
 	{
-		rollback(db);
-		mg_free(applied);
-		return EXIT_FAILED;
+		if (push_in_tx(db, repo, applied, &changed) != EXIT_OK)
+		{
+			rollback(db);
+			mg_free(applied);
+			return EXIT_FAILED;
+		}
+		report_stored(changed);
 	}
-	if (changed > 0)
-		verbose("migrate: stored %d new or changed revision%s\n", changed,
-				changed == 1 ? "" : "s");
 	if (mg_plan(&repo->graph, target, op, applied, purge, &plan, &err) != MG_OK)
 	{
 		rollback(db);
@@ -897,17 +1061,18 @@ sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 		return fail_mg(&err);
 	}
 	if (op == MG_OP_STAMP)
-		st = stamp_steps(db, repo, &plan, count);
+		stamp_steps(&c, &plan, count);
 	else if ((st = (plan.downgrade ? check_downgrades(repo, &plan) : EXIT_OK)) == EXIT_OK)
-		st = run_steps(db, repo, &plan, applied, count);
+		st = run_steps(db, &c, &plan, applied, count);
 	if (st == EXIT_OK)
-		st = write_versions(db, &repo->graph, plan.after);
+		st = save_state(db, &c, plan.after);
 	if (st == EXIT_OK)
 		st = commit(db);
 	else
 		rollback(db);
 	if (st != EXIT_OK && op != MG_OP_STAMP)
 		*count = 0;
+	history_free(&c.history);
 	mg_plan_free(&plan);
 	mg_free(applied);
 	return st;

@@ -322,6 +322,19 @@ expect "downgrade across a revision without a downgrade section: exit 1 naming i
     "revision n0001 (one way) has no downgrade section"
 is "... nothing changed" "$sum_nd" "$(sha nd.db)"
 
+# on a file without migrate tables they are created after the revisions ran:
+# a revision that made one of them must not become migrate's state
+mkdir own
+rev own o0001 base "own table" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE app (id integer);
+CREATE TABLE migrate_version (revision text, note text);
+EOF
+run --dir own -d sqlite:///own.db upgrade
+expect "a revision creating migrate_version in a new file: exit 1 saying so" 1 \
+    "created a table named migrate_revision, migrate_version or migrate_history" "Rename the table"
+is "... and nothing of it is left" "" "$(sq own.db "SELECT name FROM sqlite_master")"
+
 # ---- transaction false ------------------------------------------------------------------
 mkdir vc
 rev vc v0001 base "table" <<'EOF'
