@@ -1,5 +1,5 @@
 /*
- * graph_int.h — internals shared by graph.c and target.c only.
+ * graph_int.h — internals shared by the graph_*.c files and target.c only.
  */
 #ifndef MG_GRAPH_INT_H
 #define MG_GRAPH_INT_H
@@ -20,5 +20,7 @@ void		mg_heap_free(MgHeap *h);
 
 int			mg_kahn(const MgGraph *g, const uint8_t *set, int *out);
 void		mg_spread(const MgGraph *g, uint8_t *set, bool up);
+MgStatus	mg_report_cycle(const MgGraph *g, const int *order, int done,
+							MgError *err);
 
 #endif

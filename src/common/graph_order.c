@@ -1,0 +1,185 @@
+/*
+ * graph_order.c — the deterministic topological order of SPEC section 3
+ * (Kahn's algorithm, smallest ready revision id first) and the cycle
+ * report when no such order exists.
+ */
+#include "graph.h"
+#include "graph_int.h"
+
+/* ---- a binary min-heap of node numbers keyed by rank ---- */
+
+void
+mg_heap_init(MgHeap *h, const MgGraph *g, int cap)
+{
+	h->g = g;
+	h->n = 0;
+	h->items = mg_alloc(sizeof(int) * (cap > 0 ? cap : 1));
+}
+
+void
+mg_heap_push(MgHeap *h, int node)
+{
+	int			i = h->n++;
+
+	while (i > 0)
+	{
+		int			parent = (i - 1) / 2;
+
+		if (h->g->nodes[h->items[parent]].rank <= h->g->nodes[node].rank)
+			break;
+		h->items[i] = h->items[parent];
+		i = parent;
+	}
+	h->items[i] = node;
+}
+
+int
+mg_heap_pop(MgHeap *h)
+{
+	int			top = h->items[0];
+	int			last = h->items[--h->n];
+	int			i = 0;
+
+	for (;;)
+	{
+		int			c = 2 * i + 1;
+
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n &&
+			h->g->nodes[h->items[c + 1]].rank < h->g->nodes[h->items[c]].rank)
+			c++;
+		if (h->g->nodes[last].rank <= h->g->nodes[h->items[c]].rank)
+			break;
+		h->items[i] = h->items[c];
+		i = c;
+	}
+	if (h->n > 0)
+		h->items[i] = last;
+	return top;
+}
+
+void
+mg_heap_free(MgHeap *h)
+{
+	mg_free(h->items);
+}
+
+/*
+ * Kahn's algorithm over the nodes with set[i] != 0 (all nodes when set is
+ * NULL), counting only edges between members.  Writes the order to out and
+ * returns how many nodes it could order (fewer than members on a cycle).
+ */
+int
+mg_kahn(const MgGraph *g, const uint8_t *set, int *out)
+{
+	int		   *indeg = mg_alloc0(sizeof(int) * (g->n > 0 ? g->n : 1));
+	MgHeap		heap;
+	int			members = 0,
+				done = 0;
+
+	for (int i = 0; i < g->n; i++)
+	{
+		const MgNode *nd = &g->nodes[i];
+
+		if (set && !set[i])
+			continue;
+		members++;
+		for (int k = 0; k < nd->parents.count; k++)
+			if (!set || set[nd->parents.items[k]])
+				indeg[i]++;
+		for (int k = 0; k < nd->deps.count; k++)
+			if (!set || set[nd->deps.items[k]])
+				indeg[i]++;
+	}
+	mg_heap_init(&heap, g, members);
+	for (int i = 0; i < g->n; i++)
+		if ((!set || set[i]) && indeg[i] == 0)
+			mg_heap_push(&heap, i);
+	while (heap.n > 0)
+	{
+		int			v = mg_heap_pop(&heap);
+		const MgNode *nd = &g->nodes[v];
+
+		out[done++] = v;
+		for (int pass = 0; pass < 2; pass++)
+		{
+			const MgIntList *succ = pass == 0 ? &nd->children : &nd->dependents;
+
+			for (int k = 0; k < succ->count; k++)
+			{
+				int			w = succ->items[k];
+
+				if ((!set || set[w]) && --indeg[w] == 0)
+					mg_heap_push(&heap, w);
+			}
+		}
+	}
+	mg_heap_free(&heap);
+	mg_free(indeg);
+	return done;
+}
+
+MgIntList
+mg_order(const MgGraph *g, const uint8_t *set)
+{
+	MgIntList	l = {0};
+	int			count = 0;
+
+	for (int i = 0; i < g->n; i++)
+		if (set[i])
+			count++;
+	l.cap = count > 0 ? count : 1;
+	l.items = mg_alloc(sizeof(int) * l.cap);
+	l.count = mg_kahn(g, set, l.items);
+	return l;
+}
+
+/* Name one cycle among the nodes Kahn could not order. */
+MgStatus
+mg_report_cycle(const MgGraph *g, const int *order, int done, MgError *err)
+{
+	uint8_t    *ordered = mg_alloc0((size_t) g->n);
+	int		   *seen_at = mg_alloc(sizeof(int) * g->n);
+	int		   *path = mg_alloc(sizeof(int) * (g->n + 1));
+	int			len = 0,
+				v = -1;
+	MgBuf		b;
+
+	for (int i = 0; i < done; i++)
+		ordered[order[i]] = 1;
+	for (int i = 0; i < g->n; i++)
+	{
+		seen_at[i] = -1;
+		if (!ordered[i] && v < 0)
+			v = i;
+	}
+	/* every unordered node has an unordered predecessor: walk back */
+	while (seen_at[v] < 0)
+	{
+		const MgNode *nd = &g->nodes[v];
+		int			next = -1;
+
+		seen_at[v] = len;
+		path[len++] = v;
+		for (int k = 0; k < nd->parents.count && next < 0; k++)
+			if (!ordered[nd->parents.items[k]])
+				next = nd->parents.items[k];
+		for (int k = 0; k < nd->deps.count && next < 0; k++)
+			if (!ordered[nd->deps.items[k]])
+				next = nd->deps.items[k];
+		v = next;
+	}
+	mg_buf_init(&b);
+	/* path[seen_at[v]..len) is the cycle, walked child -> parent */
+	for (int i = len - 1; i >= seen_at[v]; i--)
+		mg_buf_printf(&b, "%s -> ", g->nodes[path[i]].id);
+	mg_buf_puts(&b, g->nodes[path[len - 1]].id);
+	mg_error(err, MG_ERR_GRAPH, g->nodes[v].id, 0,
+			 "cycle in the revision graph: %s", b.data);
+	mg_buf_free(&b);
+	mg_free(ordered);
+	mg_free(seen_at);
+	mg_free(path);
+	return MG_ERR_GRAPH;
+}
