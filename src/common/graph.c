@@ -18,13 +18,22 @@ mg_graph_init(MgGraph *g, int expected)
 	g->nodes = mg_alloc0(sizeof(MgNode) * g->cap);
 	mg_map_init(&g->ids, (size_t) g->cap);
 	mg_map_init(&g->labels, 16);
+	mg_arena_init(&g->text);
 }
 
-static void
-copy_list(MgStrList *dst, const char *const *src, int n)
+/* Copy strings into the graph's arena: one allocation call per block. */
+static MgStrList
+copy_list(MgGraph *g, const char *const *src, int n)
 {
+	MgStrList	l = {0};
+
+	if (n <= 0)
+		return l;
+	l.items = mg_arena_alloc(&g->text, sizeof(char *) * (size_t) n);
 	for (int i = 0; i < n; i++)
-		mg_strlist_add(dst, src[i]);
+		l.items[i] = mg_arena_strdup(&g->text, src[i]);
+	l.count = n;
+	return l;
 }
 
 int
@@ -42,10 +51,10 @@ mg_graph_add(MgGraph *g, const char *id,
 	}
 	nd = &g->nodes[g->n];
 	memset(nd, 0, sizeof(*nd));
-	nd->id = mg_strdup(id);
-	copy_list(&nd->revises_txt, revises, nrevises);
-	copy_list(&nd->depends_txt, depends, ndepends);
-	copy_list(&nd->labels, labels, nlabels);
+	nd->id = mg_arena_strdup(&g->text, id);
+	nd->revises_txt = copy_list(g, revises, nrevises);
+	nd->depends_txt = copy_list(g, depends, ndepends);
+	nd->labels = copy_list(g, labels, nlabels);
 	g->built = false;
 	return g->n++;
 }
@@ -57,10 +66,6 @@ mg_graph_free(MgGraph *g)
 	{
 		MgNode	   *nd = &g->nodes[i];
 
-		mg_free(nd->id);
-		mg_strlist_free(&nd->revises_txt);
-		mg_strlist_free(&nd->depends_txt);
-		mg_strlist_free(&nd->labels);
 		mg_intlist_free(&nd->parents);
 		mg_intlist_free(&nd->deps);
 		mg_intlist_free(&nd->children);
@@ -74,6 +79,7 @@ mg_graph_free(MgGraph *g)
 		mg_free(g->topo);
 	mg_map_free(&g->ids);
 	mg_map_free(&g->labels);
+	mg_arena_free(&g->text);
 	memset(g, 0, sizeof(*g));
 }
 

@@ -17,6 +17,10 @@
 
 #include "mg_base.h"
 
+/*
+ * A revision.  Its strings and lists belong to the graph (they live in
+ * its arena and arrays): read them, never free or extend them.
+ */
 typedef struct MgNode
 {
 	char	   *id;
@@ -40,6 +44,7 @@ typedef struct MgGraph
 	int		   *by_id;			/* node numbers in id order */
 	int		   *topo;			/* all nodes in upgrade order */
 	bool		built;
+	MgArena		text;			/* ids, references and labels as given */
 } MgGraph;
 
 void		mg_graph_init(MgGraph *g, int expected);
