@@ -274,19 +274,36 @@ mg_intlist_free(MgIntList *l)
 	l->count = l->cap = 0;
 }
 
-/* ---- string map: FNV-1a, linear probing ---- */
+/* ---- string map: open addressing, linear probing, stored hashes ---- */
 
-static uint64_t
+/*
+ * Hash eight bytes at a time (ids are mostly 8 to 40 characters): each
+ * word is folded in with one multiply, so the loop is not a chain of one
+ * multiply per byte.  The last word is zero-padded, which cannot make two
+ * strings alike: a string ends at its first zero byte.
+ */
+static uint32_t
 hash_str(const char *s)
 {
-	uint64_t	h = 1469598103934665603ULL;
+	uint64_t	h = 0x9E3779B97F4A7C15ULL;
 
-	for (; *s; s++)
+	for (;;)
 	{
-		h ^= (unsigned char) *s;
-		h *= 1099511628211ULL;
+		uint64_t	w = 0;
+		int			k;
+
+		for (k = 0; k < 8 && s[k]; k++)
+			w |= (uint64_t) (unsigned char) s[k] << (8 * k);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+		h ^= h >> 31;
+		if (k < 8)
+			break;
+		s += 8;
 	}
-	return h;
+	h *= 0x94D049BB133111EBULL;
+	h ^= h >> 29;
+	/* one 32-bit value both places the key and tags its slot */
+	return (uint32_t) (h ^ (h >> 32));
 }
 
 void
@@ -298,8 +315,24 @@ mg_map_init(MgMap *m, size_t expected)
 		cap *= 2;
 	m->cap = cap;
 	m->count = 0;
-	m->keys = mg_alloc0(sizeof(char *) * cap);
-	m->vals = mg_alloc(sizeof(int) * cap);
+	m->slots = mg_alloc0(sizeof(MgMapSlot) * cap);
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static MgMapSlot *
+map_find(const MgMap *m, const char *key, uint32_t hash)
+{
+	size_t		i = (size_t) hash & (m->cap - 1);
+
+	for (;;)
+	{
+		MgMapSlot  *s = &m->slots[i];
+
+		if (s->key == NULL ||
+			(s->hash == hash && strcmp(s->key, key) == 0))
+			return s;
+		i = (i + 1) & (m->cap - 1);
+	}
 }
 
 static void
@@ -309,8 +342,20 @@ map_grow(MgMap *m)
 
 	mg_map_init(&bigger, m->cap);
 	for (size_t i = 0; i < m->cap; i++)
-		if (m->keys[i])
-			mg_map_put(&bigger, m->keys[i], m->vals[i]);
+	{
+		const MgMapSlot *s = &m->slots[i];
+
+		if (s->key)
+		{
+			size_t		j = (size_t) s->hash & (bigger.cap - 1);
+
+			/* keys are distinct: only an empty slot can stop the probe */
+			while (bigger.slots[j].key)
+				j = (j + 1) & (bigger.cap - 1);
+			bigger.slots[j] = *s;
+		}
+	}
+	bigger.count = m->count;
 	mg_map_free(m);
 	*m = bigger;
 }
@@ -318,19 +363,17 @@ map_grow(MgMap *m)
 bool
 mg_map_put(MgMap *m, const char *key, int val)
 {
-	size_t		i;
+	uint32_t	h = hash_str(key);
+	MgMapSlot  *s;
 
 	if ((m->count + 1) * 2 > m->cap)
 		map_grow(m);
-	i = (size_t) hash_str(key) & (m->cap - 1);
-	while (m->keys[i])
-	{
-		if (strcmp(m->keys[i], key) == 0)
-			return false;
-		i = (i + 1) & (m->cap - 1);
-	}
-	m->keys[i] = key;
-	m->vals[i] = val;
+	s = map_find(m, key, h);
+	if (s->key)
+		return false;
+	s->key = key;
+	s->hash = h;
+	s->val = val;
 	m->count++;
 	return true;
 }
@@ -338,28 +381,19 @@ mg_map_put(MgMap *m, const char *key, int val)
 int
 mg_map_get(const MgMap *m, const char *key)
 {
-	size_t		i;
+	const MgMapSlot *s;
 
 	if (m->cap == 0)
 		return -1;
-	i = (size_t) hash_str(key) & (m->cap - 1);
-	while (m->keys[i])
-	{
-		if (strcmp(m->keys[i], key) == 0)
-			return m->vals[i];
-		i = (i + 1) & (m->cap - 1);
-	}
-	return -1;
+	s = map_find(m, key, hash_str(key));
+	return s->key ? s->val : -1;
 }
 
 void
 mg_map_free(MgMap *m)
 {
-	if (m->keys)
-		mg_free(m->keys);
-	if (m->vals)
-		mg_free(m->vals);
-	m->keys = NULL;
-	m->vals = NULL;
+	if (m->slots)
+		mg_free(m->slots);
+	m->slots = NULL;
 	m->cap = m->count = 0;
 }

@@ -105,11 +105,21 @@ void	   *mg_arena_alloc(MgArena *a, size_t size);	/* pointer-aligned */
 char	   *mg_arena_strdup(MgArena *a, const char *s);
 void		mg_arena_free(MgArena *a);
 
-/* A string -> int map (open addressing, keys are not copied). */
+/*
+ * A string -> int map (open addressing, keys are not copied).  Each slot
+ * keeps the key's hash next to the key and value, so a probe reads one
+ * slot and compares strings only when the hashes agree.
+ */
+typedef struct MgMapSlot
+{
+	const char *key;			/* NULL: empty */
+	uint32_t	hash;
+	int			val;
+} MgMapSlot;
+
 typedef struct MgMap
 {
-	const char **keys;
-	int		   *vals;
+	MgMapSlot  *slots;
 	size_t		cap;			/* power of two */
 	size_t		count;
 } MgMap;
