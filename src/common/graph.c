@@ -7,7 +7,6 @@
 #include "graph.h"
 #include "graph_int.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 void
@@ -75,6 +74,8 @@ mg_graph_free(MgGraph *g)
 		mg_free(g->nodes);
 	if (g->by_id)
 		mg_free(g->by_id);
+	if (g->rank)
+		mg_free(g->rank);
 	if (g->topo)
 		mg_free(g->topo);
 	mg_map_free(&g->ids);
@@ -90,18 +91,6 @@ mg_graph_find(const MgGraph *g, const char *id)
 }
 
 /* ---- build ---- */
-
-typedef struct IdRef
-{
-	const char *id;
-	int			node;
-} IdRef;
-
-static int
-cmp_idref(const void *a, const void *b)
-{
-	return strcmp(((const IdRef *) a)->id, ((const IdRef *) b)->id);
-}
 
 static MgStatus
 resolve_edges(MgGraph *g, MgError *err)
@@ -190,37 +179,25 @@ sort_edges(MgGraph *g)
 MgStatus
 mg_graph_build(MgGraph *g, MgError *err)
 {
-	IdRef	   *refs;
 	MgStatus	st;
 	int			done;
 
 	/* ids: sort once; gives ranks, duplicate detection and prefix search */
-	refs = mg_alloc(sizeof(IdRef) * (g->n > 0 ? g->n : 1));
-	for (int i = 0; i < g->n; i++)
-	{
-		refs[i].id = g->nodes[i].id;
-		refs[i].node = i;
-	}
-	qsort(refs, (size_t) g->n, sizeof(IdRef), cmp_idref);
 	if (g->by_id)
 		mg_free(g->by_id);
-	g->by_id = mg_alloc(sizeof(int) * (g->n > 0 ? g->n : 1));
+	if (g->rank)
+		mg_free(g->rank);
+	g->by_id = g->rank = NULL;
+	st = mg_rank_ids(g, err);
+	if (st != MG_OK)
+		return st;
 	mg_map_free(&g->ids);
 	mg_map_init(&g->ids, (size_t) g->n);
 	for (int i = 0; i < g->n; i++)
 	{
-		if (i > 0 && strcmp(refs[i].id, refs[i - 1].id) == 0)
-		{
-			mg_error(err, MG_ERR_GRAPH, refs[i].id, 0,
-					 "duplicate revision id %s", refs[i].id);
-			mg_free(refs);
-			return MG_ERR_GRAPH;
-		}
-		g->by_id[i] = refs[i].node;
-		g->nodes[refs[i].node].rank = i;
-		mg_map_put(&g->ids, refs[i].id, refs[i].node);
+		g->nodes[i].rank = g->rank[i];
+		mg_map_put(&g->ids, g->nodes[i].id, i);
 	}
-	mg_free(refs);
 
 	/* labels: unique across the graph and distinct from every id */
 	mg_map_free(&g->labels);

@@ -45,6 +45,7 @@ typedef struct MgGraph
 	int		   *topo;			/* all nodes in upgrade order */
 	bool		built;
 	MgArena		text;			/* ids, references and labels as given */
+	int		   *rank;			/* nodes[i].rank, packed */
 } MgGraph;
 
 void		mg_graph_init(MgGraph *g, int expected);
