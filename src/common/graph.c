@@ -15,8 +15,7 @@ mg_graph_init(MgGraph *g, int expected)
 	memset(g, 0, sizeof(*g));
 	g->cap = expected > 16 ? expected : 16;
 	g->nodes = mg_alloc0(sizeof(MgNode) * g->cap);
-	mg_map_init(&g->ids, (size_t) g->cap);
-	mg_map_init(&g->labels, 16);
+	/* the maps stay empty (cap 0) until mg_graph_build fills them */
 	mg_arena_init(&g->text);
 }
 
@@ -58,28 +57,31 @@ mg_graph_add(MgGraph *g, const char *id,
 	return g->n++;
 }
 
-void
-mg_graph_free(MgGraph *g)
+/* Drop what mg_graph_build derived, before building again or freeing. */
+static void
+clear_built(MgGraph *g)
 {
-	for (int i = 0; i < g->n; i++)
-	{
-		MgNode	   *nd = &g->nodes[i];
-
-		mg_intlist_free(&nd->parents);
-		mg_intlist_free(&nd->deps);
-		mg_intlist_free(&nd->children);
-		mg_intlist_free(&nd->dependents);
-	}
-	if (g->nodes)
-		mg_free(g->nodes);
+	if (g->down.items)
+		mg_unlink_nodes(g);
+	mg_edges_free(g);
 	if (g->by_id)
 		mg_free(g->by_id);
 	if (g->rank)
 		mg_free(g->rank);
 	if (g->topo)
 		mg_free(g->topo);
+	g->by_id = g->rank = g->topo = NULL;
 	mg_map_free(&g->ids);
 	mg_map_free(&g->labels);
+	g->built = false;
+}
+
+void
+mg_graph_free(MgGraph *g)
+{
+	clear_built(g);
+	if (g->nodes)
+		mg_free(g->nodes);
 	mg_arena_free(&g->text);
 	memset(g, 0, sizeof(*g));
 }
@@ -92,88 +94,60 @@ mg_graph_find(const MgGraph *g, const char *id)
 
 /* ---- build ---- */
 
+static void
+index_ids(MgGraph *g)
+{
+	mg_map_init(&g->ids, (size_t) g->n);
+	for (int i = 0; i < g->n; i++)
+		mg_map_put(&g->ids, g->nodes[i].id, i);
+}
+
+/*
+ * Branch labels: unique across the graph and distinct from every id.
+ * Checked in id order, so that an error names the same revisions
+ * whatever order they were added in; only labelled nodes are visited.
+ */
 static MgStatus
-resolve_edges(MgGraph *g, MgError *err)
+index_labels(MgGraph *g, MgError *err)
 {
+	int			count = 0;
+	int		   *labelled;
+	MgStatus	st = MG_OK;
+
+	mg_map_init(&g->labels, 16);
 	for (int i = 0; i < g->n; i++)
-	{
-		MgNode	   *nd = &g->nodes[i];
-
-		mg_intlist_free(&nd->parents);
-		mg_intlist_free(&nd->deps);
-		mg_intlist_free(&nd->children);
-		mg_intlist_free(&nd->dependents);
-	}
-	/* in id order, so an error names the same revision whatever the input order */
-	for (int r = 0; r < g->n; r++)
-	{
-		int			i = g->by_id[r];
-		MgNode	   *nd = &g->nodes[i];
-
-		for (int k = 0; k < nd->revises_txt.count; k++)
-		{
-			int			p = mg_map_get(&g->ids, nd->revises_txt.items[k]);
-
-			if (p < 0)
-				return mg_error(err, MG_ERR_GRAPH, nd->id, 0,
-								"revision %s revises unknown revision %s",
-								nd->id, nd->revises_txt.items[k]);
-			if (p == i)
-				return mg_error(err, MG_ERR_GRAPH, nd->id, 0,
-								"cycle in the revision graph: %s -> %s",
-								nd->id, nd->id);
-			mg_intlist_add(&nd->parents, p);
-			mg_intlist_add(&g->nodes[p].children, i);
-		}
-		for (int k = 0; k < nd->depends_txt.count; k++)
-		{
-			const char *ref = nd->depends_txt.items[k];
-			int			d = mg_map_get(&g->ids, ref);
-
-			if (d < 0)
-				d = mg_map_get(&g->labels, ref);
-			if (d < 0)
-				return mg_error(err, MG_ERR_GRAPH, nd->id, 0,
-								"revision %s depends on unknown revision %s",
-								nd->id, ref);
-			if (d == i)
-				return mg_error(err, MG_ERR_GRAPH, nd->id, 0,
-								"cycle in the revision graph: %s -> %s",
-								nd->id, nd->id);
-			mg_intlist_add(&nd->deps, d);
-			mg_intlist_add(&g->nodes[d].dependents, i);
-		}
-	}
-	return MG_OK;
-}
-
-/* Insertion sort by rank: edge lists are short. */
-static void
-sort_by_rank(const MgGraph *g, MgIntList *l)
-{
-	for (int i = 1; i < l->count; i++)
-	{
-		int			v = l->items[i],
-					j = i;
-
-		while (j > 0 && g->nodes[l->items[j - 1]].rank > g->nodes[v].rank)
-		{
-			l->items[j] = l->items[j - 1];
-			j--;
-		}
-		l->items[j] = v;
-	}
-}
-
-/* Edge lists in id order, so nothing depends on the order rows arrived. */
-static void
-sort_edges(MgGraph *g)
-{
+		count += g->nodes[i].labels.count > 0;
+	if (count == 0)
+		return MG_OK;
+	labelled = mg_alloc(sizeof(int) * (size_t) count);
+	count = 0;
 	for (int i = 0; i < g->n; i++)
+		if (g->nodes[i].labels.count > 0)
+			labelled[count++] = i;
+	mg_sort_by_rank(g, labelled, count);
+	for (int j = 0; j < count && st == MG_OK; j++)
 	{
-		sort_by_rank(g, &g->nodes[i].children);
-		sort_by_rank(g, &g->nodes[i].dependents);
+		const MgNode *nd = &g->nodes[labelled[j]];
+
+		for (int k = 0; k < nd->labels.count && st == MG_OK; k++)
+		{
+			const char *lab = nd->labels.items[k];
+			int			other = mg_map_get(&g->labels, lab);
+
+			if (other >= 0)
+				st = mg_error(err, MG_ERR_GRAPH, nd->id, 0,
+							  "branch label \"%s\" is declared by both %s and %s",
+							  lab, g->nodes[other].id, nd->id);
+			else if (mg_map_get(&g->ids, lab) >= 0)
+				st = mg_error(err, MG_ERR_GRAPH, nd->id, 0,
+							  "branch label \"%s\" of revision %s is also a revision id",
+							  lab, nd->id);
+			else
+				mg_map_put(&g->labels, lab, labelled[j]);
+		}
 	}
+	mg_free(labelled);
+	return st;
 }
 
 MgStatus
@@ -182,55 +156,18 @@ mg_graph_build(MgGraph *g, MgError *err)
 	MgStatus	st;
 	int			done;
 
+	clear_built(g);
 	/* ids: sort once; gives ranks, duplicate detection and prefix search */
-	if (g->by_id)
-		mg_free(g->by_id);
-	if (g->rank)
-		mg_free(g->rank);
-	g->by_id = g->rank = NULL;
 	st = mg_rank_ids(g, err);
 	if (st != MG_OK)
 		return st;
-	mg_map_free(&g->ids);
-	mg_map_init(&g->ids, (size_t) g->n);
-	for (int i = 0; i < g->n; i++)
-	{
-		g->nodes[i].rank = g->rank[i];
-		mg_map_put(&g->ids, g->nodes[i].id, i);
-	}
-
-	/* labels: unique across the graph and distinct from every id */
-	mg_map_free(&g->labels);
-	mg_map_init(&g->labels, 16);
-	for (int r = 0; r < g->n; r++)
-	{
-		int			i = g->by_id[r];
-		MgNode	   *nd = &g->nodes[i];
-
-		for (int k = 0; k < nd->labels.count; k++)
-		{
-			const char *lab = nd->labels.items[k];
-			int			other = mg_map_get(&g->labels, lab);
-
-			if (other >= 0)
-				return mg_error(err, MG_ERR_GRAPH, nd->id, 0,
-								"branch label \"%s\" is declared by both %s and %s",
-								lab, g->nodes[other].id, nd->id);
-			if (mg_map_get(&g->ids, lab) >= 0)
-				return mg_error(err, MG_ERR_GRAPH, nd->id, 0,
-								"branch label \"%s\" of revision %s is also a revision id",
-								lab, nd->id);
-			mg_map_put(&g->labels, lab, i);
-		}
-	}
-
-	st = resolve_edges(g, err);
+	index_ids(g);
+	st = index_labels(g, err);
 	if (st != MG_OK)
 		return st;
-	sort_edges(g);
-
-	if (g->topo)
-		mg_free(g->topo);
+	st = mg_resolve_edges(g, err);
+	if (st != MG_OK)
+		return st;
 	g->topo = mg_alloc(sizeof(int) * (g->n > 0 ? g->n : 1));
 	done = mg_kahn(g, NULL, g->topo);
 	if (done < g->n)
@@ -238,4 +175,3 @@ mg_graph_build(MgGraph *g, MgError *err)
 	g->built = true;
 	return MG_OK;
 }
-

@@ -34,6 +34,19 @@ typedef struct MgNode
 	int			rank;			/* position in id order */
 } MgNode;
 
+/*
+ * Edges of every node in two flat arrays (compressed rows): node i's are
+ * items[off[i] .. off[i + 1]), those of the first kind before mid[i].
+ * The MgNode lists point into items; the graph's own passes read these
+ * arrays, a few bytes per node, instead of the wide MgNode structs.
+ */
+typedef struct MgEdges
+{
+	int		   *off;			/* n + 1 entries */
+	int		   *mid;			/* n entries */
+	int		   *items;
+} MgEdges;
+
 typedef struct MgGraph
 {
 	MgNode	   *nodes;
@@ -46,6 +59,8 @@ typedef struct MgGraph
 	bool		built;
 	MgArena		text;			/* ids, references and labels as given */
 	int		   *rank;			/* nodes[i].rank, packed */
+	MgEdges		up;				/* parents, then deps */
+	MgEdges		down;			/* children, then dependents (id order) */
 } MgGraph;
 
 void		mg_graph_init(MgGraph *g, int expected);

@@ -9,7 +9,7 @@
 typedef struct MgHeap
 {
 	const MgGraph *g;
-	int		   *items;
+	uint64_t   *items;			/* rank << 32 | node */
 	int			n;
 } MgHeap;
 
@@ -18,8 +18,12 @@ void		mg_heap_push(MgHeap *h, int node);
 int			mg_heap_pop(MgHeap *h);
 void		mg_heap_free(MgHeap *h);
 
-/* graph_ids.c: by_id and ranks, or the duplicate-id error */
+/* graph_ids.c, graph_edges.c: the steps of mg_graph_build */
 MgStatus	mg_rank_ids(MgGraph *g, MgError *err);
+MgStatus	mg_resolve_edges(MgGraph *g, MgError *err);
+void		mg_unlink_nodes(MgGraph *g);
+void		mg_edges_free(MgGraph *g);
+void		mg_sort_by_rank(const MgGraph *g, int *items, int n);
 
 int			mg_kahn(const MgGraph *g, const uint8_t *set, int *out);
 void		mg_spread(const MgGraph *g, uint8_t *set, bool up);

@@ -6,38 +6,44 @@
 #include "graph.h"
 #include "graph_int.h"
 
-/* ---- a binary min-heap of node numbers keyed by rank ---- */
+/*
+ * ---- a binary min-heap of nodes keyed by rank ----
+ *
+ * Items are rank << 32 | node, so that comparing two items is comparing
+ * two integers, with no lookup of either node.
+ */
 
 void
 mg_heap_init(MgHeap *h, const MgGraph *g, int cap)
 {
 	h->g = g;
 	h->n = 0;
-	h->items = mg_alloc(sizeof(int) * (cap > 0 ? cap : 1));
+	h->items = mg_alloc(sizeof(uint64_t) * (size_t) (cap > 0 ? cap : 1));
 }
 
 void
 mg_heap_push(MgHeap *h, int node)
 {
+	uint64_t	item = (uint64_t) h->g->rank[node] << 32 | (uint32_t) node;
 	int			i = h->n++;
 
 	while (i > 0)
 	{
 		int			parent = (i - 1) / 2;
 
-		if (h->g->nodes[h->items[parent]].rank <= h->g->nodes[node].rank)
+		if (h->items[parent] <= item)
 			break;
 		h->items[i] = h->items[parent];
 		i = parent;
 	}
-	h->items[i] = node;
+	h->items[i] = item;
 }
 
 int
 mg_heap_pop(MgHeap *h)
 {
-	int			top = h->items[0];
-	int			last = h->items[--h->n];
+	uint64_t	top = h->items[0];
+	uint64_t	last = h->items[--h->n];
 	int			i = 0;
 
 	for (;;)
@@ -46,23 +52,52 @@ mg_heap_pop(MgHeap *h)
 
 		if (c >= h->n)
 			break;
-		if (c + 1 < h->n &&
-			h->g->nodes[h->items[c + 1]].rank < h->g->nodes[h->items[c]].rank)
+		if (c + 1 < h->n && h->items[c + 1] < h->items[c])
 			c++;
-		if (h->g->nodes[last].rank <= h->g->nodes[h->items[c]].rank)
+		if (last <= h->items[c])
 			break;
 		h->items[i] = h->items[c];
 		i = c;
 	}
 	if (h->n > 0)
 		h->items[i] = last;
-	return top;
+	return (int) (uint32_t) top;
 }
 
 void
 mg_heap_free(MgHeap *h)
 {
 	mg_free(h->items);
+}
+
+/*
+ * In-degrees counting only edges between members of set (all edges when
+ * set is NULL); returns the number of members.
+ */
+static int
+count_indegrees(const MgGraph *g, const uint8_t *set, int *indeg)
+{
+	const MgEdges *up = &g->up;
+	int			members = 0;
+
+	if (set == NULL)
+	{
+		for (int i = 0; i < g->n; i++)
+			indeg[i] = up->off[i + 1] - up->off[i];
+		return g->n;
+	}
+	for (int i = 0; i < g->n; i++)
+	{
+		int			d = 0;
+
+		if (!set[i])
+			continue;
+		members++;
+		for (int k = up->off[i]; k < up->off[i + 1]; k++)
+			d += set[up->items[k]] != 0;
+		indeg[i] = d;
+	}
+	return members;
 }
 
 /*
@@ -73,25 +108,13 @@ mg_heap_free(MgHeap *h)
 int
 mg_kahn(const MgGraph *g, const uint8_t *set, int *out)
 {
-	int		   *indeg = mg_alloc0(sizeof(int) * (g->n > 0 ? g->n : 1));
+	const MgEdges *down = &g->down;
+	int		   *indeg = mg_alloc(sizeof(int) * (size_t) (g->n > 0 ? g->n : 1));
 	MgHeap		heap;
-	int			members = 0,
+	int			members,
 				done = 0;
 
-	for (int i = 0; i < g->n; i++)
-	{
-		const MgNode *nd = &g->nodes[i];
-
-		if (set && !set[i])
-			continue;
-		members++;
-		for (int k = 0; k < nd->parents.count; k++)
-			if (!set || set[nd->parents.items[k]])
-				indeg[i]++;
-		for (int k = 0; k < nd->deps.count; k++)
-			if (!set || set[nd->deps.items[k]])
-				indeg[i]++;
-	}
+	members = count_indegrees(g, set, indeg);
 	mg_heap_init(&heap, g, members);
 	for (int i = 0; i < g->n; i++)
 		if ((!set || set[i]) && indeg[i] == 0)
@@ -99,20 +122,15 @@ mg_kahn(const MgGraph *g, const uint8_t *set, int *out)
 	while (heap.n > 0)
 	{
 		int			v = mg_heap_pop(&heap);
-		const MgNode *nd = &g->nodes[v];
 
 		out[done++] = v;
-		for (int pass = 0; pass < 2; pass++)
+		/* children and dependents alike: they are one range */
+		for (int k = down->off[v]; k < down->off[v + 1]; k++)
 		{
-			const MgIntList *succ = pass == 0 ? &nd->children : &nd->dependents;
+			int			w = down->items[k];
 
-			for (int k = 0; k < succ->count; k++)
-			{
-				int			w = succ->items[k];
-
-				if ((!set || set[w]) && --indeg[w] == 0)
-					mg_heap_push(&heap, w);
-			}
+			if ((!set || set[w]) && --indeg[w] == 0)
+				mg_heap_push(&heap, w);
 		}
 	}
 	mg_heap_free(&heap);
@@ -157,17 +175,14 @@ mg_report_cycle(const MgGraph *g, const int *order, int done, MgError *err)
 	/* every unordered node has an unordered predecessor: walk back */
 	while (seen_at[v] < 0)
 	{
-		const MgNode *nd = &g->nodes[v];
 		int			next = -1;
 
 		seen_at[v] = len;
 		path[len++] = v;
-		for (int k = 0; k < nd->parents.count && next < 0; k++)
-			if (!ordered[nd->parents.items[k]])
-				next = nd->parents.items[k];
-		for (int k = 0; k < nd->deps.count && next < 0; k++)
-			if (!ordered[nd->deps.items[k]])
-				next = nd->deps.items[k];
+		/* the first unordered parent, else the first unordered dependency */
+		for (int k = g->up.off[v]; k < g->up.off[v + 1] && next < 0; k++)
+			if (!ordered[g->up.items[k]])
+				next = g->up.items[k];
 		v = next;
 	}
 	mg_buf_init(&b);

@@ -11,37 +11,39 @@
 
 /* ---- shape queries ---- */
 
-MgIntList
-mg_graph_heads(const MgGraph *g)
+/* Nodes in id order whose first kind of edges in e number as wanted. */
+static MgIntList
+by_first_kind(const MgGraph *g, const MgEdges *e, bool none)
 {
 	MgIntList	l = {0};
 
 	for (int r = 0; r < g->n; r++)
-		if (g->nodes[g->by_id[r]].children.count == 0)
-			mg_intlist_add(&l, g->by_id[r]);
+	{
+		int			i = g->by_id[r];
+		int			count = e->mid[i] - e->off[i];
+
+		if (none ? count == 0 : count > 1)
+			mg_intlist_add(&l, i);
+	}
 	return l;
+}
+
+MgIntList
+mg_graph_heads(const MgGraph *g)
+{
+	return by_first_kind(g, &g->down, true);
 }
 
 MgIntList
 mg_graph_bases(const MgGraph *g)
 {
-	MgIntList	l = {0};
-
-	for (int r = 0; r < g->n; r++)
-		if (g->nodes[g->by_id[r]].parents.count == 0)
-			mg_intlist_add(&l, g->by_id[r]);
-	return l;
+	return by_first_kind(g, &g->up, true);
 }
 
 MgIntList
 mg_graph_branch_points(const MgGraph *g)
 {
-	MgIntList	l = {0};
-
-	for (int r = 0; r < g->n; r++)
-		if (g->nodes[g->by_id[r]].children.count > 1)
-			mg_intlist_add(&l, g->by_id[r]);
-	return l;
+	return by_first_kind(g, &g->down, false);
 }
 
 static void
@@ -132,7 +134,8 @@ mg_running_text(const MgGraph *g, int node, bool downgrade, const char *message)
 void
 mg_spread(const MgGraph *g, uint8_t *set, bool up)
 {
-	int		   *stack = mg_alloc(sizeof(int) * (g->n > 0 ? g->n : 1));
+	const MgEdges *e = up ? &g->down : &g->up;
+	int		   *stack = mg_alloc(sizeof(int) * (size_t) (g->n > 0 ? g->n : 1));
 	int			sp = 0;
 
 	for (int i = 0; i < g->n; i++)
@@ -140,21 +143,14 @@ mg_spread(const MgGraph *g, uint8_t *set, bool up)
 			stack[sp++] = i;
 	while (sp > 0)
 	{
-		const MgNode *nd = &g->nodes[stack[--sp]];
-		const MgIntList *a = up ? &nd->children : &nd->parents;
-		const MgIntList *b = up ? &nd->dependents : &nd->deps;
+		int			v = stack[--sp];
 
-		for (int k = 0; k < a->count; k++)
-			if (!set[a->items[k]])
+		/* both kinds of edge at once: they are one range */
+		for (int k = e->off[v]; k < e->off[v + 1]; k++)
+			if (!set[e->items[k]])
 			{
-				set[a->items[k]] = 1;
-				stack[sp++] = a->items[k];
-			}
-		for (int k = 0; k < b->count; k++)
-			if (!set[b->items[k]])
-			{
-				set[b->items[k]] = 1;
-				stack[sp++] = b->items[k];
+				set[e->items[k]] = 1;
+				stack[sp++] = e->items[k];
 			}
 	}
 	mg_free(stack);
@@ -187,20 +183,19 @@ mg_state_from_versions(const MgGraph *g, const char *const *versions,
 MgIntList
 mg_version_set(const MgGraph *g, const uint8_t *applied)
 {
+	const MgEdges *down = &g->down;
 	MgIntList	l = {0};
 
 	for (int r = 0; r < g->n; r++)
 	{
 		int			i = g->by_id[r];
-		const MgNode *nd = &g->nodes[i];
 		bool		covered = false;
 
 		if (!applied[i])
 			continue;
-		for (int k = 0; k < nd->children.count && !covered; k++)
-			covered = applied[nd->children.items[k]];
-		for (int k = 0; k < nd->dependents.count && !covered; k++)
-			covered = applied[nd->dependents.items[k]];
+		/* an applied child or dependent implies this one */
+		for (int k = down->off[i]; k < down->off[i + 1] && !covered; k++)
+			covered = applied[down->items[k]];
 		if (!covered)
 			mg_intlist_add(&l, i);
 	}
