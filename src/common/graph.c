@@ -94,12 +94,17 @@ mg_graph_find(const MgGraph *g, const char *id)
 
 /* ---- build ---- */
 
+/* id -> node; ids are known to be distinct by now */
 static void
 index_ids(MgGraph *g)
 {
-	mg_map_init(&g->ids, (size_t) g->n);
+	const char **keys = mg_alloc(sizeof(char *) * (size_t) (g->n > 0 ? g->n : 1));
+
 	for (int i = 0; i < g->n; i++)
-		mg_map_put(&g->ids, g->nodes[i].id, i);
+		keys[i] = g->nodes[i].id;
+	mg_map_init(&g->ids, (size_t) g->n);
+	mg_map_put_many(&g->ids, keys, NULL, g->n);
+	mg_free(keys);
 }
 
 /*

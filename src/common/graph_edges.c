@@ -90,12 +90,14 @@ reference_error(const MgGraph *g, MgError *err)
 
 /*
  * Parents then dependencies of each node, as written, in node order (the
- * order rows arrived in, which reads the references sequentially).
+ * order rows arrived in, which reads the references sequentially).  All
+ * references are looked up in one batch.
  */
 static MgStatus
 resolve_up(MgGraph *g, MgError *err)
 {
 	MgEdges    *up = &g->up;
+	const char **refs;
 	size_t		total = 0;
 	int			pos = 0;
 
@@ -105,30 +107,35 @@ resolve_up(MgGraph *g, MgError *err)
 	up->off = mg_alloc(sizeof(int) * ((size_t) g->n + 1));
 	up->mid = mg_alloc(sizeof(int) * (size_t) (g->n > 0 ? g->n : 1));
 	up->items = mg_alloc(sizeof(int) * (total > 0 ? total : 1));
+	refs = mg_alloc(sizeof(char *) * (total > 0 ? total : 1));
 	for (int i = 0; i < g->n; i++)
 	{
 		const MgNode *nd = &g->nodes[i];
 
 		up->off[i] = pos;
 		for (int k = 0; k < nd->revises_txt.count; k++)
-		{
-			int			p = mg_map_get(&g->ids, nd->revises_txt.items[k]);
-
-			if (p < 0 || p == i)
-				return reference_error(g, err);
-			up->items[pos++] = p;
-		}
+			refs[pos++] = nd->revises_txt.items[k];
 		up->mid[i] = pos;
 		for (int k = 0; k < nd->depends_txt.count; k++)
-		{
-			int			d = resolve_depend(g, nd->depends_txt.items[k]);
-
-			if (d < 0 || d == i)
-				return reference_error(g, err);
-			up->items[pos++] = d;
-		}
+			refs[pos++] = nd->depends_txt.items[k];
 	}
 	up->off[g->n] = pos;
+	mg_map_get_many(&g->ids, refs, pos, up->items);
+	for (int i = 0; i < g->n; i++)
+	{
+		for (int k = up->off[i]; k < up->off[i + 1]; k++)
+		{
+			/* a dependency may name a branch label instead */
+			if (up->items[k] < 0 && k >= up->mid[i])
+				up->items[k] = mg_map_get(&g->labels, refs[k]);
+			if (up->items[k] < 0 || up->items[k] == i)
+			{
+				mg_free(refs);
+				return reference_error(g, err);
+			}
+		}
+	}
+	mg_free(refs);
 	return MG_OK;
 }
 
