@@ -9,12 +9,30 @@
 
 #include <string.h>
 
+/* Room for cap nodes in the node array and its packed companions. */
+static void
+reserve_nodes(MgGraph *g, int cap)
+{
+	g->cap = cap;
+	g->nodes = mg_realloc(g->nodes, sizeof(MgNode) * (size_t) cap);
+	g->idtxt = mg_realloc(g->idtxt, sizeof(char *) * (size_t) cap);
+	g->up.off = mg_realloc(g->up.off, sizeof(int) * ((size_t) cap + 1));
+	g->up.mid = mg_realloc(g->up.mid, sizeof(int) * (size_t) cap);
+}
+
 void
 mg_graph_init(MgGraph *g, int expected)
 {
 	memset(g, 0, sizeof(*g));
 	g->cap = expected > 16 ? expected : 16;
-	g->nodes = mg_alloc0(sizeof(MgNode) * g->cap);
+	g->nodes = mg_alloc(sizeof(MgNode) * (size_t) g->cap);
+	g->idtxt = mg_alloc(sizeof(char *) * (size_t) g->cap);
+	g->up.off = mg_alloc(sizeof(int) * ((size_t) g->cap + 1));
+	g->up.mid = mg_alloc(sizeof(int) * (size_t) g->cap);
+	g->up.off[0] = 0;
+	/* most revisions have one parent; merges and depends add a few */
+	g->refcap = g->cap + g->cap / 4;
+	g->reftxt = mg_alloc(sizeof(char *) * (size_t) g->refcap);
 	/* the maps stay empty (cap 0) until mg_graph_build fills them */
 	mg_arena_init(&g->text);
 }
@@ -34,6 +52,26 @@ copy_list(MgGraph *g, const char *const *src, int n)
 	return l;
 }
 
+/* Append a node's references, as given, to the packed reftxt array. */
+static void
+record_refs(MgGraph *g, const MgNode *nd)
+{
+	int			need = g->nrefs + nd->revises_txt.count + nd->depends_txt.count;
+
+	if (need > g->refcap)
+	{
+		while (need > g->refcap)
+			g->refcap *= 2;
+		g->reftxt = mg_realloc(g->reftxt, sizeof(char *) * (size_t) g->refcap);
+	}
+	for (int k = 0; k < nd->revises_txt.count; k++)
+		g->reftxt[g->nrefs++] = nd->revises_txt.items[k];
+	g->up.mid[g->n] = g->nrefs;
+	for (int k = 0; k < nd->depends_txt.count; k++)
+		g->reftxt[g->nrefs++] = nd->depends_txt.items[k];
+	g->up.off[g->n + 1] = g->nrefs;
+}
+
 int
 mg_graph_add(MgGraph *g, const char *id,
 			 const char *const *revises, int nrevises,
@@ -43,16 +81,17 @@ mg_graph_add(MgGraph *g, const char *id,
 	MgNode	   *nd;
 
 	if (g->n == g->cap)
-	{
-		g->cap *= 2;
-		g->nodes = mg_realloc(g->nodes, sizeof(MgNode) * g->cap);
-	}
+		reserve_nodes(g, g->cap * 2);
 	nd = &g->nodes[g->n];
 	memset(nd, 0, sizeof(*nd));
 	nd->id = mg_arena_strdup(&g->text, id);
 	nd->revises_txt = copy_list(g, revises, nrevises);
 	nd->depends_txt = copy_list(g, depends, ndepends);
 	nd->labels = copy_list(g, labels, nlabels);
+	g->idtxt[g->n] = nd->id;
+	record_refs(g, nd);
+	if (nlabels > 0)
+		mg_intlist_add(&g->labelled, g->n);
 	g->built = false;
 	return g->n++;
 }
@@ -61,8 +100,6 @@ mg_graph_add(MgGraph *g, const char *id,
 static void
 clear_built(MgGraph *g)
 {
-	if (g->down.items)
-		mg_unlink_nodes(g);
 	mg_edges_free(g);
 	if (g->by_id)
 		mg_free(g->by_id);
@@ -82,6 +119,15 @@ mg_graph_free(MgGraph *g)
 	clear_built(g);
 	if (g->nodes)
 		mg_free(g->nodes);
+	if (g->idtxt)
+		mg_free(g->idtxt);
+	if (g->reftxt)
+		mg_free(g->reftxt);
+	if (g->up.off)
+		mg_free(g->up.off);
+	if (g->up.mid)
+		mg_free(g->up.mid);
+	mg_intlist_free(&g->labelled);
 	mg_arena_free(&g->text);
 	memset(g, 0, sizeof(*g));
 }
@@ -98,13 +144,8 @@ mg_graph_find(const MgGraph *g, const char *id)
 static void
 index_ids(MgGraph *g)
 {
-	const char **keys = mg_alloc(sizeof(char *) * (size_t) (g->n > 0 ? g->n : 1));
-
-	for (int i = 0; i < g->n; i++)
-		keys[i] = g->nodes[i].id;
 	mg_map_init(&g->ids, (size_t) g->n);
-	mg_map_put_many(&g->ids, keys, NULL, g->n);
-	mg_free(keys);
+	mg_map_put_many(&g->ids, g->idtxt, NULL, g->n);
 }
 
 /*
@@ -115,20 +156,15 @@ index_ids(MgGraph *g)
 static MgStatus
 index_labels(MgGraph *g, MgError *err)
 {
-	int			count = 0;
+	int			count = g->labelled.count;
 	int		   *labelled;
 	MgStatus	st = MG_OK;
 
 	mg_map_init(&g->labels, 16);
-	for (int i = 0; i < g->n; i++)
-		count += g->nodes[i].labels.count > 0;
 	if (count == 0)
 		return MG_OK;
 	labelled = mg_alloc(sizeof(int) * (size_t) count);
-	count = 0;
-	for (int i = 0; i < g->n; i++)
-		if (g->nodes[i].labels.count > 0)
-			labelled[count++] = i;
+	memcpy(labelled, g->labelled.items, sizeof(int) * (size_t) count);
 	mg_sort_by_rank(g, labelled, count);
 	for (int j = 0; j < count && st == MG_OK; j++)
 	{
@@ -161,6 +197,8 @@ mg_graph_build(MgGraph *g, MgError *err)
 	MgStatus	st;
 	int			done;
 
+	if (g->down.items)
+		mg_unlink_nodes(g);		/* built before: lists point into old arrays */
 	clear_built(g);
 	/* ids: sort once; gives ranks, duplicate detection and prefix search */
 	st = mg_rank_ids(g, err);

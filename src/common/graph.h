@@ -58,8 +58,21 @@ typedef struct MgGraph
 	int		   *topo;			/* all nodes in upgrade order */
 	bool		built;
 	MgArena		text;			/* ids, references and labels as given */
+
+	/*
+	 * Packed copies kept by mg_graph_add, so that building reads a few
+	 * bytes per node instead of walking the MgNode array again and again.
+	 */
+	const char **idtxt;			/* nodes[i].id */
+	const char **reftxt;		/* revises then depends of each node */
+	int			nrefs;
+	int			refcap;
+	MgIntList	labelled;		/* nodes declaring branch labels */
+
+	/* what mg_graph_build derives */
 	int		   *rank;			/* nodes[i].rank, packed */
-	MgEdges		up;				/* parents, then deps */
+	MgEdges		up;				/* parents, then deps; off and mid are
+								 * the positions in reftxt */
 	MgEdges		down;			/* children, then dependents (id order) */
 } MgGraph;
 

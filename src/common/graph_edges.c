@@ -29,10 +29,13 @@ edges_free(MgEdges *e)
 	memset(e, 0, sizeof(*e));
 }
 
+/* What mg_resolve_edges made (up.off and up.mid belong to mg_graph_add). */
 void
 mg_edges_free(MgGraph *g)
 {
-	edges_free(&g->up);
+	if (g->up.items)
+		mg_free(g->up.items);
+	g->up.items = NULL;
 	edges_free(&g->down);
 }
 
@@ -89,53 +92,28 @@ reference_error(const MgGraph *g, MgError *err)
 }
 
 /*
- * Parents then dependencies of each node, as written, in node order (the
- * order rows arrived in, which reads the references sequentially).  All
- * references are looked up in one batch.
+ * Parents then dependencies of each node: the references mg_graph_add
+ * packed into reftxt (up.off and up.mid already delimit them), looked up
+ * in one batch.
  */
 static MgStatus
 resolve_up(MgGraph *g, MgError *err)
 {
 	MgEdges    *up = &g->up;
-	const char **refs;
-	size_t		total = 0;
-	int			pos = 0;
 
-	for (int i = 0; i < g->n; i++)
-		total += (size_t) g->nodes[i].revises_txt.count +
-			(size_t) g->nodes[i].depends_txt.count;
-	up->off = mg_alloc(sizeof(int) * ((size_t) g->n + 1));
-	up->mid = mg_alloc(sizeof(int) * (size_t) (g->n > 0 ? g->n : 1));
-	up->items = mg_alloc(sizeof(int) * (total > 0 ? total : 1));
-	refs = mg_alloc(sizeof(char *) * (total > 0 ? total : 1));
-	for (int i = 0; i < g->n; i++)
-	{
-		const MgNode *nd = &g->nodes[i];
-
-		up->off[i] = pos;
-		for (int k = 0; k < nd->revises_txt.count; k++)
-			refs[pos++] = nd->revises_txt.items[k];
-		up->mid[i] = pos;
-		for (int k = 0; k < nd->depends_txt.count; k++)
-			refs[pos++] = nd->depends_txt.items[k];
-	}
-	up->off[g->n] = pos;
-	mg_map_get_many(&g->ids, refs, pos, up->items);
+	up->items = mg_alloc(sizeof(int) * (size_t) (g->nrefs > 0 ? g->nrefs : 1));
+	mg_map_get_many(&g->ids, g->reftxt, g->nrefs, up->items);
 	for (int i = 0; i < g->n; i++)
 	{
 		for (int k = up->off[i]; k < up->off[i + 1]; k++)
 		{
 			/* a dependency may name a branch label instead */
 			if (up->items[k] < 0 && k >= up->mid[i])
-				up->items[k] = mg_map_get(&g->labels, refs[k]);
+				up->items[k] = mg_map_get(&g->labels, g->reftxt[k]);
 			if (up->items[k] < 0 || up->items[k] == i)
-			{
-				mg_free(refs);
 				return reference_error(g, err);
-			}
 		}
 	}
-	mg_free(refs);
 	return MG_OK;
 }
 

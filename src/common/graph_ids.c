@@ -44,8 +44,8 @@ cmp_ids(const MgGraph *g, const IdKey *a, const IdKey *b, size_t depth)
 	/* equal keys with a zero last byte: both ids ended, they are equal */
 	if ((a->key & 0xff) == 0)
 		return 0;
-	return strcmp(g->nodes[a->node].id + depth + 8,
-				  g->nodes[b->node].id + depth + 8);
+	return strcmp(g->idtxt[a->node] + depth + 8,
+				  g->idtxt[b->node] + depth + 8);
 }
 
 static void
@@ -131,7 +131,7 @@ sort_ids(const MgGraph *g, IdKey *a, IdKey *tmp, int n, size_t depth)
 		if (i - start > 1 && (a[start].key & 0xff) != 0)
 		{
 			for (int j = start; j < i; j++)
-				a[j].key = prefix_key(g->nodes[a[j].node].id + depth + 8);
+				a[j].key = prefix_key(g->idtxt[a[j].node] + depth + 8);
 			sort_ids(g, a + start, tmp + start, i - start, depth + 8);
 		}
 		start = i;
@@ -150,7 +150,7 @@ mg_rank_ids(MgGraph *g, MgError *err)
 
 	for (int i = 0; i < n; i++)
 	{
-		a[i].key = prefix_key(g->nodes[i].id);
+		a[i].key = prefix_key(g->idtxt[i]);
 		a[i].node = i;
 	}
 	sort_ids(g, a, tmp, n, 0);
@@ -161,9 +161,9 @@ mg_rank_ids(MgGraph *g, MgError *err)
 	 */
 	for (int r = 1; r < n; r++)
 		if (a[r].key == a[r - 1].key &&
-			strcmp(g->nodes[a[r].node].id, g->nodes[a[r - 1].node].id) == 0)
+			strcmp(g->idtxt[a[r].node], g->idtxt[a[r - 1].node]) == 0)
 		{
-			const char *id = g->nodes[a[r].node].id;
+			const char *id = g->idtxt[a[r].node];
 
 			mg_free(a);
 			return mg_error(err, MG_ERR_GRAPH, id, 0,
