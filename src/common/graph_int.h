@@ -11,9 +11,10 @@ typedef struct MgHeap
 	const MgGraph *g;
 	uint64_t   *items;			/* rank << 32 | node */
 	int			n;
+	int			cap;
 } MgHeap;
 
-void		mg_heap_init(MgHeap *h, const MgGraph *g, int cap);
+void		mg_heap_init(MgHeap *h, const MgGraph *g);
 void		mg_heap_push(MgHeap *h, int node);
 int			mg_heap_pop(MgHeap *h);
 void		mg_heap_free(MgHeap *h);

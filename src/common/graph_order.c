@@ -13,19 +13,30 @@
  * two integers, with no lookup of either node.
  */
 
+/* Ready nodes are few in real graphs: start small and grow on demand. */
+#define HEAP_START 64
+
 void
-mg_heap_init(MgHeap *h, const MgGraph *g, int cap)
+mg_heap_init(MgHeap *h, const MgGraph *g)
 {
 	h->g = g;
 	h->n = 0;
-	h->items = mg_alloc(sizeof(uint64_t) * (size_t) (cap > 0 ? cap : 1));
+	h->cap = HEAP_START;
+	h->items = mg_alloc(sizeof(uint64_t) * (size_t) h->cap);
 }
 
 void
 mg_heap_push(MgHeap *h, int node)
 {
 	uint64_t	item = (uint64_t) h->g->rank[node] << 32 | (uint32_t) node;
-	int			i = h->n++;
+	int			i;
+
+	if (h->n == h->cap)
+	{
+		h->cap *= 2;
+		h->items = mg_realloc(h->items, sizeof(uint64_t) * (size_t) h->cap);
+	}
+	i = h->n++;
 
 	while (i > 0)
 	{
@@ -72,19 +83,18 @@ mg_heap_free(MgHeap *h)
 
 /*
  * In-degrees counting only edges between members of set (all edges when
- * set is NULL); returns the number of members.
+ * set is NULL).
  */
-static int
+static void
 count_indegrees(const MgGraph *g, const uint8_t *set, int *indeg)
 {
 	const MgEdges *up = &g->up;
-	int			members = 0;
 
 	if (set == NULL)
 	{
 		for (int i = 0; i < g->n; i++)
 			indeg[i] = up->off[i + 1] - up->off[i];
-		return g->n;
+		return;
 	}
 	for (int i = 0; i < g->n; i++)
 	{
@@ -92,12 +102,10 @@ count_indegrees(const MgGraph *g, const uint8_t *set, int *indeg)
 
 		if (!set[i])
 			continue;
-		members++;
 		for (int k = up->off[i]; k < up->off[i + 1]; k++)
 			d += set[up->items[k]] != 0;
 		indeg[i] = d;
 	}
-	return members;
 }
 
 /*
@@ -111,11 +119,10 @@ mg_kahn(const MgGraph *g, const uint8_t *set, int *out)
 	const MgEdges *down = &g->down;
 	int		   *indeg = mg_alloc(sizeof(int) * (size_t) (g->n > 0 ? g->n : 1));
 	MgHeap		heap;
-	int			members,
-				done = 0;
+	int			done = 0;
 
-	members = count_indegrees(g, set, indeg);
-	mg_heap_init(&heap, g, members);
+	count_indegrees(g, set, indeg);
+	mg_heap_init(&heap, g);
 	for (int i = 0; i < g->n; i++)
 		if ((!set || set[i]) && indeg[i] == 0)
 			mg_heap_push(&heap, i);
