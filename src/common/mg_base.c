@@ -138,7 +138,7 @@ mg_buf_free(MgBuf *b)
 /* ---- arena ---- */
 
 #define ARENA_MIN_BLOCK 4096
-#define ARENA_MAX_BLOCK (1024 * 1024)
+#define ARENA_MAX_BLOCK (64 * 1024)
 
 typedef struct MgArenaBlock
 {
