@@ -11,20 +11,37 @@
 
 /* ---- shape queries ---- */
 
-/* Nodes in id order whose first kind of edges in e number as wanted. */
+/*
+ * Nodes in id order whose first kind of edges in e number none (or more
+ * than one).  The test runs in node order, marking a byte per node;
+ * only the marks are then read in id order, which jumps about memory.
+ */
 static MgIntList
 by_first_kind(const MgGraph *g, const MgEdges *e, bool none)
 {
 	MgIntList	l = {0};
+	uint8_t    *mark;
+	int			count = 0;
 
-	for (int r = 0; r < g->n; r++)
+	if (g->n == 0)
+		return l;
+	mark = mg_alloc((size_t) g->n);
+	for (int i = 0; i < g->n; i++)
 	{
-		int			i = g->by_id[r];
-		int			count = e->mid[i] - e->off[i];
+		int			k = e->mid[i] - e->off[i];
 
-		if (none ? count == 0 : count > 1)
-			mg_intlist_add(&l, i);
+		mark[i] = none ? k == 0 : k > 1;
+		count += mark[i];
 	}
+	if (count > 0)
+	{
+		l.cap = count;
+		l.items = mg_alloc(sizeof(int) * (size_t) count);
+		for (int r = 0; r < g->n && l.count < count; r++)
+			if (mark[g->by_id[r]])
+				l.items[l.count++] = g->by_id[r];
+	}
+	mg_free(mark);
 	return l;
 }
 
