@@ -149,21 +149,18 @@ index_ids(MgGraph *g)
 }
 
 /*
- * Branch labels: unique across the graph and distinct from every id.
- * Checked in id order, so that an error names the same revisions
- * whatever order they were added in; only labelled nodes are visited.
+ * The first label clash in id order, so that an error names the same
+ * revisions whatever order they were added in.  Rebuilds the label map
+ * one label at a time; only called once a clash is known to exist.
  */
 static MgStatus
-index_labels(MgGraph *g, MgError *err)
+label_error(MgGraph *g, MgError *err)
 {
 	int			count = g->labelled.count;
-	int		   *labelled;
+	int		   *labelled = mg_alloc(sizeof(int) * (size_t) count);
 	MgStatus	st = MG_OK;
 
-	mg_map_init(&g->labels, 16);
-	if (count == 0)
-		return MG_OK;
-	labelled = mg_alloc(sizeof(int) * (size_t) count);
+	mg_map_free(&g->labels);
 	memcpy(labelled, g->labelled.items, sizeof(int) * (size_t) count);
 	mg_sort_by_rank(g, labelled, count);
 	for (int j = 0; j < count && st == MG_OK; j++)
@@ -189,6 +186,49 @@ index_labels(MgGraph *g, MgError *err)
 	}
 	mg_free(labelled);
 	return st;
+}
+
+/*
+ * Branch labels: unique across the graph and distinct from every id.
+ * All labels are checked against the ids and entered in two batches, in
+ * the order they were added; a clash sends us to label_error.
+ */
+static MgStatus
+index_labels(MgGraph *g, MgError *err)
+{
+	int			total = 0,
+				pos = 0;
+	const char **labs;
+	int		   *owner,
+			   *as_id;
+	bool		clash = false;
+
+	for (int j = 0; j < g->labelled.count; j++)
+		total += g->nodes[g->labelled.items[j]].labels.count;
+	mg_map_init(&g->labels, (size_t) total);
+	if (total == 0)
+		return MG_OK;
+	labs = mg_alloc(sizeof(char *) * (size_t) total);
+	owner = mg_alloc(sizeof(int) * (size_t) total * 2);
+	as_id = owner + total;
+	for (int j = 0; j < g->labelled.count; j++)
+	{
+		const MgNode *nd = &g->nodes[g->labelled.items[j]];
+
+		for (int k = 0; k < nd->labels.count; k++)
+		{
+			labs[pos] = nd->labels.items[k];
+			owner[pos++] = g->labelled.items[j];
+		}
+	}
+	mg_map_get_many(&g->ids, labs, total, as_id);
+	for (int k = 0; k < total && !clash; k++)
+		clash = as_id[k] >= 0;
+	if (!clash)
+		clash = mg_map_put_many(&g->labels, labs, owner, total) < total;
+	mg_free(labs);
+	mg_free(owner);
+	return clash ? label_error(g, err) : MG_OK;
 }
 
 MgStatus
