@@ -1,8 +1,8 @@
 /*
  * graph.c — adding revisions to the graph, and building it: ids sorted
- * and checked for duplicates, branch labels checked, edges resolved, and
- * the upgrade order of all revisions (which finds cycles).  The order
- * itself is graph_order.c; the queries of a built graph graph_query.c.
+ * and checked for duplicates (graph_ids.c), branch labels checked, edges
+ * resolved (graph_edges.c), and the upgrade order of all revisions, which
+ * finds cycles (graph_order.c).  Queries of a built graph: graph_query.c.
  */
 #include "graph.h"
 #include "graph_int.h"

@@ -10,7 +10,10 @@
  *
  * Database state is an "applied" byte array indexed by node (1 = applied),
  * always closed under revises and depends.  Everything is linear in nodes
- * plus edges, except that orderings use a heap keyed by id (n log n).
+ * plus edges, except that orderings of sets not closed under revises and
+ * depends use a heap keyed by id (log of the number of ready revisions per
+ * step), and ids that agree on their first eight bytes are sorted again on
+ * the next eight.
  */
 #ifndef MG_GRAPH_H
 #define MG_GRAPH_H

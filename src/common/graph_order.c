@@ -37,7 +37,6 @@ mg_heap_push(MgHeap *h, int node)
 		h->items = mg_realloc(h->items, sizeof(uint64_t) * (size_t) h->cap);
 	}
 	i = h->n++;
-
 	while (i > 0)
 	{
 		int			parent = (i - 1) / 2;
