@@ -108,7 +108,7 @@ clear_built(MgGraph *g)
 	if (g->topo)
 		mg_free(g->topo);
 	g->by_id = g->rank = g->topo = NULL;
-	mg_map_free(&g->ids);
+	mg_index_free(&g->ids);
 	mg_map_free(&g->labels);
 	g->built = false;
 }
@@ -135,18 +135,10 @@ mg_graph_free(MgGraph *g)
 int
 mg_graph_find(const MgGraph *g, const char *id)
 {
-	return mg_map_get(&g->ids, id);
+	return mg_index_find(g, id);
 }
 
 /* ---- build ---- */
-
-/* id -> node; ids are known to be distinct by now */
-static void
-index_ids(MgGraph *g)
-{
-	mg_map_init(&g->ids, (size_t) g->n);
-	mg_map_put_many(&g->ids, g->idtxt, NULL, g->n);
-}
 
 /*
  * The first label clash in id order, so that an error names the same
@@ -176,7 +168,7 @@ label_error(MgGraph *g, MgError *err)
 				st = mg_error(err, MG_ERR_GRAPH, nd->id, 0,
 							  "branch label \"%s\" is declared by both %s and %s",
 							  lab, g->nodes[other].id, nd->id);
-			else if (mg_map_get(&g->ids, lab) >= 0)
+			else if (mg_index_find(g, lab) >= 0)
 				st = mg_error(err, MG_ERR_GRAPH, nd->id, 0,
 							  "branch label \"%s\" of revision %s is also a revision id",
 							  lab, nd->id);
@@ -190,7 +182,7 @@ label_error(MgGraph *g, MgError *err)
 
 /*
  * Branch labels: unique across the graph and distinct from every id.
- * All labels are checked against the ids and entered in two batches, in
+ * All labels are checked against the ids in one batch, then entered, in
  * the order they were added; a clash sends us to label_error.
  */
 static MgStatus
@@ -221,11 +213,11 @@ index_labels(MgGraph *g, MgError *err)
 			owner[pos++] = g->labelled.items[j];
 		}
 	}
-	mg_map_get_many(&g->ids, labs, total, as_id);
+	mg_index_find_many(g, labs, total, as_id);
 	for (int k = 0; k < total && !clash; k++)
 		clash = as_id[k] >= 0;
-	if (!clash)
-		clash = mg_map_put_many(&g->labels, labs, owner, total) < total;
+	for (int k = 0; k < total && !clash; k++)
+		clash = !mg_map_put(&g->labels, labs[k], owner[k]);
 	mg_free(labs);
 	mg_free(owner);
 	return clash ? label_error(g, err) : MG_OK;
@@ -244,7 +236,7 @@ mg_graph_build(MgGraph *g, MgError *err)
 	st = mg_rank_ids(g, err);
 	if (st != MG_OK)
 		return st;
-	index_ids(g);
+	mg_index_build(g);	/* ids are distinct by now */
 	st = index_labels(g, err);
 	if (st != MG_OK)
 		return st;

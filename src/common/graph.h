@@ -50,12 +50,19 @@ typedef struct MgEdges
 	int		   *items;
 } MgEdges;
 
+/* id -> node (graph_index.c) */
+typedef struct MgIdIndex
+{
+	uint64_t   *slots;
+	size_t		cap;			/* power of two; 0 until built */
+} MgIdIndex;
+
 typedef struct MgGraph
 {
 	MgNode	   *nodes;
 	int			n;
 	int			cap;
-	MgMap		ids;
+	MgIdIndex	ids;
 	MgMap		labels;			/* label -> node declaring it */
 	int		   *by_id;			/* node numbers in id order */
 	int		   *topo;			/* all nodes in upgrade order */

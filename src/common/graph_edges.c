@@ -42,7 +42,7 @@ mg_edges_free(MgGraph *g)
 static int
 resolve_depend(const MgGraph *g, const char *ref)
 {
-	int			d = mg_map_get(&g->ids, ref);
+	int			d = mg_index_find(g, ref);
 
 	return d >= 0 ? d : mg_map_get(&g->labels, ref);
 }
@@ -62,7 +62,7 @@ reference_error(const MgGraph *g, MgError *err)
 
 		for (int k = 0; k < nd->revises_txt.count; k++)
 		{
-			int			p = mg_map_get(&g->ids, nd->revises_txt.items[k]);
+			int			p = mg_index_find(g, nd->revises_txt.items[k]);
 
 			if (p < 0)
 				return mg_error(err, MG_ERR_GRAPH, nd->id, 0,
@@ -102,7 +102,7 @@ resolve_up(MgGraph *g, MgError *err)
 	MgEdges    *up = &g->up;
 
 	up->items = mg_alloc(sizeof(int) * (size_t) (g->nrefs > 0 ? g->nrefs : 1));
-	mg_map_get_many(&g->ids, g->reftxt, g->nrefs, up->items);
+	mg_index_find_many(g, g->reftxt, g->nrefs, up->items);
 	for (int i = 0; i < g->n; i++)
 	{
 		for (int k = up->off[i]; k < up->off[i + 1]; k++)

@@ -26,6 +26,13 @@ void		mg_unlink_nodes(MgGraph *g);
 void		mg_edges_free(MgGraph *g);
 void		mg_sort_by_rank(const MgGraph *g, int *items, int n);
 
+/* graph_index.c: id -> node */
+void		mg_index_build(MgGraph *g);
+int			mg_index_find(const MgGraph *g, const char *id);
+void		mg_index_find_many(const MgGraph *g, const char *const *ids, int n,
+							   int *nodes);
+void		mg_index_free(MgIdIndex *x);
+
 int			mg_kahn(const MgGraph *g, const uint8_t *set, int *out);
 void		mg_spread(const MgGraph *g, uint8_t *set, bool up);
 MgStatus	mg_report_cycle(const MgGraph *g, const int *order, int done,

@@ -282,8 +282,8 @@ mg_intlist_free(MgIntList *l)
  * multiply per byte.  The last word is zero-padded, which cannot make two
  * strings alike: a string ends at its first zero byte.
  */
-static uint32_t
-hash_str(const char *s)
+uint32_t
+mg_hash_str(const char *s)
 {
 	uint64_t	h = 0x9E3779B97F4A7C15ULL;
 
@@ -363,7 +363,7 @@ map_grow(MgMap *m)
 bool
 mg_map_put(MgMap *m, const char *key, int val)
 {
-	uint32_t	h = hash_str(key);
+	uint32_t	h = mg_hash_str(key);
 	MgMapSlot  *s;
 
 	if ((m->count + 1) * 2 > m->cap)
@@ -385,83 +385,8 @@ mg_map_get(const MgMap *m, const char *key)
 
 	if (m->cap == 0)
 		return -1;
-	s = map_find(m, key, hash_str(key));
+	s = map_find(m, key, mg_hash_str(key));
 	return s->key ? s->val : -1;
-}
-
-/* ---- batches: hash ahead and prefetch the slot ---- */
-
-#if defined(__GNUC__)
-#define MG_PREFETCH(addr) __builtin_prefetch(addr)
-#else
-#define MG_PREFETCH(addr) ((void) (addr))
-#endif
-
-/* look-ups in flight: enough to cover a memory access, few enough to stay in L1 */
-#define MAP_AHEAD 16
-
-int
-mg_map_put_many(MgMap *m, const char *const *keys, const int *vals, int n)
-{
-	uint32_t	ahead[MAP_AHEAD];
-	int			added = 0;
-
-	/* grow first, so that prefetched slots stay where they are */
-	while ((m->count + (size_t) n) * 2 > m->cap)
-		map_grow(m);
-	for (int i = 0; i < n + MAP_AHEAD; i++)
-	{
-		int			j = i - MAP_AHEAD;
-
-		if (j >= 0)
-		{
-			MgMapSlot  *s = map_find(m, keys[j], ahead[j % MAP_AHEAD]);
-
-			if (s->key == NULL)
-			{
-				s->key = keys[j];
-				s->hash = ahead[j % MAP_AHEAD];
-				s->val = vals ? vals[j] : j;
-				m->count++;
-				added++;
-			}
-		}
-		if (i < n)
-		{
-			ahead[i % MAP_AHEAD] = hash_str(keys[i]);
-			MG_PREFETCH(&m->slots[ahead[i % MAP_AHEAD] & (m->cap - 1)]);
-		}
-	}
-	return added;
-}
-
-void
-mg_map_get_many(const MgMap *m, const char *const *keys, int n, int *vals)
-{
-	uint32_t	ahead[MAP_AHEAD];
-
-	if (m->cap == 0)
-	{
-		for (int i = 0; i < n; i++)
-			vals[i] = -1;
-		return;
-	}
-	for (int i = 0; i < n + MAP_AHEAD; i++)
-	{
-		int			j = i - MAP_AHEAD;
-
-		if (j >= 0)
-		{
-			const MgMapSlot *s = map_find(m, keys[j], ahead[j % MAP_AHEAD]);
-
-			vals[j] = s->key ? s->val : -1;
-		}
-		if (i < n)
-		{
-			ahead[i % MAP_AHEAD] = hash_str(keys[i]);
-			MG_PREFETCH(&m->slots[ahead[i % MAP_AHEAD] & (m->cap - 1)]);
-		}
-	}
 }
 
 void

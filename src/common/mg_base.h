@@ -124,22 +124,15 @@ typedef struct MgMap
 	size_t		count;
 } MgMap;
 
+/* The map's hash of a string, for other tables keyed by strings. */
+uint32_t	mg_hash_str(const char *s);
+
 void		mg_map_init(MgMap *m, size_t expected);
 /* Returns false (and leaves the map unchanged) if key already present. */
 bool		mg_map_put(MgMap *m, const char *key, int val);
 int			mg_map_get(const MgMap *m, const char *key);	/* -1 if absent */
 void		mg_map_free(MgMap *m);
 
-/*
- * The same as mg_map_put / mg_map_get for each key in turn, for many keys
- * at once: on a map larger than the cache, each look-up waits for memory,
- * and these overlap the waits of several.  put_many maps keys[i] to
- * vals[i] (to i when vals is NULL) and returns how many keys were new.
- */
-int			mg_map_put_many(MgMap *m, const char *const *keys, const int *vals,
-							int n);
-void		mg_map_get_many(const MgMap *m, const char *const *keys, int n,
-							int *vals);
 
 /* Lists of strings and of node numbers. */
 typedef struct MgStrList
