@@ -1,6 +1,7 @@
 /*
- * mg_base.c — errors as values, strings, buffers, lists and a string map
- * for the shared core.  Allocation goes through the per-side hooks.
+ * mg_base.c — errors as values, strings, buffers, an arena, lists and a
+ * string map for the shared core.  Allocation goes through the per-side
+ * hooks.
  */
 #include "mg_base.h"
 
