@@ -10,13 +10,20 @@
  *
  * Database state is an "applied" byte array indexed by node (1 = applied),
  * always closed under revises and depends.  Everything is linear in nodes
- * plus edges, except that orderings use a heap keyed by id (n log n).
+ * plus edges, except that orderings of sets not closed under revises and
+ * depends use a heap keyed by id (log of the number of ready revisions per
+ * step), and ids that agree on their first eight bytes are sorted again on
+ * the next eight.
  */
 #ifndef MG_GRAPH_H
 #define MG_GRAPH_H
 
 #include "mg_base.h"
 
+/*
+ * A revision.  Its strings and lists belong to the graph (they live in
+ * its arena and arrays): read them, never free or extend them.
+ */
 typedef struct MgNode
 {
 	char	   *id;
@@ -30,16 +37,53 @@ typedef struct MgNode
 	int			rank;			/* position in id order */
 } MgNode;
 
+/*
+ * Edges of every node in two flat arrays (compressed rows): node i's are
+ * items[off[i] .. off[i + 1]), those of the first kind before mid[i].
+ * The MgNode lists point into items; the graph's own passes read these
+ * arrays, a few bytes per node, instead of the wide MgNode structs.
+ */
+typedef struct MgEdges
+{
+	int		   *off;			/* n + 1 entries */
+	int		   *mid;			/* n entries */
+	int		   *items;
+} MgEdges;
+
+/* id -> node (graph_index.c) */
+typedef struct MgIdIndex
+{
+	uint64_t   *slots;
+	size_t		cap;			/* power of two; 0 until built */
+} MgIdIndex;
+
 typedef struct MgGraph
 {
 	MgNode	   *nodes;
 	int			n;
 	int			cap;
-	MgMap		ids;
+	MgIdIndex	ids;
 	MgMap		labels;			/* label -> node declaring it */
 	int		   *by_id;			/* node numbers in id order */
 	int		   *topo;			/* all nodes in upgrade order */
 	bool		built;
+	MgArena		text;			/* ids, references and labels as given */
+
+	/*
+	 * Packed copies kept by mg_graph_add, so that building reads a few
+	 * bytes per node instead of walking the MgNode array again and again.
+	 */
+	const char **idtxt;			/* nodes[i].id */
+	const char **reftxt;		/* revises then depends of each node */
+	int			nrefs;
+	int			refcap;
+	MgIntList	labelled;		/* nodes declaring branch labels */
+
+	/* what mg_graph_build derives */
+	int		   *rank;			/* nodes[i].rank, packed */
+	MgEdges		up;				/* parents, then deps; off and mid are
+								 * the positions in reftxt */
+	MgEdges		down;			/* children, then dependents (id order) */
 } MgGraph;
 
 void		mg_graph_init(MgGraph *g, int expected);

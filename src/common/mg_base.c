@@ -1,6 +1,7 @@
 /*
- * mg_base.c — errors as values, strings, buffers, lists and a string map
- * for the shared core.  Allocation goes through the per-side hooks.
+ * mg_base.c — errors as values, strings, buffers, an arena, lists and a
+ * string map for the shared core.  Allocation goes through the per-side
+ * hooks.
  */
 #include "mg_base.h"
 
@@ -135,6 +136,97 @@ mg_buf_free(MgBuf *b)
 	b->len = b->cap = 0;
 }
 
+/* ---- arena ---- */
+
+#define ARENA_MIN_BLOCK 4096
+#define ARENA_MAX_BLOCK (64 * 1024)
+
+typedef struct MgArenaBlock
+{
+	struct MgArenaBlock *prev;
+	size_t		size;			/* usable bytes after the header */
+} MgArenaBlock;
+
+/* the header rounded up so that block data stays pointer-aligned */
+#define ARENA_HEADER \
+	((sizeof(MgArenaBlock) + sizeof(void *) - 1) & ~(sizeof(void *) - 1))
+
+void
+mg_arena_init(MgArena *a)
+{
+	a->blocks = NULL;
+	a->next = NULL;
+	a->left = 0;
+}
+
+/*
+ * A new block for at least need bytes.  Blocks double up to a cap, so a
+ * small graph costs a few kilobytes and a large one few allocations.
+ */
+static void
+arena_grow(MgArena *a, size_t need)
+{
+	size_t		size = a->blocks ? a->blocks->size * 2 : ARENA_MIN_BLOCK;
+	MgArenaBlock *b;
+
+	if (size > ARENA_MAX_BLOCK)
+		size = ARENA_MAX_BLOCK;
+	if (size < need)
+		size = need;
+	b = mg_alloc(ARENA_HEADER + size);
+	b->prev = a->blocks;
+	b->size = size;
+	a->blocks = b;
+	a->next = (char *) b + ARENA_HEADER;
+	a->left = size;
+}
+
+void *
+mg_arena_alloc(MgArena *a, size_t size)
+{
+	size_t		pad = (size_t) (-(uintptr_t) a->next) & (sizeof(void *) - 1);
+	void	   *p;
+
+	if (a->next == NULL || pad + size > a->left)
+	{
+		arena_grow(a, size);
+		pad = 0;
+	}
+	p = a->next + pad;
+	a->next += pad + size;
+	a->left -= pad + size;
+	return p;
+}
+
+char *
+mg_arena_strdup(MgArena *a, const char *s)
+{
+	size_t		len = strlen(s) + 1;
+	char	   *p;
+
+	/* strings need no alignment: pack them */
+	if (a->next == NULL || len > a->left)
+		arena_grow(a, len);
+	p = a->next;
+	memcpy(p, s, len);
+	a->next += len;
+	a->left -= len;
+	return p;
+}
+
+void
+mg_arena_free(MgArena *a)
+{
+	while (a->blocks)
+	{
+		MgArenaBlock *prev = a->blocks->prev;
+
+		mg_free(a->blocks);
+		a->blocks = prev;
+	}
+	mg_arena_init(a);
+}
+
 /* ---- lists ---- */
 
 void
@@ -183,19 +275,36 @@ mg_intlist_free(MgIntList *l)
 	l->count = l->cap = 0;
 }
 
-/* ---- string map: FNV-1a, linear probing ---- */
+/* ---- string map: open addressing, linear probing, stored hashes ---- */
 
-static uint64_t
-hash_str(const char *s)
+/*
+ * Hash eight bytes at a time (ids are mostly 8 to 40 characters): each
+ * word is folded in with one multiply, so the loop is not a chain of one
+ * multiply per byte.  The last word is zero-padded, which cannot make two
+ * strings alike: a string ends at its first zero byte.
+ */
+uint32_t
+mg_hash_str(const char *s)
 {
-	uint64_t	h = 1469598103934665603ULL;
+	uint64_t	h = 0x9E3779B97F4A7C15ULL;
 
-	for (; *s; s++)
+	for (;;)
 	{
-		h ^= (unsigned char) *s;
-		h *= 1099511628211ULL;
+		uint64_t	w = 0;
+		int			k;
+
+		for (k = 0; k < 8 && s[k]; k++)
+			w |= (uint64_t) (unsigned char) s[k] << (8 * k);
+		h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+		h ^= h >> 31;
+		if (k < 8)
+			break;
+		s += 8;
 	}
-	return h;
+	h *= 0x94D049BB133111EBULL;
+	h ^= h >> 29;
+	/* one 32-bit value both places the key and tags its slot */
+	return (uint32_t) (h ^ (h >> 32));
 }
 
 void
@@ -207,8 +316,24 @@ mg_map_init(MgMap *m, size_t expected)
 		cap *= 2;
 	m->cap = cap;
 	m->count = 0;
-	m->keys = mg_alloc0(sizeof(char *) * cap);
-	m->vals = mg_alloc(sizeof(int) * cap);
+	m->slots = mg_alloc0(sizeof(MgMapSlot) * cap);
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static MgMapSlot *
+map_find(const MgMap *m, const char *key, uint32_t hash)
+{
+	size_t		i = (size_t) hash & (m->cap - 1);
+
+	for (;;)
+	{
+		MgMapSlot  *s = &m->slots[i];
+
+		if (s->key == NULL ||
+			(s->hash == hash && strcmp(s->key, key) == 0))
+			return s;
+		i = (i + 1) & (m->cap - 1);
+	}
 }
 
 static void
@@ -218,8 +343,20 @@ map_grow(MgMap *m)
 
 	mg_map_init(&bigger, m->cap);
 	for (size_t i = 0; i < m->cap; i++)
-		if (m->keys[i])
-			mg_map_put(&bigger, m->keys[i], m->vals[i]);
+	{
+		const MgMapSlot *s = &m->slots[i];
+
+		if (s->key)
+		{
+			size_t		j = (size_t) s->hash & (bigger.cap - 1);
+
+			/* keys are distinct: only an empty slot can stop the probe */
+			while (bigger.slots[j].key)
+				j = (j + 1) & (bigger.cap - 1);
+			bigger.slots[j] = *s;
+		}
+	}
+	bigger.count = m->count;
 	mg_map_free(m);
 	*m = bigger;
 }
@@ -227,19 +364,17 @@ map_grow(MgMap *m)
 bool
 mg_map_put(MgMap *m, const char *key, int val)
 {
-	size_t		i;
+	uint32_t	h = mg_hash_str(key);
+	MgMapSlot  *s;
 
 	if ((m->count + 1) * 2 > m->cap)
 		map_grow(m);
-	i = (size_t) hash_str(key) & (m->cap - 1);
-	while (m->keys[i])
-	{
-		if (strcmp(m->keys[i], key) == 0)
-			return false;
-		i = (i + 1) & (m->cap - 1);
-	}
-	m->keys[i] = key;
-	m->vals[i] = val;
+	s = map_find(m, key, h);
+	if (s->key)
+		return false;
+	s->key = key;
+	s->hash = h;
+	s->val = val;
 	m->count++;
 	return true;
 }
@@ -247,28 +382,19 @@ mg_map_put(MgMap *m, const char *key, int val)
 int
 mg_map_get(const MgMap *m, const char *key)
 {
-	size_t		i;
+	const MgMapSlot *s;
 
 	if (m->cap == 0)
 		return -1;
-	i = (size_t) hash_str(key) & (m->cap - 1);
-	while (m->keys[i])
-	{
-		if (strcmp(m->keys[i], key) == 0)
-			return m->vals[i];
-		i = (i + 1) & (m->cap - 1);
-	}
-	return -1;
+	s = map_find(m, key, mg_hash_str(key));
+	return s->key ? s->val : -1;
 }
 
 void
 mg_map_free(MgMap *m)
 {
-	if (m->keys)
-		mg_free(m->keys);
-	if (m->vals)
-		mg_free(m->vals);
-	m->keys = NULL;
-	m->vals = NULL;
+	if (m->slots)
+		mg_free(m->slots);
+	m->slots = NULL;
 	m->cap = m->count = 0;
 }

@@ -606,23 +606,38 @@ closure_of(const MgGraph *g, const MgIntList *nodes, bool up)
 	return set;
 }
 
-/* The nodes of set in execution order, reversed for downgrades. */
+/*
+ * Append the nodes of set to out in execution order, reversed for
+ * downgrades.  Kahn writes straight into out, which grows once.
+ */
 static void
 order_steps(const MgGraph *g, const uint8_t *set, bool reverse, MgIntList *out)
 {
-	MgIntList	o = mg_order(g, set);
+	int			members = 0;
+	int		   *o;
+	int			done;
 
+	for (int i = 0; i < g->n; i++)
+		members += set[i] != 0;
+	if (members == 0)
+		return;
+	if (out->count + members > out->cap)
+	{
+		out->cap = out->count + members;
+		out->items = out->items ? mg_realloc(out->items, sizeof(int) * (size_t) out->cap)
+			: mg_alloc(sizeof(int) * (size_t) out->cap);
+	}
+	o = out->items + out->count;
+	done = mg_kahn(g, set, o);
 	if (reverse)
-		for (int i = 0, j = o.count - 1; i < j; i++, j--)
+		for (int i = 0, j = done - 1; i < j; i++, j--)
 		{
-			int			t = o.items[i];
+			int			t = o[i];
 
-			o.items[i] = o.items[j];
-			o.items[j] = t;
+			o[i] = o[j];
+			o[j] = t;
 		}
-	for (int i = 0; i < o.count; i++)
-		mg_intlist_add(out, o.items[i]);
-	mg_intlist_free(&o);
+	out->count += done;
 }
 
 /* Nodes to remove so that only T (and its ancestors) stays above T. */

@@ -239,6 +239,99 @@ TEST(rebuild_after_adding)
 	CHECK_STR(t_ids(g, &g->nodes[t_node(g, "b1")].children), "c1");
 }
 
+/* The same error message whichever of two orders the revisions arrive in. */
+static void
+check_error_independent_of_order(const char *spec, const char *reversed,
+								 const char *expected)
+{
+	MgError    *a = t_graph_err(spec, MG_ERR_GRAPH);
+	MgError    *b = t_graph_err(reversed, MG_ERR_GRAPH);
+
+	CHECK_STR(a->message, expected);
+	CHECK_STR(b->message, expected);
+	CHECK_STR(a->source, b->source);
+}
+
+TEST(errors_do_not_depend_on_arrival_order)
+{
+	check_error_independent_of_order("r1 a1<r1@feat b1<r1@feat",
+									 "b1<r1@feat a1<r1@feat r1",
+									 "branch label \"feat\" is declared by both a1 and b1");
+	check_error_independent_of_order("r1 a1<r1@b1 b1<r1 c1<r1@c0 c0",
+									 "c0 c1<r1@c0 b1<r1 a1<r1@b1 r1",
+									 "branch label \"b1\" of revision a1 is also a revision id");
+	check_error_independent_of_order("r1 b1<ghost1 a1<r1~ghost2",
+									 "a1<r1~ghost2 b1<ghost1 r1",
+									 "revision a1 depends on unknown revision ghost2");
+	check_error_independent_of_order("r1 d1<r1 d1 c1 c1<r1",
+									 "c1<r1 c1 d1 d1<r1 r1",
+									 "duplicate revision id c1");
+}
+
+static void
+free_graph_cb(void *g)
+{
+	mg_graph_free(g);
+}
+
+/* Add ids[0..n) in the order of a fixed shuffle, each a root. */
+static MgGraph *
+graph_of_ids(char **ids, int n)
+{
+	MgGraph    *g = t_alloc(sizeof(MgGraph));
+	MgError    *err = t_alloc(sizeof(MgError));
+
+	mg_graph_init(g, 0);
+	t_defer(free_graph_cb, g);
+	for (int i = 0; i < n; i++)
+		mg_graph_add(g, ids[(i * 37) % n], NULL, 0, NULL, 0, NULL, 0);
+	CHECK_STATUS(mg_graph_build(g, err), MG_OK, err);
+	return g;
+}
+
+TEST(id_order_past_shared_prefixes)
+{
+	/*
+	 * Enough ids for the radix path of the id sort, many of them alike in
+	 * their first eight bytes and more: shared prefixes, ids that end
+	 * inside the prefix or right at eight bytes, and bytes above 0x7f.
+	 */
+	static const char *const stems[] = {"commonprefix_", "commonpr", "co",
+	"commonprefix_long_shared_part_", "\xc3\xa9t\xc3\xa9", "C", ""};
+	int			n = 0;
+	char	  **ids = t_alloc(sizeof(char *) * 7 * 41);
+	MgGraph    *g;
+
+	for (int s = 0; s < 7; s++)
+		for (int k = 0; k < 41; k++)
+			ids[n++] = t_printf("%s%d", stems[s], k * 7 % 41);
+	g = graph_of_ids(ids, n);
+	CHECK_INT(g->n, n);
+	for (int r = 1; r < g->n; r++)
+		CHECK_MSG(strcmp(g->nodes[g->by_id[r - 1]].id, g->nodes[g->by_id[r]].id) < 0,
+				  "id order: \"%s\" before \"%s\"",
+				  g->nodes[g->by_id[r - 1]].id, g->nodes[g->by_id[r]].id);
+	for (int r = 0; r < g->n; r++)
+		CHECK_INT(g->nodes[g->by_id[r]].rank, r);
+}
+
+TEST(duplicate_id_past_shared_prefixes)
+{
+	int			n = 120;
+	char	  **ids = t_alloc(sizeof(char *) * (size_t) n);
+	MgGraph    *g = t_alloc(sizeof(MgGraph));
+	MgError    *err = t_alloc(sizeof(MgError));
+
+	for (int i = 0; i < n; i++)
+		ids[i] = t_printf("shared_prefix_of_twenty_%03d", i == 77 ? 5 : i);
+	mg_graph_init(g, n);
+	t_defer(free_graph_cb, g);
+	for (int i = 0; i < n; i++)
+		mg_graph_add(g, ids[i], NULL, 0, NULL, 0, NULL, 0);
+	CHECK_STATUS(mg_graph_build(g, err), MG_ERR_GRAPH, err);
+	CHECK_STR(err->message, "duplicate revision id shared_prefix_of_twenty_005");
+}
+
 /* ---- order ---- */
 
 TEST(order_smallest_ready_id_first)
@@ -279,6 +372,26 @@ TEST(order_respects_depends)
 
 	memset(all, 1, (size_t) g->n);
 	CHECK_STR(t_ids(g, t_keep(mg_order(g, all))), "b a c");
+}
+
+TEST(order_of_a_closed_subset)
+{
+	/* {c, m, a} holds every parent of its members: the full order, minus z */
+	MgGraph    *g = t_graph("m c a<m z<c");
+	uint8_t    *set = t_alloc((size_t) g->n);
+
+	set[t_node(g, "c")] = set[t_node(g, "m")] = set[t_node(g, "a")] = 1;
+	CHECK_STR(t_ids(g, t_keep(mg_order(g, set))), "c m a");
+}
+
+TEST(order_of_a_subset_missing_a_dependency)
+{
+	/* without b, which a depends on, a is ready at once */
+	MgGraph    *g = t_graph("b z a~b c<a");
+	uint8_t    *set = t_alloc((size_t) g->n);
+
+	set[t_node(g, "a")] = set[t_node(g, "c")] = set[t_node(g, "z")] = 1;
+	CHECK_STR(t_ids(g, t_keep(mg_order(g, set))), "a c z");
 }
 
 TEST(order_is_byte_order_of_ids)
@@ -428,10 +541,15 @@ const TestCase graph_cases[] = {
 	TC(self_revise_and_self_depend),
 	TC(depends_may_name_a_label),
 	TC(rebuild_after_adding),
+	TC(errors_do_not_depend_on_arrival_order),
+	TC(id_order_past_shared_prefixes),
+	TC(duplicate_id_past_shared_prefixes),
 	TC(order_smallest_ready_id_first),
 	TC(order_of_a_subset),
 	TC(order_diamond),
 	TC(order_respects_depends),
+	TC(order_of_a_closed_subset),
+	TC(order_of_a_subset_missing_a_dependency),
 	TC(order_is_byte_order_of_ids),
 	TC(node_branches_from_ancestors),
 	TC(node_branches_down_an_unshared_line),
