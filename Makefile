@@ -7,7 +7,9 @@
 
 EXTENSION = migrate
 MODULE_big = migrate
-EXTVERSION = 0.1
+# the one version source: default_version in migrate.control
+EXTVERSION := $(shell sed -n "s/^default_version *= *'\\(.*\\)'/\\1/p" $(dir $(lastword $(MAKEFILE_LIST)))migrate.control)
+VERSION_DEFINE = -DMG_EXT_VERSION='"$(EXTVERSION)"'
 
 COMMON_SRCS = $(wildcard src/common/*.c)
 SERVER_SRCS = $(wildcard src/server/*.c)
@@ -24,7 +26,7 @@ ISOLATION_OPTS = --inputdir=. --outputdir=output_iso
 EXTRA_CLEAN = src/cli/migrate test/unit/run_unit output_iso results regression.diffs \
 	regression.out
 
-PG_CPPFLAGS = -I$(srcdir)/src/common -I$(srcdir)/src/server
+PG_CPPFLAGS = -I$(srcdir)/src/common -I$(srcdir)/src/server $(VERSION_DEFINE)
 
 # no JIT bitcode: nothing here is worth inlining, and it needs clang
 override with_llvm = no
@@ -40,7 +42,7 @@ $(OBJS): $(wildcard src/common/*.h src/server/*.h)
 
 CLI_SRCS = $(sort $(wildcard src/cli/*.c)) $(COMMON_SRCS)
 CLI_CFLAGS = -std=c99 -D_GNU_SOURCE -g -O2 -Wall -Wextra -Wno-unused-parameter \
-	-Isrc/common -Isrc/cli -I$(shell $(PG_CONFIG) --includedir)
+	-Isrc/common -Isrc/cli $(VERSION_DEFINE) -I$(shell $(PG_CONFIG) --includedir)
 CLI_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -lsqlite3 -lcrypto
 
 src/cli/migrate: $(CLI_SRCS) $(wildcard src/common/*.h src/cli/*.h)
@@ -56,7 +58,7 @@ install-program: src/cli/migrate
 
 UNIT_SRCS = $(sort $(wildcard test/unit/*.c)) $(COMMON_SRCS) src/cli/hooks.c
 UNIT_CFLAGS = -std=c99 -g -O1 -Wall -Wextra -Wno-unused-parameter \
-	-Isrc/common -Itest/unit
+	-Isrc/common -Itest/unit $(VERSION_DEFINE)
 
 test/unit/run_unit: $(UNIT_SRCS) $(wildcard src/common/*.h test/unit/*.h)
 	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) -lcrypto

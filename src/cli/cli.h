@@ -15,14 +15,13 @@
 
 #include "graph.h"
 #include "revfile.h"
+#include "mg_defs.h"
 
-#define MIGRATE_VERSION "0.2"
-#define MIGRATE_EXT_VERSION "0.2"
 
-/* exit statuses (SPEC 5) */
-#define EXIT_OK 0
-#define EXIT_FAILED 1			/* a migration or check failed */
-#define EXIT_USAGE 2			/* usage or input error */
+/* exit statuses (SPEC 5), from mg_defs.h */
+#define EXIT_OK MG_EXIT_OK
+#define EXIT_FAILED MG_EXIT_FAILED
+#define EXIT_USAGE MG_EXIT_USAGE
 
 /* ---- global options and output (out.c) ---- */
 

@@ -108,7 +108,7 @@ main(int argc, char **argv)
 				usage(stdout);
 				return EXIT_OK;
 			case 'V':
-				printf("migrate %s\n", MIGRATE_VERSION);
+				printf("migrate %s\n", MG_EXT_VERSION);
 				return EXIT_OK;
 			default:
 				fprintf(stderr, "Try \"migrate --help\".\n");

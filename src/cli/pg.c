@@ -19,8 +19,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define LOCK_KEY "30796665482998885"
-
 struct Db
 {
 	PGconn	   *conn;
@@ -220,11 +218,11 @@ pg_open(const char *url, bool write, Db **out)
 		return EXIT_USAGE;
 	}
 	version = PQgetvalue(res, 0, 0);
-	if (strcmp(version, MIGRATE_EXT_VERSION) != 0)
+	if (strcmp(version, MG_EXT_VERSION) != 0)
 	{
 		fprintf(stderr, "migrate: extension migrate %s is installed, but this program needs version %s\n"
 				"hint: Run ALTER EXTENSION migrate UPDATE; (or install the matching program).\n",
-				version, MIGRATE_EXT_VERSION);
+				version, MG_EXT_VERSION);
 		PQclear(res);
 		PQfinish(db->conn);
 		return EXIT_USAGE;
@@ -357,7 +355,7 @@ lock_session(Db *db)
 		return EXIT_OK;
 	for (;;)
 	{
-		PGresult   *res = PQexec(db->conn, "SELECT pg_catalog.pg_try_advisory_lock(" LOCK_KEY ")");
+		PGresult   *res = PQexec(db->conn, "SELECT pg_catalog.pg_try_advisory_lock(" MG_LOCK_KEY_TEXT ")");
 
 		if (PQresultStatus(res) != PGRES_TUPLES_OK)
 			return pg_fail(db, res, "could not take the migrate lock");
@@ -377,7 +375,7 @@ unlock_session(Db *db, int status)
 {
 	if (db->locked)
 	{
-		PQclear(PQexec(db->conn, "SELECT pg_catalog.pg_advisory_unlock(" LOCK_KEY ")"));
+		PQclear(PQexec(db->conn, "SELECT pg_catalog.pg_advisory_unlock(" MG_LOCK_KEY_TEXT ")"));
 		db->locked = false;
 	}
 	return status;

@@ -19,17 +19,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Error classes; each side maps them to its own codes (SQLSTATE, exit). */
+/* Error kinds; mg_defs.h gives each its SQLSTATE and exit status. */
 typedef enum MgStatus
 {
 	MG_OK = 0,
 	MG_ERR_SYNTAX,				/* malformed revision file */
-	MG_ERR_GRAPH,				/* cycle, unknown parent, duplicate id/label */
+	MG_ERR_GRAPH,				/* cycle, unknown parent, duplicate label */
+	MG_ERR_DUPLICATE,			/* two different revisions with one id */
 	MG_ERR_TARGET,				/* malformed target or range text */
 	MG_ERR_NOT_FOUND,			/* target names no revision */
 	MG_ERR_AMBIGUOUS,			/* prefix, several heads, branch point */
 	MG_ERR_STATE,				/* target not valid from the current state */
-	MG_ERR_DIALECT				/* no section for the database's dialect */
+	MG_ERR_DIALECT,				/* no section for the database's dialect */
+	MG_ERR_CHECKSUM,			/* an applied revision was edited */
+	MG_ERR_IRREVERSIBLE,		/* a downgrade step has no downgrade section */
+	MG_ERR_NONTRANSACTIONAL,	/* a transaction-false step inside a
+								 * transaction */
+	MG_ERR_EXEC,				/* a revision's statement failed */
+	MG_ERR_INPUT,				/* other bad input: a file, an argument */
+	MG_ERR_UNREACHABLE			/* the database cannot be reached */
 } MgStatus;
 
 #define MG_ERRMSG_LEN 1024

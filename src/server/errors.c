@@ -5,28 +5,13 @@
  */
 #include "migrate.h"
 
+/* The SQLSTATE of an error kind, from the one table in mg_defs.h. */
 int
 mg_sqlstate(MgStatus status)
 {
-	switch (status)
-	{
-		case MG_ERR_SYNTAX:
-			return ERRCODE_INVALID_TEXT_REPRESENTATION;
-		case MG_ERR_GRAPH:
-			return ERRCODE_INVALID_OBJECT_DEFINITION;
-		case MG_ERR_TARGET:
-			return ERRCODE_INVALID_PARAMETER_VALUE;
-		case MG_ERR_NOT_FOUND:
-			return ERRCODE_UNDEFINED_OBJECT;
-		case MG_ERR_AMBIGUOUS:
-			return ERRCODE_AMBIGUOUS_PARAMETER;
-		case MG_ERR_STATE:
-			return ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE;
-		case MG_ERR_DIALECT:
-			return ERRCODE_FEATURE_NOT_SUPPORTED;
-		default:
-			return ERRCODE_INTERNAL_ERROR;
-	}
+	const char *s = mg_status_sqlstate(status);
+
+	return MAKE_SQLSTATE(s[0], s[1], s[2], s[3], s[4]);
 }
 
 void

@@ -20,12 +20,13 @@
 #include "datatype/timestamp.h"
 #include "graph.h"
 #include "revfile.h"
+#include "mg_defs.h"
 
 #if PG_VERSION_NUM < 150000
 #error "migrate requires PostgreSQL 15 or later"
 #endif
 
-#define MIGRATE_LOCK_KEY INT64CONST(30796665482998885)
+#define MIGRATE_LOCK_KEY ((int64) MG_LOCK_KEY_INT)
 
 /* errors.c: the shared core's errors as ereports */
 extern void mg_report(const MgError *err) pg_attribute_noreturn();

@@ -1,0 +1,44 @@
+/*
+ * mg_defs.h — facts both sides must agree on, each written once: the
+ * extension version, the advisory lock key, and one row per error kind
+ * (its SQLSTATE on the server, the program's exit status).
+ *
+ * MG_EXT_VERSION comes from migrate.control (default_version): the
+ * Makefile reads it there and passes it with -D to every compile.
+ */
+#ifndef MG_DEFS_H
+#define MG_DEFS_H
+
+#include "mg_base.h"
+
+#ifndef MG_EXT_VERSION
+#error "MG_EXT_VERSION must be defined by the build (from migrate.control)"
+#endif
+
+/*
+ * The migrate advisory lock: the bigint whose bytes spell "migrate".
+ * State-changing server functions take it at transaction level, the
+ * program (and offline scripts with a transaction-false revision) at
+ * session level.
+ */
+#define MG_LOCK_KEY_TEXT "30796665482998885"
+#define MG_LOCK_KEY_INT 30796665482998885LL
+
+/* Program exit statuses, the same on every dialect. */
+#define MG_EXIT_OK 0
+#define MG_EXIT_FAILED 1		/* a migration or check failed, database
+								 * unreachable */
+#define MG_EXIT_USAGE 2			/* usage or input error */
+
+/*
+ * The SQLSTATE the server raises for an error kind (five characters), and
+ * the exit status the program uses for it.  MG_ERR_EXEC (a revision's own
+ * statement failed) keeps the statement's SQLSTATE; its row holds the
+ * class used when there is none.
+ */
+const char *mg_status_sqlstate(MgStatus status);
+int			mg_status_exit(MgStatus status);
+/* The kind of one of our own SQLSTATEs; MG_ERR_EXEC for any other. */
+MgStatus	mg_status_from_sqlstate(const char *sqlstate);
+
+#endif							/* MG_DEFS_H */
