@@ -4,4 +4,13 @@
 
 -- ---- plan execution (src/server/commands.c) ----
 
+-- run(revisions, downgrade): exactly these steps, in this order, each one
+-- valid from the state the ones before it leave (the program executes the
+-- plan it got from plan() with it; nothing is planned again).
+CREATE FUNCTION migrate.run(revisions text[], downgrade boolean DEFAULT false)
+    RETURNS integer
+    AS 'MODULE_PATHNAME', 'migrate_run'
+    LANGUAGE C STRICT VOLATILE;
+REVOKE EXECUTE ON FUNCTION migrate.run(text[], boolean) FROM PUBLIC;
+
 -- ---- store, forget, repair, digest (src/server/store*.c, integrity.c) ----

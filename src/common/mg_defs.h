@@ -24,6 +24,12 @@
 #define MG_LOCK_KEY_TEXT "30796665482998885"
 #define MG_LOCK_KEY_INT 30796665482998885LL
 
+/* How long the program and offline SQLite scripts wait for a lock. */
+#define MG_SQLITE_BUSY_TIMEOUT_MS 60000
+
+/* The SQLSTATE of the NOTICE the server sends as each step starts. */
+#define MG_SQLSTATE_STEP "00M01"
+
 /* Program exit statuses, the same on every dialect. */
 #define MG_EXIT_OK 0
 #define MG_EXIT_FAILED 1		/* a migration or check failed, database

@@ -164,7 +164,7 @@ catalog_fetch(const char *id, MigrateRevision *rev)
 
 		fetch_plan = prepare_kept(
 								  "SELECT id, message, source, checksum, upgrade, downgrade,"
-								  " upgrade_line, downgrade_line, transactional"
+								  " upgrade_line, downgrade_line, transactional, script"
 								  " FROM migrate.revision WHERE id OPERATOR(pg_catalog.=) $1",
 								  1, types);
 	}
@@ -185,6 +185,7 @@ catalog_fetch(const char *id, MigrateRevision *rev)
 	d = SPI_getbinval(tup, SPI_tuptable->tupdesc, 8, &isnull);
 	rev->downgrade_line = isnull ? 1 : DatumGetInt32(d);
 	rev->transactional = DatumGetBool(SPI_getbinval(tup, SPI_tuptable->tupdesc, 9, &isnull));
+	rev->script = text_column(tup, 10);
 	SPI_freetuptable(SPI_tuptable);
 }
 
@@ -390,7 +391,7 @@ catalog_refresh_state(void)
 
 	if (!catalog_has_fast_columns())
 		return;
-	rc = SPI_execute(MIGRATE_REFRESH_STATE_SQL, false, 0);
+	rc = SPI_execute(MG_PG_REFRESH_STATE_SQL, false, 0);
 	migrate_spi_check(rc, SPI_OK_UPDATE, "refreshing the state");
 }
 

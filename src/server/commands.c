@@ -1,18 +1,21 @@
 /*
- * commands.c — the state-changing SQL functions upgrade(), downgrade()
- * and stamp().
+ * commands.c — the state-changing SQL functions upgrade(), downgrade(),
+ * run() and stamp().
  *
  * Each runs in the caller's transaction: it takes the migrate lock (see
  * migrate.h), loads the graph and the version set, asks the shared core
- * for a plan, checks the whole plan can run before running any of it, then
- * runs each step in a memory context that is reset per revision, logging
- * one history row per revision and writing the version set once at the
- * end.  Any error aborts the caller's transaction, so all of it commits or
+ * for a plan and runs it with the shared executor (src/common/exec.c) over
+ * SPI primitives: every step checked before any runs, each in a memory
+ * context reset per revision, one history row per revision, the version
+ * set written once at the end.  run() executes a plan given as a list of
+ * revisions (the program's path: the server plans, the program executes).  Any error aborts the caller's transaction, so all of it commits or
  * none of it does.
  */
 #include "migrate.h"
 
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
@@ -20,105 +23,98 @@
 PG_FUNCTION_INFO_V1(migrate_upgrade);
 PG_FUNCTION_INFO_V1(migrate_downgrade);
 PG_FUNCTION_INFO_V1(migrate_stamp);
+PG_FUNCTION_INFO_V1(migrate_run);
 
 /* Set while revision SQL runs, so a revision cannot call migrate itself. */
 static bool running_revisions = false;
 
-static void
-plan_or_report(const MigrateCatalog *cat, const char *target, MgOp op,
-			   bool purge, MgPlan *plan)
-{
-	MgError		err;
+/* ---- the executor's primitives, through SPI ---- */
 
-	if (mg_plan(&cat->graph, target, op, cat->applied, purge, plan, &err) != MG_OK)
-		mg_report(&err);
+/* A server function runs inside its caller's transaction: never called. */
+static MgStatus
+spi_no_boundary(void *ctx, const uint8_t *state, MgError *err)
+{
+	elog(ERROR, "migrate: a server function cannot end its transaction");
+	return MG_ERR_NONTRANSACTIONAL;
 }
+
+static void
+spi_started(void *ctx, int i, int n, const MgStep *s)
+{
+	ServerSteps *ss = ctx;
+
+	ereport(NOTICE,
+			(errcode(mg_sqlstate_of(MG_SQLSTATE_STEP)),
+			 errmsg("%s", mg_running_text(&ss->cat->graph, s->node, s->downgrade,
+										  s->message))));
+	ss->started = GetCurrentTimestamp();
+}
+
+static MgStatus
+spi_run(void *ctx, const MgStep *s, bool in_tx, MgError *err)
+{
+	ServerSteps *ss = ctx;
+	MemoryContext old = MemoryContextSwitchTo(ss->per_rev);
+
+	apply_revision(&ss->rev, s->downgrade);
+	MemoryContextSwitchTo(old);
+	return MG_OK;
+}
+
+static MgStatus
+spi_record(void *ctx, const MgStep *s, MgError *err)
+{
+	ServerSteps *ss = ctx;
+	MemoryContext old = MemoryContextSwitchTo(ss->per_rev);
+
+	catalog_log(s->id, s->downgrade ? "downgrade" : "upgrade", s->checksum,
+				ss->started, GetCurrentTimestamp());
+	MemoryContextSwitchTo(old);
+	return MG_OK;
+}
+
+static const MgExecOps spi_ops = {
+	false, server_step_describe, server_step_fetch, spi_no_boundary,
+	spi_no_boundary, spi_run, spi_record, spi_started, NULL,
+	server_step_release
+};
 
 /*
- * Refuse the plan up front if any step cannot run here.  Fetched revisions
- * go to scratch, reset after each.
+ * Run steps (in order) from the catalog's applied set, then write the
+ * version set they reach.  Returns how many ran.
  */
-static void
-check_plan(const MigrateCatalog *cat, const MgPlan *plan, bool downgrade,
-		   MemoryContext scratch)
-{
-	for (int i = 0; i < plan->steps.count; i++)
-	{
-		int			node = plan->steps.items[i];
-		const char *id = cat->graph.nodes[node].id;
-		const char *msg = cat->message[node] ? cat->message[node] : "no message";
-
-		if (!cat->transactional[node])
-			ereport(ERROR,
-					(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
-					 errmsg("revision %s (%s) must run outside a transaction block",
-							id, msg),
-					 errdetail("It is marked \"-- migrate:transaction false\", and a server function always runs inside a transaction."),
-					 errhint("Apply it with the migrate program (\"migrate %s\"), or %s to the revision before it first.",
-							 downgrade ? "downgrade" : "upgrade",
-							 downgrade ? "downgrade" : "upgrade")));
-		if (downgrade)
-		{
-			MigrateRevision rev;
-			MemoryContext old = MemoryContextSwitchTo(scratch);
-
-			catalog_fetch(id, &rev);
-			if (rev.downgrade == NULL)
-				ereport(ERROR,
-						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-						 errmsg("revision %s (%s) has no downgrade section and cannot be downgraded",
-								id, msg),
-						 errdetail("Revision file: %s.", rev.source ? rev.source : "(none)"),
-						 errhint("Add a \"-- migrate:downgrade\" section, or use stamp to move past it without running anything.")));
-			MemoryContextSwitchTo(old);
-			MemoryContextReset(scratch);
-		}
-	}
-}
-
 static int
-run_plan(const MigrateCatalog *cat, const MgPlan *plan, bool downgrade)
+run_steps(const MigrateCatalog *cat, const MgIntList *steps, bool downgrade)
 {
-	MemoryContext per_rev,
-				old;
+	ServerSteps ss;
+	MgError		err;
+	MgStatus	st = MG_OK;
+	uint8_t    *state;
+	int			done = 0;
 
-	per_rev = AllocSetContextCreate(CurrentMemoryContext, "migrate revision",
-									ALLOCSET_DEFAULT_SIZES);
-	check_plan(cat, plan, downgrade, per_rev);
 	if (running_revisions)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("migrate functions cannot be called from a revision's SQL")));
+	state = palloc(cat->graph.n + 1);
+	memcpy(state, cat->applied, cat->graph.n);
+	server_steps_init(&ss, cat);
 	running_revisions = true;
 	PG_TRY();
 	{
-		for (int i = 0; i < plan->steps.count; i++)
-		{
-			int			node = plan->steps.items[i];
-			MigrateRevision rev;
-			TimestampTz started;
-
-			old = MemoryContextSwitchTo(per_rev);
-			catalog_fetch(cat->graph.nodes[node].id, &rev);
-			ereport(NOTICE,
-					(errmsg("%s", mg_running_text(&cat->graph, node, downgrade,
-												  rev.message))));
-			started = GetCurrentTimestamp();
-			apply_revision(&rev, downgrade);
-			catalog_log(rev.id, downgrade ? "downgrade" : "upgrade",
-						rev.checksum, started, GetCurrentTimestamp());
-			MemoryContextSwitchTo(old);
-			MemoryContextReset(per_rev);
-		}
+		st = mg_execute(&cat->graph, steps, downgrade, state, &spi_ops, &ss,
+						&done, &err);
 	}
 	PG_FINALLY();
 	{
 		running_revisions = false;
 	}
 	PG_END_TRY();
-	MemoryContextDelete(per_rev);
-	catalog_write_versions(cat, plan->after);
-	return plan->steps.count;
+	server_steps_done(&ss);
+	if (st != MG_OK)
+		mg_report(&err);
+	catalog_write_versions(cat, state);
+	return done;
 }
 
 static int
@@ -126,10 +122,11 @@ change_state(const char *target, MgOp op)
 {
 	MigrateCatalog cat;
 	MgPlan		plan;
+	MgError		err;
 	int			n;
 
 	migrate_begin_change();
-	SPI_connect();
+	migrate_spi_connect();
 	/* the common case at every application boot: already at heads */
 	if (op == MG_OP_UPGRADE && strcmp(target, "heads") == 0 &&
 		catalog_up_to_date(false))
@@ -139,8 +136,9 @@ change_state(const char *target, MgOp op)
 	}
 	catalog_load(&cat, false);
 	catalog_sync_tips(&cat);	/* heals the fast path after hand edits */
-	plan_or_report(&cat, target, op, false, &plan);
-	n = run_plan(&cat, &plan, op == MG_OP_DOWNGRADE);
+	if (mg_plan(&cat.graph, target, op, cat.applied, false, &plan, &err) != MG_OK)
+		mg_report(&err);
+	n = run_steps(&cat, &plan.steps, op == MG_OP_DOWNGRADE);
 	catalog_refresh_state();
 	SPI_finish();
 	return n;
@@ -161,6 +159,56 @@ migrate_downgrade(PG_FUNCTION_ARGS)
 }
 
 /*
+ * run(revisions, downgrade): run exactly these steps, in this order, each
+ * one valid from the state the ones before it leave — the plan the
+ * program got from plan() and executes without planning again.
+ */
+Datum
+migrate_run(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	bool		downgrade = PG_GETARG_BOOL(1);
+	MigrateCatalog cat;
+	MgIntList	steps = {0};
+	MgError		err;
+	uint8_t    *state;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	migrate_begin_change();
+	migrate_spi_connect();
+	catalog_load(&cat, false);
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	state = palloc(cat.graph.n + 1);
+	memcpy(state, cat.applied, cat.graph.n);
+	for (int i = 0; i < n; i++)
+	{
+		char	   *id;
+		int			node;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("revisions must not contain nulls")));
+		id = TextDatumGetCString(elems[i]);
+		node = mg_graph_find(&cat.graph, id);
+		if (node < 0)
+			ereport(ERROR,
+					(errcode(mg_sqlstate(MG_ERR_NOT_FOUND)),
+					 errmsg("no revision named \"%s\"", id)));
+		if (mg_rule_one_step(&cat.graph, state, node, downgrade, &err) != MG_OK)
+			mg_report(&err);
+		state[node] = downgrade ? 0 : 1;
+		mg_intlist_add(&steps, node);
+	}
+	n = run_steps(&cat, &steps, downgrade);
+	catalog_refresh_state();
+	SPI_finish();
+	PG_RETURN_INT32(n);
+}
+
+/*
  * stamp(): set the version set without running anything.  Each revision it
  * marks applied is logged with its checksum, each it unmarks with none.
  */
@@ -171,13 +219,15 @@ migrate_stamp(PG_FUNCTION_ARGS)
 	bool		purge = PG_GETARG_BOOL(1);
 	MigrateCatalog cat;
 	MgPlan		plan;
+	MgError		err;
 	TimestampTz now;
 	MemoryContext scratch;
 
 	migrate_begin_change();
-	SPI_connect();
+	migrate_spi_connect();
 	catalog_load_ex(&cat, false, purge);
-	plan_or_report(&cat, target, MG_OP_STAMP, purge, &plan);
+	if (mg_plan(&cat.graph, target, MG_OP_STAMP, cat.applied, purge, &plan, &err) != MG_OK)
+		mg_report(&err);
 	now = GetCurrentTimestamp();
 	scratch = AllocSetContextCreate(CurrentMemoryContext, "migrate revision",
 									ALLOCSET_DEFAULT_SIZES);

@@ -5,13 +5,20 @@
  */
 #include "migrate.h"
 
+#include "executor/spi.h"
+
+/* A five-character SQLSTATE as an errcode. */
+int
+mg_sqlstate_of(const char *s)
+{
+	return MAKE_SQLSTATE(s[0], s[1], s[2], s[3], s[4]);
+}
+
 /* The SQLSTATE of an error kind, from the one table in mg_defs.h. */
 int
 mg_sqlstate(MgStatus status)
 {
-	const char *s = mg_status_sqlstate(status);
-
-	return MAKE_SQLSTATE(s[0], s[1], s[2], s[3], s[4]);
+	return mg_sqlstate_of(mg_status_sqlstate(status));
 }
 
 void
@@ -27,4 +34,17 @@ mg_report(const MgError *err)
 			 errmsg("%s", err->message),
 			 err->hint[0] ? errhint("%s", err->hint) : 0));
 	pg_unreachable();
+}
+
+/* SPI_connect(), its result checked. */
+void
+migrate_spi_connect(void)
+{
+	int			rc = SPI_connect();
+
+	if (rc != SPI_OK_CONNECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("migrate: could not connect to SPI: %s",
+						SPI_result_code_string(rc))));
 }

@@ -31,15 +31,22 @@ migrate_statements(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 
 	InitMaterializedSRF(fcinfo, 0);
-	SPI_connect();
+	migrate_spi_connect();
 	catalog_fetch(id, &rev);
 	body = downgrade ? rev.downgrade : rev.upgrade;
 	body_line = downgrade ? rev.downgrade_line : rev.upgrade_line;
-	if (body == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("revision %s (%s) has no downgrade section and cannot be downgraded",
-						rev.id, rev.message ? rev.message : "no message")));
+	{
+		MgStep		step = {0};
+		MgError		err;
+
+		step.id = rev.id;
+		step.message = rev.message;
+		step.source = rev.source;
+		step.downgrade = downgrade;
+		step.has_body = body != NULL;
+		if (mg_rule_downgradable(&step, &err) != MG_OK)
+			mg_report(&err);
+	}
 	stmts = pg_parse_query(body);
 	foreach(lc, stmts)
 	{
@@ -75,36 +82,22 @@ migrate_record(PG_FUNCTION_ARGS)
 	MigrateRevision rev;
 	uint8_t    *after;
 	int			node;
-	const MgNode *nd;
+	MgError		err;
 
 	if (!up && strcmp(action, "downgrade") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("action must be \"upgrade\" or \"downgrade\"")));
 	migrate_begin_change();
-	SPI_connect();
+	migrate_spi_connect();
 	catalog_load(&cat, false);
 	node = mg_graph_find(&cat.graph, id);
 	if (node < 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				(errcode(mg_sqlstate(MG_ERR_NOT_FOUND)),
 				 errmsg("no revision named \"%s\"", id)));
-	nd = &cat.graph.nodes[node];
-	/* one step: parents and dependencies applied (upgrade), nothing above (downgrade) */
-	for (int k = 0; up && k < nd->parents.count; k++)
-		if (!cat.applied[nd->parents.items[k]])
-			goto invalid;
-	for (int k = 0; up && k < nd->deps.count; k++)
-		if (!cat.applied[nd->deps.items[k]])
-			goto invalid;
-	for (int k = 0; !up && k < nd->children.count; k++)
-		if (cat.applied[nd->children.items[k]])
-			goto invalid;
-	for (int k = 0; !up && k < nd->dependents.count; k++)
-		if (cat.applied[nd->dependents.items[k]])
-			goto invalid;
-	if ((cat.applied[node] != 0) == up)
-		goto invalid;
+	if (mg_rule_one_step(&cat.graph, cat.applied, node, !up, &err) != MG_OK)
+		mg_report(&err);
 
 	catalog_fetch(id, &rev);
 	catalog_log(id, action, rev.checksum, started, finished);
@@ -116,10 +109,5 @@ migrate_record(PG_FUNCTION_ARGS)
 	SPI_finish();
 	PG_RETURN_VOID();
 
-invalid:
-	ereport(ERROR,
-			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-			 errmsg("revision %s cannot be recorded as a%s %s from the current state",
-					id, up ? "n" : "", action)));
 	PG_RETURN_VOID();
 }

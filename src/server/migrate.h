@@ -21,6 +21,8 @@
 #include "graph.h"
 #include "revfile.h"
 #include "mg_defs.h"
+#include "exec.h"
+#include "offline.h"
 
 #if PG_VERSION_NUM < 150000
 #error "migrate requires PostgreSQL 15 or later"
@@ -31,28 +33,14 @@
 /* errors.c: the shared core's errors as ereports */
 extern void mg_report(const MgError *err) pg_attribute_noreturn();
 extern int	mg_sqlstate(MgStatus status);
+extern int	mg_sqlstate_of(const char *sqlstate);
+extern void migrate_spi_connect(void);
 
 /* guard.c: privilege, isolation and lock checks of state changes */
 extern void migrate_begin_change(void);
 
 /* catalog.c: the catalog as a graph */
 extern void migrate_spi_check(int rc, int expected, const char *what);
-
-/*
- * Whether the database is at heads with every revision applied with the
- * checksum it has now (see catalog_refresh_state); also written into
- * offline scripts.
- */
-#define MIGRATE_REFRESH_STATE_SQL \
-	"UPDATE migrate.state SET up_to_date =" \
-	" COALESCE((SELECT pg_catalog.array_agg(id ORDER BY id)" \
-	" FROM migrate.revision WHERE tip), '{}'::pg_catalog.text[])" \
-	" OPERATOR(pg_catalog.=)" \
-	" COALESCE((SELECT pg_catalog.array_agg(revision ORDER BY revision)" \
-	" FROM migrate.version), '{}'::pg_catalog.text[])" \
-	" AND NOT EXISTS (SELECT 1 FROM migrate.revision" \
-	" WHERE applied_checksum IS NULL" \
-	" OR applied_checksum OPERATOR(pg_catalog.<>) checksum)"
 
 typedef struct MigrateCatalog
 {
@@ -75,6 +63,7 @@ typedef struct MigrateRevision
 	int			upgrade_line;
 	int			downgrade_line;
 	bool		transactional;
+	char	   *script;			/* the revision file as stored */
 } MigrateRevision;
 
 extern void catalog_load(MigrateCatalog *cat, bool readonly);
@@ -105,6 +94,26 @@ extern bool addrev_replace(const MgRevFile *rf, const MgRevSelected *sel,
 
 /* addbatch.c: a batch of revision files (first_id: the first one's id) */
 extern int	addrev_batch(int n, char **texts, char **sources, char **first_id);
+
+/*
+ * steps.c: the catalog as the executor's step source (describe, fetch,
+ * release), each step's data in a context reset after it
+ */
+typedef struct ServerSteps
+{
+	const MigrateCatalog *cat;
+	MemoryContext per_rev;
+	MigrateRevision rev;		/* the step fetched last */
+	TimestampTz started;
+} ServerSteps;
+
+extern void server_steps_init(ServerSteps *ss, const MigrateCatalog *cat);
+extern void server_steps_done(ServerSteps *ss);
+extern MgStatus server_step_describe(void *ctx, int node, bool downgrade,
+									 MgStep *out, MgError *err);
+extern MgStatus server_step_fetch(void *ctx, MgStep *step, MgError *err);
+extern void server_step_release(void *ctx, MgStep *step);
+extern const MgExecOps server_source_ops;
 
 /* apply.c: running one revision's SQL through SPI */
 struct RawStmt;

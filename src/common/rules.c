@@ -1,0 +1,73 @@
+/*
+ * rules.c — what every executed step must satisfy, each rule once, for
+ * the server, the program and the offline writer alike.
+ */
+#include "exec.h"
+
+#include <string.h>
+
+static const char *
+message_of(const MgStep *s)
+{
+	return s->message ? s->message : "no message";
+}
+
+char *
+mg_step_what(const MgStep *s)
+{
+	MgBuf		b;
+
+	mg_buf_init(&b);
+	mg_buf_printf(&b, "%s of revision %s (%s)", s->downgrade ? "downgrade" : "upgrade",
+				  s->id, message_of(s));
+	return b.data;
+}
+
+MgStatus
+mg_rule_downgradable(const MgStep *s, MgError *err)
+{
+	if (s->has_body)
+		return MG_OK;
+	mg_error(err, MG_ERR_IRREVERSIBLE, s->source ? s->source : s->id, 0,
+			 "revision %s (%s) has no downgrade section and cannot be downgraded",
+			 s->id, message_of(s));
+	mg_error_hint(err, "Add a \"-- migrate:downgrade\" section%s%s, or use stamp to move past it without running anything.",
+				  s->source ? " to " : "", s->source ? s->source : "");
+	return MG_ERR_IRREVERSIBLE;
+}
+
+MgStatus
+mg_rule_transactional(const MgStep *s, MgError *err)
+{
+	if (s->transactional)
+		return MG_OK;
+	mg_error(err, MG_ERR_NONTRANSACTIONAL, s->source ? s->source : s->id, 0,
+			 "revision %s (%s) must run outside a transaction block",
+			 s->id, message_of(s));
+	mg_error_hint(err, "It is marked \"-- migrate:transaction false\": apply it with the migrate program (\"migrate %s\"), or %s to the revision before it first.",
+				  s->downgrade ? "downgrade" : "upgrade",
+				  s->downgrade ? "downgrade" : "upgrade");
+	return MG_ERR_NONTRANSACTIONAL;
+}
+
+MgStatus
+mg_rule_one_step(const MgGraph *g, const uint8_t *applied, int node,
+				 bool downgrade, MgError *err)
+{
+	const MgNode *nd = &g->nodes[node];
+	bool		ok = (applied[node] != 0) == downgrade;
+
+	for (int k = 0; ok && !downgrade && k < nd->parents.count; k++)
+		ok = applied[nd->parents.items[k]];
+	for (int k = 0; ok && !downgrade && k < nd->deps.count; k++)
+		ok = applied[nd->deps.items[k]];
+	for (int k = 0; ok && downgrade && k < nd->children.count; k++)
+		ok = !applied[nd->children.items[k]];
+	for (int k = 0; ok && downgrade && k < nd->dependents.count; k++)
+		ok = !applied[nd->dependents.items[k]];
+	if (ok)
+		return MG_OK;
+	return mg_error(err, MG_ERR_STATE, nd->id, 0,
+					"revision %s cannot be recorded as %s from the current state",
+					nd->id, downgrade ? "a downgrade" : "an upgrade");
+}
