@@ -13,4 +13,13 @@ CREATE FUNCTION migrate.run(revisions text[], downgrade boolean DEFAULT false)
     LANGUAGE C STRICT VOLATILE;
 REVOKE EXECUTE ON FUNCTION migrate.run(text[], boolean) FROM PUBLIC;
 
+-- plan(target, direction): what upgrade() ('upgrade') or downgrade()
+-- ('downgrade') to target would do; plan(target) picks the one that does
+-- something.  Read-only, like plan(target).
+CREATE FUNCTION migrate.plan(target text, direction text)
+RETURNS TABLE (step integer, revision text, action text, message text,
+               transactional boolean)
+AS 'MODULE_PATHNAME', 'migrate_plan'
+LANGUAGE C STABLE STRICT;
+
 -- ---- store, forget, repair, digest (src/server/store*.c, integrity.c) ----

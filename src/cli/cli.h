@@ -16,6 +16,7 @@
 #include "graph.h"
 #include "revfile.h"
 #include "mg_defs.h"
+#include "exec.h"
 
 
 /* exit statuses (SPEC 5), from mg_defs.h */
@@ -40,6 +41,10 @@ int			fail(int status, const char *fmt,...)
 			__attribute__((format(printf, 2, 3)));
 /* Report a shared-core error (file:line: message, hint) and return 2 or 1. */
 int			fail_mg(const MgError *err);
+/* The one exit-status mapper (out.c): by error kind, or by the SQLSTATE of
+ * a server error (running: raised while revisions ran, always 1). */
+int			exit_for_status(MgStatus status);
+int			exit_for_sqlstate(const char *sqlstate, bool running);
 void		info(const char *fmt,...) __attribute__((format(printf, 1, 2)));	/* unless -q */
 void		verbose(const char *fmt,...) __attribute__((format(printf, 1, 2)));	/* with -v */
 void		json_string(FILE *f, const char *s);	/* a JSON string literal or null */
@@ -79,6 +84,19 @@ int			repo_find(const Repo *repo, const char *id);	/* node or -1 */
  */
 int			repo_applied(const Repo *repo, const MgStrList *versions,
 						 bool ignore_unknown, uint8_t *applied);
+
+/* The revision files as the executor's step source (ctx: the Repo). */
+MgStatus	repo_step_describe(void *ctx, int node, bool downgrade, MgStep *out,
+							   MgError *err);
+MgStatus	repo_step_fetch(void *ctx, MgStep *step, MgError *err);
+extern const MgExecOps repo_source_ops;
+
+/*
+ * The offline script (to stdout) for upgrade/downgrade to target from the
+ * applied set, in dialect (sqlite_exec.c; the program's only writer).
+ */
+int			offline_script(Repo *repo, MgDialect dialect, const char *target,
+						   MgOp op, const uint8_t *applied);
 
 /* ---- databases ---- */
 

@@ -31,8 +31,26 @@ fail_mg(const MgError *err)
 		fprintf(stderr, "migrate: %s\n", err->message);
 	if (err->hint[0])
 		fprintf(stderr, "hint: %s\n", err->hint);
-	/* a bad file, target or graph is input; a state conflict is a failure */
-	return err->status == MG_ERR_STATE ? EXIT_FAILED : EXIT_USAGE;
+	return exit_for_status(err->status);
+}
+
+/*
+ * The one exit-status mapper: an error kind's status (mg_defs.h), and for
+ * an error the server raised, its SQLSTATE's kind, except that anything
+ * raised while revisions run is a failed migration (1) whatever its code.
+ */
+int
+exit_for_status(MgStatus status)
+{
+	return mg_status_exit(status);
+}
+
+int
+exit_for_sqlstate(const char *sqlstate, bool running)
+{
+	if (running)
+		return EXIT_FAILED;
+	return exit_for_status(mg_status_from_sqlstate(sqlstate));
 }
 
 void

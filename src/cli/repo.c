@@ -163,3 +163,41 @@ repo_applied(const Repo *repo, const MgStrList *versions, bool ignore_unknown,
 	mg_free(known);
 	return st;
 }
+
+/* ---- the revision files as the executor's step source (exec.h) ---- */
+
+MgStatus
+repo_step_describe(void *ctx, int node, bool downgrade, MgStep *out,
+				   MgError *err)
+{
+	const Repo *repo = ctx;
+	const RepoRev *r = &repo->revs[node];
+
+	out->node = node;
+	out->id = r->rf.id;
+	out->message = r->rf.message;
+	out->source = r->file;
+	out->checksum = r->sel.checksum;
+	out->transactional = r->rf.transactional;
+	out->downgrade = downgrade;
+	out->has_body = downgrade ? r->sel.downgrade != NULL : true;
+	return MG_OK;
+}
+
+MgStatus
+repo_step_fetch(void *ctx, MgStep *s, MgError *err)
+{
+	const Repo *repo = ctx;
+	const RepoRev *r = &repo->revs[s->node];
+	const MgSection *sec = s->downgrade ? r->sel.downgrade : r->sel.upgrade;
+
+	s->body = sec ? sec->body : NULL;
+	s->body_line = sec ? sec->body_line : 0;
+	s->script = r->text;
+	return MG_OK;
+}
+
+const MgExecOps repo_source_ops = {
+	true, repo_step_describe, repo_step_fetch, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL
+};

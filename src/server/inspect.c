@@ -57,7 +57,7 @@ static void
 open_catalog(FunctionCallInfo fcinfo, MigrateCatalog *cat)
 {
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	SPI_connect();
+	migrate_spi_connect();
 	catalog_load(cat, true);
 }
 
@@ -216,12 +216,25 @@ Datum
 migrate_plan(PG_FUNCTION_ARGS)
 {
 	char	   *target = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *action = PG_NARGS() > 1 ? text_to_cstring(PG_GETARG_TEXT_PP(1)) : NULL;
 	MigrateCatalog cat;
 	MgPlan		plan;
 	MgError		err;
+	MgStatus	st;
 
+	if (action && strcmp(action, "upgrade") != 0 && strcmp(action, "downgrade") != 0)
+		ereport(ERROR,
+				(errcode(mg_sqlstate(MG_ERR_INPUT)),
+				 errmsg("direction must be \"upgrade\" or \"downgrade\"")));
 	open_catalog(fcinfo, &cat);
-	if (mg_plan_auto(&cat.graph, target, cat.applied, &plan, &err) != MG_OK)
+	/* plan(target): upgrade if that does anything, else downgrade */
+	if (action == NULL)
+		st = mg_plan_auto(&cat.graph, target, cat.applied, &plan, &err);
+	else
+		st = mg_plan(&cat.graph, target,
+					 action[0] == 'u' ? MG_OP_UPGRADE : MG_OP_DOWNGRADE,
+					 cat.applied, false, &plan, &err);
+	if (st != MG_OK)
 		mg_report(&err);
 	for (int i = 0; i < plan.steps.count; i++)
 	{

@@ -1,0 +1,282 @@
+/*
+ * pg_exec.c — upgrade and downgrade on PostgreSQL: the server plans
+ * (migrate.plan(target, direction)), the program executes exactly that
+ * plan with the shared step loop (src/common/exec.c) over these
+ * primitives:
+ *   - consecutive transactional steps are batched and run by the server in
+ *     one transaction (migrate.run(ids, downgrade)), which checks each is
+ *     one valid step, records it and sends a step NOTICE (SQLSTATE 00M01)
+ *     as it starts: the progress lines follow those NOTICEs, in the order
+ *     of the batch;
+ *   - a transaction-false step first has the batch before it run and
+ *     committed, then runs here statement by statement in autocommit
+ *     (statements split by the server's parser, migrate.statements()), and
+ *     is recorded with migrate.record().
+ * The caller holds the migrate lock at session level throughout.
+ */
+#include "pg_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct PgExec
+{
+	Db		   *db;
+	Repo	   *repo;
+	MgIntList	batch;			/* transactional steps not yet run */
+	bool		downgrade;
+	int			total;
+	char	   *started;		/* server clock when a step began */
+} PgExec;
+
+static char *
+server_now(Db *db)
+{
+	PGresult   *res = PQexec(db->conn, "SELECT pg_catalog.clock_timestamp()");
+	char	   *t = mg_strdup(PQresultStatus(res) == PGRES_TUPLES_OK ? PQgetvalue(res, 0, 0) : "now");
+
+	PQclear(res);
+	return t;
+}
+
+static MgStatus
+reported(MgError *err)
+{
+	mg_error(err, MG_ERR_EXEC, NULL, 0, "%s", "");
+	return MG_ERR_EXEC;
+}
+
+/* Run the batched steps in one server transaction. */
+static MgStatus
+flush(PgExec *x, MgError *err)
+{
+	Db		   *db = x->db;
+	char	  **ids;
+	const char *params[2];
+	PGresult   *res;
+
+	if (x->batch.count == 0)
+		return MG_OK;
+	ids = mg_alloc(sizeof(char *) * (size_t) x->batch.count);
+	for (int i = 0; i < x->batch.count; i++)
+		ids[i] = x->repo->revs[x->batch.items[i]].rf.id;
+	params[0] = pg_array_literal(ids, x->batch.count);
+	params[1] = x->downgrade ? "true" : "false";
+	mg_free(ids);
+	db->repo = x->repo;
+	db->batch = &x->batch;
+	db->batch_next = 0;
+	db->batch_downgrade = x->downgrade;
+	res = pg_params(db, "SELECT migrate.run($1::pg_catalog.text[], $2::pg_catalog.bool)",
+					2, params);
+	mg_free((void *) params[0]);
+	db->batch = NULL;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		pg_fail(db, res, x->downgrade ? "the downgrade failed" : "the upgrade failed", true);
+		return reported(err);
+	}
+	PQclear(res);
+	pg_end_step(db, true);
+	x->batch.count = 0;
+	return MG_OK;
+}
+
+static MgStatus
+p_describe(void *ctx, int node, bool downgrade, MgStep *out, MgError *err)
+{
+	return repo_step_describe(((PgExec *) ctx)->repo, node, downgrade, out, err);
+}
+
+static MgStatus
+p_fetch(void *ctx, MgStep *s, MgError *err)
+{
+	return repo_step_fetch(((PgExec *) ctx)->repo, s, err);
+}
+
+static MgStatus
+p_commit(void *ctx, const uint8_t *state, MgError *err)
+{
+	return flush(ctx, err);
+}
+
+static MgStatus
+p_begin(void *ctx, const uint8_t *state, MgError *err)
+{
+	return MG_OK;				/* the next batch opens its own */
+}
+
+/* A transaction-false step, statement by statement in autocommit. */
+static MgStatus
+run_outside(PgExec *x, const MgStep *s, MgError *err)
+{
+	Db		   *db = x->db;
+	const RepoRev *r = &x->repo->revs[s->node];
+	const char *params[2] = {s->id, s->downgrade ? "true" : "false"};
+	PGresult   *res;
+
+	mg_free(x->started);
+	x->started = server_now(db);
+	res = pg_params(db, "SELECT line, statement FROM migrate.statements($1, $2::pg_catalog.bool)",
+					2, params);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		pg_fail(db, res, "could not read the revision's statements", true);
+		return reported(err);
+	}
+	for (int i = 0; i < PQntuples(res); i++)
+	{
+		PGresult   *one = PQexec(db->conn, PQgetvalue(res, i, 1));
+		ExecStatusType st = PQresultStatus(one);
+
+		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		{
+			char	   *what = mg_step_what(s);
+			MgBuf		b;
+
+			mg_buf_init(&b);
+			mg_buf_printf(&b, "%s failed at %s:%s", what, r->path, PQgetvalue(res, i, 0));
+			mg_free(what);
+			PQclear(res);
+			pg_fail(db, one, b.data, true);
+			mg_buf_free(&b);
+			return reported(err);
+		}
+		PQclear(one);
+	}
+	PQclear(res);
+	return MG_OK;
+}
+
+static MgStatus
+p_run(void *ctx, const MgStep *s, bool in_tx, MgError *err)
+{
+	PgExec	   *x = ctx;
+
+	if (in_tx)
+	{
+		mg_intlist_add(&x->batch, s->node);
+		return MG_OK;
+	}
+	return run_outside(x, s, err);
+}
+
+static MgStatus
+p_record(void *ctx, const MgStep *s, MgError *err)
+{
+	PgExec	   *x = ctx;
+	const char *params[4];
+	PGresult   *res;
+	char	   *finished;
+
+	if (s->transactional)
+		return MG_OK;			/* run() records it */
+	finished = server_now(x->db);
+	params[0] = s->id;
+	params[1] = s->downgrade ? "downgrade" : "upgrade";
+	params[2] = x->started;
+	params[3] = finished;
+	res = pg_params(x->db, "SELECT migrate.record($1, $2, $3::pg_catalog.timestamptz, $4::pg_catalog.timestamptz)",
+					4, params);
+	mg_free(finished);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		pg_fail(x->db, res, "could not record the revision", true);
+		return reported(err);
+	}
+	PQclear(res);
+	return MG_OK;
+}
+
+/* Progress lines of transactional steps follow the server's NOTICEs. */
+static void
+p_started(void *ctx, int i, int n, const MgStep *s)
+{
+	PgExec	   *x = ctx;
+
+	if (i == 0)
+		progress_begin(&x->db->progress, n);
+	if (!s->transactional)
+	{
+		progress_step(&x->db->progress, s->downgrade, s->id, s->message);
+		x->db->in_step = true;
+	}
+}
+
+static void
+p_finished(void *ctx, const MgStep *s)
+{
+	PgExec	   *x = ctx;
+
+	if (!s->transactional)
+		pg_end_step(x->db, true);
+}
+
+static const MgExecOps pg_exec_ops = {
+	true, p_describe, p_fetch, p_commit, p_begin, p_run, p_record,
+	p_started, p_finished, NULL
+};
+
+/* The server's plan as repo nodes (the catalog was just synced with the files). */
+static int
+server_plan(Db *db, Repo *repo, const char *target, bool downgrade,
+			MgIntList *steps)
+{
+	const char *params[2] = {target, downgrade ? "downgrade" : "upgrade"};
+	PGresult   *res = pg_params(db, "SELECT revision FROM migrate.plan($1, $2) ORDER BY step",
+								2, params);
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return pg_fail(db, res, "could not plan", false);
+	for (int i = 0; i < PQntuples(res); i++)
+	{
+		int			node = repo_find(repo, PQgetvalue(res, i, 0));
+
+		if (node < 0)
+		{
+			int			st = fail(EXIT_FAILED, "the server planned revision %s, which has no revision file",
+								  PQgetvalue(res, i, 0));
+
+			PQclear(res);
+			return st;
+		}
+		mg_intlist_add(steps, node);
+	}
+	PQclear(res);
+	return EXIT_OK;
+}
+
+int
+pg_execute_plan(Db *db, Repo *repo, const char *target, MgOp op, int *count)
+{
+	PgExec		x;
+	MgIntList	steps = {0};
+	MgError		err;
+	uint8_t    *state;
+	MgStatus	st;
+	int			rc;
+
+	*count = 0;
+	memset(&x, 0, sizeof(x));
+	x.db = db;
+	x.repo = repo;
+	x.downgrade = (op == MG_OP_DOWNGRADE);
+	if ((rc = server_plan(db, repo, target, x.downgrade, &steps)) != EXIT_OK)
+		return rc;
+	state = mg_alloc0((size_t) repo->graph.n + 1);	/* followed, not read */
+	st = mg_execute(&repo->graph, &steps, x.downgrade, state, &pg_exec_ops,
+					&x, count, &err);
+	if (st == MG_OK)
+		st = flush(&x, &err);
+	else
+		pg_end_step(db, false);
+	if (st == MG_OK)
+		*count = steps.count;
+	mg_free(state);
+	mg_free(x.started);
+	mg_intlist_free(&x.batch);
+	mg_intlist_free(&steps);
+	if (st != MG_OK)
+		return err.message[0] ? fail_mg(&err) : EXIT_FAILED;
+	return EXIT_OK;
+}

@@ -1,0 +1,35 @@
+/*
+ * pg_int.h — what the PostgreSQL backend's files share: the connection
+ * and server calls (pg.c) and the executor of server plans (pg_exec.c).
+ */
+#ifndef MIGRATE_PG_INT_H
+#define MIGRATE_PG_INT_H
+
+#include "cli.h"
+
+#include <libpq-fe.h>
+
+struct Db
+{
+	PGconn	   *conn;
+	Progress	progress;
+	bool		in_step;		/* a progress line is open */
+	bool		locked;			/* we hold the session-level migrate lock */
+	/* during a server run(): the steps it was given, for progress */
+	const Repo *repo;
+	const MgIntList *batch;
+	int			batch_next;		/* next step NOTICE is batch[batch_next] */
+	bool		batch_downgrade;
+};
+
+/* Report a server error (SQLSTATE, detail, context, hint) under what. */
+int			pg_fail(Db *db, PGresult *res, const char *what, bool running);
+PGresult   *pg_params(Db *db, const char *sql, int n, const char *const *values);
+char	   *pg_array_literal(char *const *items, int n);
+void		pg_end_step(Db *db, bool ok);
+
+/* pg_exec.c: upgrade/downgrade to target, the plan from the server */
+int			pg_execute_plan(Db *db, Repo *repo, const char *target, MgOp op,
+							int *count);
+
+#endif							/* MIGRATE_PG_INT_H */

@@ -1,0 +1,384 @@
+/*
+ * sqlite_exec.c — the SQLite executor: the shared step loop
+ * (src/common/exec.c) over SQLite primitives, and offline scripts from the
+ * shared writer (src/common/offline.c).  See sqlite.c for the locking
+ * protocol: one BEGIN IMMEDIATE transaction, committed once, except around
+ * a transaction-false revision.
+ */
+#include "sqlite_int.h"
+#include "sqltext.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- running one section ---- */
+
+static int
+line_at(const MgSection *sec, size_t off)
+{
+	return mg_line_at(sec->body, sec->body_line, off);
+}
+
+static int
+step_failed(const RepoRev *r, bool downgrade, const MgSection *sec,
+			size_t off, const char *message)
+{
+	info("failed\n");
+	return fail(EXIT_FAILED, "%s of revision %s (%s) failed at %s:%d: %s",
+				downgrade ? "downgrade" : "upgrade", r->rf.id,
+				sq_message_or_default(r), r->path, line_at(sec, off), message);
+}
+
+/*
+ * Run one section statement by statement.  in_tx: migrate's transaction is
+ * open and the SQL must not end it; otherwise each statement autocommits.
+ * On failure the error names the file line of the failing statement (or
+ * of the syntax error), and the caller rolls back.
+ */
+static int
+run_section(Db *db, const RepoRev *r, bool downgrade, bool in_tx)
+{
+	const MgSection *sec = downgrade ? r->sel.downgrade : r->sel.upgrade;
+	const char *body = sec->body;
+	size_t		len = strlen(body);
+	const char *p = body;
+	int			st = EXIT_OK;
+
+	db->deny_tx = in_tx;
+	while (st == EXIT_OK && *p)
+	{
+		sqlite3_stmt *stmt = NULL;
+		const char *tail = NULL;
+		size_t		start = (size_t) (p - body);
+		int			rc;
+
+		db->denied = NULL;
+		rc = sqlite3_prepare_v2(db->conn, p, -1, &stmt, &tail);
+		if (rc != SQLITE_OK)
+		{
+			int			eoff = sqlite3_error_offset(db->conn);
+			size_t		off = eoff >= 0 ? start + (size_t) eoff
+				: mg_sql_skip_blank(body, start, len);
+			char		msg[512];
+
+			if (db->denied)
+				snprintf(msg, sizeof(msg), "%s cannot run inside migrate's transaction (mark the revision \"-- migrate:transaction false\" to run it in autocommit)",
+						 db->denied);
+			else
+				snprintf(msg, sizeof(msg), "%s", sqlite3_errmsg(db->conn));
+			st = step_failed(r, downgrade, sec, off, msg);
+			break;
+		}
+		if (stmt == NULL)
+		{
+			/* an empty statement (";"), or only blanks or comments left */
+			if (tail == NULL || tail <= p)
+				break;
+			p = tail;
+			continue;
+		}
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			;
+		if (rc != SQLITE_DONE)
+			st = step_failed(r, downgrade, sec,
+							 mg_sql_skip_blank(body, start, (size_t) (tail - body)),
+							 sqlite3_errmsg(db->conn));
+		sqlite3_finalize(stmt);
+		if (tail == NULL || tail <= p)
+			break;
+		p = tail;
+	}
+	db->deny_tx = false;
+	if (st == EXIT_OK && !in_tx && !sqlite3_get_autocommit(db->conn))
+	{
+		info("failed\n");
+		sq_rollback(db);
+		st = fail(EXIT_FAILED, "%s of revision %s (%s) left a transaction open; its statements were rolled back to the last COMMIT it ran (%s)",
+				  downgrade ? "downgrade" : "upgrade", r->rf.id,
+				  sq_message_or_default(r), r->path);
+	}
+	return st;
+}
+
+/* An upgrade, downgrade or stamp in progress: what waits for a commit. */
+typedef struct Change
+{
+	Repo	   *repo;
+	bool		new_catalog;	/* migrate tables and revisions not yet stored */
+	History		history;		/* rows not yet written */
+} Change;
+
+/*
+ * Write what the open transaction must commit: the migrate tables and the
+ * revisions when the database had none (begin_change), the history and
+ * the version set.
+ */
+static int
+save_state(Db *db, Change *c, const uint8_t *state)
+{
+	if (c->new_catalog)
+	{
+		uint8_t    *none;
+		bool		absent;
+		int			changed;
+		int			st;
+
+		if (sq_catalog_absent(db, &absent) != EXIT_OK)
+			return EXIT_FAILED;
+		if (!absent)
+		{
+			fail(EXIT_FAILED, "the revisions created a table named migrate_revision, migrate_version or migrate_history in \"%s\"; migrate keeps its own state in those tables",
+				 db->path);
+			fprintf(stderr, "hint: Rename the table in the revision that creates it.\n");
+			return EXIT_FAILED;
+		}
+		none = mg_alloc0((size_t) c->repo->graph.n + 1);
+		st = sq_exec_sql(db, mg_sqlite_catalog_ddl, "creating the migrate tables");
+		if (st == EXIT_OK)
+			st = sq_push_in_tx(db, c->repo, none, &changed);
+		mg_free(none);
+		if (st != EXIT_OK)
+			return EXIT_FAILED;
+		sq_report_stored(changed);
+		c->new_catalog = false;
+	}
+	if (sq_history_write(db, &c->history) != EXIT_OK)
+		return EXIT_FAILED;
+	return sq_write_versions(db, &c->repo->graph, state);
+}
+
+/* ---- the executor's primitives ---- */
+
+typedef struct SqExec
+{
+	Db		   *db;
+	Change		c;
+	Progress	progress;
+	char		started[32];
+	double		t0;
+} SqExec;
+
+static MgStatus
+x_describe(void *ctx, int node, bool downgrade, MgStep *out, MgError *err)
+{
+	return repo_step_describe(((SqExec *) ctx)->c.repo, node, downgrade, out, err);
+}
+
+static MgStatus
+x_fetch(void *ctx, MgStep *s, MgError *err)
+{
+	return repo_step_fetch(((SqExec *) ctx)->c.repo, s, err);
+}
+
+/* The program's own primitives report their errors themselves. */
+static MgStatus
+reported(MgError *err)
+{
+	mg_error(err, MG_ERR_EXEC, NULL, 0, "%s", "");
+	return MG_ERR_EXEC;
+}
+
+static MgStatus
+x_commit(void *ctx, const uint8_t *state, MgError *err)
+{
+	SqExec	   *x = ctx;
+
+	if (save_state(x->db, &x->c, state) != EXIT_OK || sq_commit(x->db) != EXIT_OK)
+		return reported(err);
+	return MG_OK;
+}
+
+/* After a transaction-false revision: nobody moved the version set. */
+static MgStatus
+x_begin(void *ctx, const uint8_t *state, MgError *err)
+{
+	SqExec	   *x = ctx;
+	bool		match;
+
+	if (sq_begin(x->db) != EXIT_OK ||
+		sq_versions_match(x->db, &x->c.repo->graph, state, &match) != EXIT_OK)
+		return reported(err);
+	if (!match)
+		return mg_error(err, MG_ERR_STATE, NULL, 0,
+						"the version set changed while a revision ran outside a transaction; another migrate may be running, and the revision was not recorded");
+	return MG_OK;
+}
+
+static MgStatus
+x_run(void *ctx, const MgStep *s, bool in_tx, MgError *err)
+{
+	SqExec	   *x = ctx;
+
+	if (run_section(x->db, &x->c.repo->revs[s->node], s->downgrade, in_tx) != EXIT_OK)
+		return reported(err);
+	return MG_OK;
+}
+
+static MgStatus
+x_record(void *ctx, const MgStep *s, MgError *err)
+{
+	SqExec	   *x = ctx;
+
+	sq_history_add(&x->c.history, s->id, s->downgrade ? "downgrade" : "upgrade",
+				   s->checksum, x->started, (now_ms() - x->t0) / 1000.0);
+	return MG_OK;
+}
+
+static void
+x_started(void *ctx, int i, int n, const MgStep *s)
+{
+	SqExec	   *x = ctx;
+
+	if (i == 0)
+		progress_begin(&x->progress, n);
+	progress_step(&x->progress, s->downgrade, s->id, s->message);
+	sq_iso_now(x->started);
+	x->t0 = now_ms();
+}
+
+static void
+x_finished(void *ctx, const MgStep *s)
+{
+	progress_done(&((SqExec *) ctx)->progress);
+}
+
+static const MgExecOps sqlite_exec_ops = {
+	true, x_describe, x_fetch, x_commit, x_begin, x_run, x_record,
+	x_started, x_finished, NULL
+};
+
+/* Stamp: one history row per revision whose applied status changes. */
+static void
+stamp_steps(Change *c, const MgPlan *plan, int *count)
+{
+	char		now[32];
+
+	sq_iso_now(now);
+	for (int i = 0; i < plan->steps.count; i++)
+	{
+		int			node = plan->steps.items[i];
+		const RepoRev *r = &c->repo->revs[node];
+
+		sq_history_add(&c->history, r->rf.id, "stamp",
+					plan->after[node] ? r->sel.checksum : NULL, now, 0.0);
+		(*count)++;
+	}
+}
+
+int
+sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
+		 int *count)
+{
+	SqExec		x;
+	uint8_t    *applied;
+	MgPlan		plan = {0};
+	MgError		err;
+	int			changed;
+	int			st = EXIT_OK;
+
+	memset(&x, 0, sizeof(x));
+	x.db = db;
+	x.c.repo = repo;
+	*count = 0;
+	if (sq_begin_change(db, repo, op == MG_OP_STAMP && purge, &x.c.new_catalog,
+						&applied) != EXIT_OK)
+	{
+		mg_free(applied);
+		return EXIT_FAILED;
+	}
+	if (!x.c.new_catalog)
+	{
+		if (sq_push_in_tx(db, repo, applied, &changed) != EXIT_OK)
+		{
+			sq_rollback(db);
+			mg_free(applied);
+			return EXIT_FAILED;
+		}
+		sq_report_stored(changed);
+	}
+	if (mg_plan(&repo->graph, target, op, applied, purge, &plan, &err) != MG_OK)
+	{
+		sq_rollback(db);
+		mg_free(applied);
+		return fail_mg(&err);
+	}
+	if (op == MG_OP_STAMP)
+		stamp_steps(&x.c, &plan, count);
+	else if (mg_execute(&repo->graph, &plan.steps, plan.downgrade, applied,
+						&sqlite_exec_ops, &x, count, &err) != MG_OK)
+	{
+		if (x.progress.total > 0 && x.progress.done < x.progress.total)
+			info("failed\n");
+		st = err.message[0] ? fail_mg(&err) : EXIT_FAILED;
+	}
+	if (st == EXIT_OK)
+		st = save_state(db, &x.c, plan.after);
+	if (st == EXIT_OK)
+		st = sq_commit(db);
+	else
+		sq_rollback(db);
+	if (st != EXIT_OK && op != MG_OP_STAMP)
+		*count = 0;
+	sq_history_free(&x.c.history);
+	mg_plan_free(&plan);
+	mg_free(applied);
+	return st;
+}
+
+/* ---- offline scripts ---- */
+
+/* The script for the repo from applied (the database's state, or a range's start). */
+int
+offline_script(Repo *repo, MgDialect dialect, const char *target, MgOp op,
+			   const uint8_t *applied)
+{
+	MgPlan		plan;
+	MgError		err;
+	MgOfflineInput in;
+	MgBuf		b;
+	MgStatus	st;
+
+	if (op == MG_OP_STAMP)
+		return fail(EXIT_USAGE, "stamp has no offline mode");
+	if (mg_plan(&repo->graph, target, op, applied, false, &plan, &err) != MG_OK)
+		return fail_mg(&err);
+	memset(&in, 0, sizeof(in));
+	in.graph = &repo->graph;
+	in.dialect = dialect;
+	in.target = target;
+	in.downgrade = plan.downgrade;
+	in.steps = &plan.steps;
+	in.from = applied;
+	in.source = &repo_source_ops;
+	in.source_ctx = repo;
+	in.role = sq_os_user();
+	in.xid = sq_run_xid();
+	mg_buf_init(&b);
+	st = mg_offline_script(&in, &b, &err);
+	mg_plan_free(&plan);
+	if (st != MG_OK)
+	{
+		mg_buf_free(&b);
+		return fail_mg(&err);
+	}
+	fwrite(b.data, 1, b.len, stdout);
+	fflush(stdout);
+	mg_buf_free(&b);
+	return ferror(stdout) ? fail(EXIT_FAILED, "cannot write the script to standard output") : EXIT_OK;
+}
+
+int
+sq_offline(Db *db, Repo *repo, const char *target, MgOp op)
+{
+	uint8_t    *applied;
+	int			st;
+
+	if (sq_load_state(db, repo, false, &applied) != EXIT_OK)
+	{
+		mg_free(applied);
+		return EXIT_FAILED;
+	}
+	st = offline_script(repo, MG_DIALECT_SQLITE, target, op, applied);
+	mg_free(applied);
+	return st;
+}
