@@ -8,6 +8,60 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * upgrade/downgrade FROM:TO --sql: the script from the files alone, no
+ * database contacted.  The dialect: --dialect, else the URL's scheme when
+ * there is one, else postgresql.
+ */
+static int
+offline_range(const char *range, MgOp op, const char *dialect_name)
+{
+	const char *colon = strchr(range, ':');
+	char	   *from = mg_strndup(range, (size_t) (colon - range));
+	const char *to = colon + 1;
+	MgDialect	dialect = MG_DIALECT_POSTGRESQL;
+	Repo		repo;
+	uint8_t    *applied;
+	MgError		err;
+	int			st;
+
+	if (dialect_name)
+	{
+		if (mg_dialect_parse(dialect_name, &dialect) != MG_OK || dialect == MG_DIALECT_ANY)
+			return fail(EXIT_USAGE, "unknown dialect \"%s\" (expected postgresql or sqlite)", dialect_name);
+	}
+	else if (opt.url && opt.url[0])
+		dialect = db_ops_for(opt.url)->dialect;
+	if (*to == '\0' || strchr(to, ':') != NULL)
+		return fail(EXIT_USAGE, "invalid range \"%s\" (expected FROM:TO, e.g. base:heads)", range);
+	if ((st = repo_load(&repo, opt.dir, dialect)) != EXIT_OK)
+		return st;
+	applied = mg_alloc0((size_t) repo.graph.n + 1);
+	if (*from != '\0' && strcmp(from, "base") != 0)
+	{
+		/* FROM as a state: the target's revisions and their ancestors */
+		MgTarget	t;
+		const char **ids;
+
+		if (mg_target_resolve(&repo.graph, from, MG_OP_UPGRADE, applied, &t, &err) != MG_OK)
+			return fail_mg(&err);
+		if (t.kind != MG_TARGET_SET)
+			return fail(EXIT_USAGE, "the start of the range \"%s\" must name revisions, not a relative step", range);
+		ids = mg_alloc(sizeof(char *) * (size_t) (t.nodes.count + 1));
+		for (int i = 0; i < t.nodes.count; i++)
+			ids[i] = repo.graph.nodes[t.nodes.items[i]].id;
+		st = mg_state_from_versions(&repo.graph, ids, t.nodes.count, applied, &err);
+		mg_free(ids);
+		mg_target_free(&t);
+		if (st != MG_OK)
+			return fail_mg(&err);
+	}
+	st = offline_script(&repo, dialect, to, op, applied);
+	mg_free(applied);
+	mg_free(from);
+	return st;
+}
+
 /* upgrade/downgrade [TARGET] [--sql]; stamp TARGET [--purge] */
 static int
 change(int argc, char **argv, MgOp op)
@@ -16,6 +70,7 @@ change(int argc, char **argv, MgOp op)
 		COMMON_LONGOPTS,
 		{"sql", no_argument, NULL, 'S'},
 		{"purge", no_argument, NULL, 'P'},
+		{"dialect", required_argument, NULL, 'D'},
 		{NULL, 0, NULL, 0}
 	};
 	const char *target = op == MG_OP_UPGRADE ? "heads" : op == MG_OP_DOWNGRADE ? "-1" : NULL;
@@ -28,6 +83,7 @@ change(int argc, char **argv, MgOp op)
 	const DbOps *ops;
 	Db		   *db;
 	Repo		repo;
+	const char *dialect = NULL;
 
 	/* a relative target ("-1", "-2") is not an option: take it out first */
 	for (int i = 1; i < argc; i++)
@@ -47,8 +103,11 @@ change(int argc, char **argv, MgOp op)
 			sql = true;
 		else if (c == 'P' && op == MG_OP_STAMP)
 			purge = true;
-		else if (c == 'S' || c == 'P')
-			return fail(EXIT_USAGE, "%s does not take --%s", argv[0], c == 'S' ? "sql" : "purge");
+		else if (c == 'D' && op != MG_OP_STAMP)
+			dialect = optarg;
+		else if (c == 'S' || c == 'P' || c == 'D')
+			return fail(EXIT_USAGE, "%s does not take --%s", argv[0],
+						c == 'S' ? "sql" : c == 'P' ? "purge" : "dialect");
 	}
 	if (optind < argc && !relative)
 		target = argv[optind++];
@@ -56,6 +115,12 @@ change(int argc, char **argv, MgOp op)
 		return fail(EXIT_USAGE, "%s takes one target", argv[0]);
 	if (target == NULL)
 		return fail(EXIT_USAGE, "stamp needs a target (e.g. heads, base or a revision)");
+	if (dialect && !sql)
+		return fail(EXIT_USAGE, "--dialect goes with --sql");
+	if (sql && strchr(target, ':') != NULL)
+		return offline_range(target, op, dialect);
+	if (dialect)
+		return fail(EXIT_USAGE, "--dialect needs a range (FROM:TO): without one the database's state and dialect are used");
 	if ((st = open_both(&ops, !sql, &db, &repo)) != EXIT_OK)
 		return st;
 	if (sql)

@@ -317,6 +317,8 @@ apply_locked(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *c
 	if ((st = push_files(db, repo, &changed)) != EXIT_OK)
 		return st;
 	/* an applied revision without a file is reported, never acted on */
+	if (op == MG_OP_STAMP && purge)
+		return server_stamp(db, repo, target, purge, count);
 	if ((st = pg_versions(db, &versions)) != EXIT_OK)
 		return st;
 	applied = mg_alloc0((size_t) repo->graph.n + 1);

@@ -231,7 +231,8 @@ sq_open(const char *url, bool write, Db **out)
 	db->busy_timeout = timeout;
 	if (!write && access(path, F_OK) != 0)
 	{
-		int			st = fail(EXIT_USAGE, "SQLite database \"%s\" does not exist", path);
+		/* like a server that cannot be reached: exit 1 on both dialects */
+		int			st = fail(EXIT_FAILED, "SQLite database \"%s\" does not exist", path);
 
 		mg_free(db->path);
 		mg_free(db);

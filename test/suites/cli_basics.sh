@@ -478,7 +478,7 @@ expect "a malformed postgresql:// URL: exit 2" 2 'invalid database URL "postgres
 run -d 'mysql://x/y' current
 expect "a URL of another database: exit 2" 2 'invalid database URL "mysql://x/y"'
 run -d "sqlite:///$TMP/none.db" current
-expect "a SQLite file that does not exist, read-only command: exit 2" 2 "does not exist"
+expect "a SQLite file that does not exist, read-only command: exit 1" 1 "does not exist"
 if [ -e "$TMP/none.db" ]; then not_ok "... and the file is not created"; else ok "... and the file is not created"; fi
 
 # a SQLite database with the graph above (two heads) for targets and exit statuses

@@ -111,12 +111,12 @@ U=sqlite:///app.db
 
 # ---- URLs and read-only commands on a new file --------------------------------------
 run -d "$U" current
-expect "current on a missing file: exit 2" 2 'SQLite database "app.db" does not exist'
+expect "current on a missing file: exit 1" 1 'SQLite database "app.db" does not exist'
 if [ -e app.db ]; then not_ok "... and creates no file"; else ok "... and creates no file"; fi
 run -d "$U" status
-expect "status on a missing file: exit 2" 2 "does not exist"
+expect "status on a missing file: exit 1" 1 "does not exist"
 run -d "$U" history -i
-expect "history -i on a missing file: exit 2" 2 "does not exist"
+expect "history -i on a missing file: exit 1" 1 "does not exist"
 "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table app_data (x integer)"); c.execute("insert into app_data values (42)"); c.commit()' "$DB"
 before=$(sha "$DB")
 run -d "$U" current
