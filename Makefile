@@ -4,6 +4,17 @@
 #   make installcheck         pg_regress suite (sql/) and isolation specs
 #                             (specs/) against a running server
 #   make unittest             standalone tests of src/common
+#   make clean                remove everything the build made
+#
+#   WERROR=1                  make warnings errors in every build (the
+#                             module, the program and the unit tests);
+#                             scripts/test sets it when CI is set
+#
+# The module's objects are PGXS's, next to their sources (src/*/*.o).  The
+# program and the unit tests are frontend builds with other flags, so they
+# get objects of their own under build/cli/ and build/unit/, with header
+# dependencies tracked by the compiler (-MMD -MP).  Every src/common/*.c
+# goes into all three.
 
 EXTENSION = migrate
 MODULE_big = migrate
@@ -23,10 +34,20 @@ REGRESS_OPTS = --inputdir=. --outputdir=.
 ISOLATION = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
 ISOLATION_OPTS = --inputdir=. --outputdir=output_iso
 
-EXTRA_CLEAN = src/cli/migrate test/unit/run_unit output_iso results regression.diffs \
-	regression.out
+BUILDDIR = build
+
+EXTRA_CLEAN = src/cli/migrate test/unit/run_unit $(BUILDDIR) output_iso results \
+	regression.diffs regression.out
+
+ifeq ($(WERROR),1)
+WERROR_FLAG = -Werror
+endif
+# the switch as last used; when it changes every object is compiled again,
+# so that `make WERROR=1` after a plain `make` checks every file
+WERROR_STAMP = $(BUILDDIR)/werror
 
 PG_CPPFLAGS = -I$(srcdir)/src/common -I$(srcdir)/src/server $(VERSION_DEFINE)
+PG_CFLAGS = $(WERROR_FLAG)
 
 # no JIT bitcode: nothing here is worth inlining, and it needs clang
 override with_llvm = no
@@ -36,17 +57,31 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # PGXS tracks no header dependencies: rebuild objects when a header changes
-$(OBJS): $(wildcard src/common/*.h src/server/*.h)
+# (or the version in migrate.control, compiled in through VERSION_DEFINE)
+$(OBJS): $(wildcard src/common/*.h src/server/*.h) migrate.control $(WERROR_STAMP)
+
+$(WERROR_STAMP): werror-check
+	@:
+werror-check:
+	@mkdir -p $(BUILDDIR)
+	@echo '$(WERROR_FLAG)' | cmp -s - $(WERROR_STAMP) || echo '$(WERROR_FLAG)' >$(WERROR_STAMP)
+.PHONY: werror-check
 
 # ---- the migrate program (libpq + libsqlite3 + OpenSSL hashing) ----
 
 CLI_SRCS = $(sort $(wildcard src/cli/*.c)) $(COMMON_SRCS)
-CLI_CFLAGS = -std=c99 -D_GNU_SOURCE -g -O2 -Wall -Wextra -Wno-unused-parameter \
-	-Isrc/common -Isrc/cli $(VERSION_DEFINE) -I$(shell $(PG_CONFIG) --includedir)
-CLI_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -lsqlite3 -lcrypto
+CLI_OBJS = $(CLI_SRCS:%.c=$(BUILDDIR)/cli/%.o)
+CLI_CFLAGS := -std=c99 -D_GNU_SOURCE -g -O2 -Wall -Wextra -Wno-unused-parameter \
+	$(WERROR_FLAG) -Isrc/common -Isrc/cli $(VERSION_DEFINE) \
+	-I$(shell $(PG_CONFIG) --includedir)
+CLI_LIBS := -L$(shell $(PG_CONFIG) --libdir) -lpq -lsqlite3 -lcrypto
 
-src/cli/migrate: $(CLI_SRCS) $(wildcard src/common/*.h src/cli/*.h)
-	$(CC) $(CLI_CFLAGS) -o $@ $(CLI_SRCS) $(CLI_LIBS)
+$(BUILDDIR)/cli/%.o: %.c migrate.control $(WERROR_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(CLI_CFLAGS) -MMD -MP -c -o $@ $<
+
+src/cli/migrate: $(CLI_OBJS)
+	$(CC) -o $@ $(CLI_OBJS) $(CLI_LIBS)
 
 all: src/cli/migrate
 install: install-program
@@ -57,13 +92,21 @@ install-program: src/cli/migrate
 # ---- unit tests of the shared core (a frontend program, OpenSSL hashing) ----
 
 UNIT_SRCS = $(sort $(wildcard test/unit/*.c)) $(COMMON_SRCS) src/cli/hooks.c
-UNIT_CFLAGS = -std=c99 -g -O1 -Wall -Wextra -Wno-unused-parameter \
+UNIT_OBJS = $(UNIT_SRCS:%.c=$(BUILDDIR)/unit/%.o)
+UNIT_CFLAGS = -std=c99 -g -O1 -Wall -Wextra -Wno-unused-parameter $(WERROR_FLAG) \
 	-Isrc/common -Itest/unit $(VERSION_DEFINE)
 
-test/unit/run_unit: $(UNIT_SRCS) $(wildcard src/common/*.h test/unit/*.h)
-	$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) -lcrypto
+$(BUILDDIR)/unit/%.o: %.c migrate.control $(WERROR_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(UNIT_CFLAGS) -MMD -MP -c -o $@ $<
+
+test/unit/run_unit: $(UNIT_OBJS)
+	$(CC) -o $@ $(UNIT_OBJS) -lcrypto
 
 unittest: test/unit/run_unit
 	test/unit/run_unit
 
 .PHONY: unittest
+
+# header dependencies of the program's and the unit tests' objects
+-include $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

@@ -1,5 +1,6 @@
 /*
- * graph_int.h — internals shared by the graph_*.c files and target.c only.
+ * graph_int.h — internals shared by the graph_*.c files and by the target,
+ * plan and history code built on them (target.c, plan.c, history.c) only.
  */
 #ifndef MG_GRAPH_INT_H
 #define MG_GRAPH_INT_H
@@ -35,6 +36,10 @@ void		mg_index_free(MgIdIndex *x);
 
 int			mg_kahn(const MgGraph *g, const uint8_t *set, int *out);
 void		mg_spread(const MgGraph *g, uint8_t *set, bool up);
+
+/* graph_query.c: node sets, one byte per node, freed with mg_free */
+uint8_t    *mg_node_set(const MgGraph *g);	/* all clear */
+uint8_t    *mg_closure(const MgGraph *g, const MgIntList *nodes, bool up);
 MgStatus	mg_report_cycle(const MgGraph *g, const int *order, int done,
 							MgError *err);
 

@@ -173,6 +173,25 @@ mg_spread(const MgGraph *g, uint8_t *set, bool up)
 	mg_free(stack);
 }
 
+/* A set of nodes (one byte per node), all clear. */
+uint8_t *
+mg_node_set(const MgGraph *g)
+{
+	return mg_alloc0((size_t) (g->n > 0 ? g->n : 1));
+}
+
+/* The nodes of the list and all reachable from them, as mg_spread. */
+uint8_t *
+mg_closure(const MgGraph *g, const MgIntList *nodes, bool up)
+{
+	uint8_t    *set = mg_node_set(g);
+
+	for (int k = 0; k < nodes->count; k++)
+		set[nodes->items[k]] = 1;
+	mg_spread(g, set, up);
+	return set;
+}
+
 MgStatus
 mg_state_from_versions(const MgGraph *g, const char *const *versions,
 					   int nversions, uint8_t *applied, MgError *err)

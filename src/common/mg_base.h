@@ -19,6 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* the arena and the string map, exported from here as before */
+#include "mg_arena.h"
+#include "mg_map.h"
+
 /* Error kinds; mg_defs.h gives each its SQLSTATE and exit status. */
 typedef enum MgStatus
 {
@@ -93,54 +97,6 @@ void		mg_buf_printf(MgBuf *b, const char *fmt,...)
 #endif
 			;
 void		mg_buf_free(MgBuf *b);
-
-/*
- * An arena: many small allocations (strings, short arrays) carved from a
- * few large blocks and freed together.  It saves one allocator call and
- * one header per object and keeps objects made together next to each
- * other in memory, which matters for structures of many small parts such
- * as the revision graph.  Objects never move.
- */
-typedef struct MgArena
-{
-	struct MgArenaBlock *blocks;	/* newest first */
-	char	   *next;			/* free space in the newest block */
-	size_t		left;
-} MgArena;
-
-void		mg_arena_init(MgArena *a);
-void	   *mg_arena_alloc(MgArena *a, size_t size);	/* pointer-aligned */
-char	   *mg_arena_strdup(MgArena *a, const char *s);
-void		mg_arena_free(MgArena *a);
-
-/*
- * A string -> int map (open addressing, keys are not copied).  Each slot
- * keeps the key's hash next to the key and value, so a probe reads one
- * slot and compares strings only when the hashes agree.
- */
-typedef struct MgMapSlot
-{
-	const char *key;			/* NULL: empty */
-	uint32_t	hash;
-	int			val;
-} MgMapSlot;
-
-typedef struct MgMap
-{
-	MgMapSlot  *slots;
-	size_t		cap;			/* power of two */
-	size_t		count;
-} MgMap;
-
-/* The map's hash of a string, for other tables keyed by strings. */
-uint32_t	mg_hash_str(const char *s);
-
-void		mg_map_init(MgMap *m, size_t expected);
-/* Returns false (and leaves the map unchanged) if key already present. */
-bool		mg_map_put(MgMap *m, const char *key, int val);
-int			mg_map_get(const MgMap *m, const char *key);	/* -1 if absent */
-void		mg_map_free(MgMap *m);
-
 
 /* Lists of strings and of node numbers. */
 typedef struct MgStrList

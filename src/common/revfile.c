@@ -1,5 +1,7 @@
 /*
- * revfile.c — parser and formatter for revision files (SPEC section 2).
+ * revfile.c — the parser of revision files (SPEC section 2), and the
+ * choice of sections for one dialect.  Tokens are checked in revtoken.c,
+ * files are written back in revformat.c.
  *
  * A file is a header of "-- migrate:<key> <value>" lines, comments and
  * blank lines, then sections opened by "-- migrate:upgrade [dialect]" or
@@ -9,6 +11,7 @@
  * is treated as one everywhere, so a typo cannot silently become SQL.
  */
 #include "revfile.h"
+#include "revfile_int.h"
 
 #include <string.h>
 
@@ -29,192 +32,6 @@ static const char *const header_keys[HK_COUNT] = {
 	"transaction"
 };
 
-static const char *const reserved_words[] = {"base", "head", "heads", "current"};
-
-const char *
-mg_dialect_name(MgDialect d)
-{
-	switch (d)
-	{
-		case MG_DIALECT_POSTGRESQL:
-			return "postgresql";
-		case MG_DIALECT_SQLITE:
-			return "sqlite";
-		default:
-			return "";
-	}
-}
-
-MgStatus
-mg_dialect_parse(const char *name, MgDialect *out)
-{
-	if (name[0] == '\0')
-		*out = MG_DIALECT_ANY;
-	else if (strcmp(name, "postgresql") == 0)
-		*out = MG_DIALECT_POSTGRESQL;
-	else if (strcmp(name, "sqlite") == 0)
-		*out = MG_DIALECT_SQLITE;
-	else
-		return MG_ERR_SYNTAX;
-	return MG_OK;
-}
-
-static bool
-is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static bool
-is_word_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		(c >= '0' && c <= '9') || c == '_' || c == '.';
-}
-
-bool
-mg_valid_id(const char *id)
-{
-	size_t		len = strlen(id);
-
-	if (len < 1 || len > 64 || id[0] == '.')
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!is_word_char(id[i]))
-			return false;
-	for (size_t i = 0; i < sizeof(reserved_words) / sizeof(*reserved_words); i++)
-		if (strcmp(id, reserved_words[i]) == 0)
-			return false;
-	return true;
-}
-
-/* Labels share the id alphabet, which keeps "label@head" unambiguous. */
-bool
-mg_valid_label(const char *label)
-{
-	return mg_valid_id(label);
-}
-
-static bool
-digits(const char **p, int n)
-{
-	for (int i = 0; i < n; i++, (*p)++)
-		if (**p < '0' || **p > '9')
-			return false;
-	return true;
-}
-
-/* The value of the n digits just consumed by digits(). */
-static int
-last_value(const char *p, int n)
-{
-	int			v = 0;
-
-	for (const char *q = p - n; q < p; q++)
-		v = v * 10 + (*q - '0');
-	return v;
-}
-
-/* YYYY-MM-DD[(T| )HH:MM[:SS[.f+]]][Z|(+|-)HH[[:]MM]] */
-bool
-mg_valid_timestamp(const char *ts)
-{
-	const char *p = ts;
-
-	static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int			year,
-				month,
-				day;
-
-	if (!digits(&p, 4))
-		return false;
-	year = last_value(p, 4);
-	if (*p++ != '-' || !digits(&p, 2))
-		return false;
-	month = last_value(p, 2);
-	if (month < 1 || month > 12 || *p++ != '-' || !digits(&p, 2))
-		return false;
-	day = last_value(p, 2);
-	if (day < 1 || day > mdays[month - 1] ||
-		(month == 2 && day == 29 &&
-		 !((year % 4 == 0 && year % 100 != 0) || year % 400 == 0)))
-		return false;
-	if (*p == '\0')
-		return true;
-	if (*p != 'T' && *p != ' ')
-		return false;
-	p++;
-	if (!digits(&p, 2) || last_value(p, 2) > 23 || *p++ != ':' ||
-		!digits(&p, 2) || last_value(p, 2) > 59)
-		return false;
-	if (*p == ':')
-	{
-		p++;
-		if (!digits(&p, 2) || last_value(p, 2) > 60)
-			return false;
-		if (*p == '.')
-		{
-			p++;
-			if (*p < '0' || *p > '9')
-				return false;
-			while (*p >= '0' && *p <= '9')
-				p++;
-		}
-	}
-	if (*p == 'Z')
-		p++;
-	else if (*p == '+' || *p == '-')
-	{
-		p++;
-		if (!digits(&p, 2) || last_value(p, 2) > 14)
-			return false;
-		if (*p == ':')
-		{
-			p++;
-			if (!digits(&p, 2) || last_value(p, 2) > 59)
-				return false;
-		}
-		else if (*p && (!digits(&p, 2) || last_value(p, 2) > 59))
-			return false;
-	}
-	return *p == '\0';
-}
-
-MgStrList
-mg_split_list(const char *value, bool base_is_empty)
-{
-	MgStrList	l = {0};
-	const char *p = value;
-
-	while (*p)
-	{
-		const char *start,
-				   *end;
-
-		while (*p == ',' || is_blank(*p))
-			p++;
-		if (!*p)
-			break;
-		start = p;
-		while (*p && *p != ',')
-			p++;
-		end = p;
-		while (end > start && is_blank(end[-1]))
-			end--;
-		{
-			char	   *item = mg_strndup(start, (size_t) (end - start));
-
-			mg_strlist_add(&l, item);
-			mg_free(item);
-		}
-	}
-	if (base_is_empty && l.count == 1 && strcmp(l.items[0], "base") == 0)
-		mg_strlist_free(&l);
-	return l;
-}
-
-/* ---- the parser ---- */
-
 typedef struct Parser
 {
 	const char *source;
@@ -234,7 +51,7 @@ static bool
 line_is_blank(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!is_blank(s[i]))
+		if (!mg_rev_blank(s[i]))
 			return false;
 	return true;
 }
@@ -429,24 +246,24 @@ split_directive(const char *line, char *key, size_t keysz, const char **value)
 	const char *p = line;
 	size_t		k = 0;
 
-	while (is_blank(*p))
+	while (mg_rev_blank(*p))
 		p++;
 	if (p[0] != '-' || p[1] != '-')
 		return false;
 	p += 2;
-	while (is_blank(*p))
+	while (mg_rev_blank(*p))
 		p++;
 	if (strncmp(p, "migrate:", 8) != 0)
 		return false;
 	p += 8;
-	while (*p && !is_blank(*p))
+	while (*p && !mg_rev_blank(*p))
 	{
 		if (k + 1 < keysz)
 			key[k++] = *p;
 		p++;
 	}
 	key[k] = '\0';
-	while (is_blank(*p))
+	while (mg_rev_blank(*p))
 		p++;
 	*value = p;
 	return true;
@@ -462,7 +279,7 @@ directive(Parser *ps, int line, char *text)
 	split_directive(text, key, sizeof(key), &value);
 	/* trim trailing blanks of the value in place */
 	end = (char *) value + strlen(value);
-	while (end > value && is_blank(end[-1]))
+	while (end > value && mg_rev_blank(end[-1]))
 		*--end = '\0';
 
 	if (strcmp(key, "upgrade") == 0)
@@ -533,7 +350,7 @@ mg_revfile_parse(const char *text, size_t len, const char *source,
 				/* allow leading blanks before a comment */
 				const char *p = line;
 
-				while (is_blank(*p))
+				while (mg_rev_blank(*p))
 					p++;
 				if (!(p[0] == '-' && p[1] == '-'))
 					st = mg_error(err, MG_ERR_SYNTAX, ps.source, lineno,
@@ -631,53 +448,4 @@ mg_revfile_free(MgRevFile *rf)
 			if (rf->sections[k][d].body)
 				mg_free(rf->sections[k][d].body);
 	memset(rf, 0, sizeof(*rf));
-}
-
-static void
-format_list(MgBuf *b, const char *key, const MgStrList *l, const char *empty)
-{
-	if (l->count == 0 && empty == NULL)
-		return;
-	mg_buf_printf(b, "-- migrate:%s ", key);
-	if (l->count == 0)
-		mg_buf_puts(b, empty);
-	for (int i = 0; i < l->count; i++)
-	{
-		if (i > 0)
-			mg_buf_puts(b, ", ");
-		mg_buf_puts(b, l->items[i]);
-	}
-	mg_buf_puts(b, "\n");
-}
-
-char *
-mg_revfile_format(const MgRevFile *rf)
-{
-	MgBuf		b;
-
-	mg_buf_init(&b);
-	mg_buf_printf(&b, "-- migrate:revision %s\n", rf->id);
-	format_list(&b, "revises", &rf->revises, "base");
-	if (rf->message)
-		mg_buf_printf(&b, "-- migrate:message %s\n", rf->message);
-	if (rf->created)
-		mg_buf_printf(&b, "-- migrate:created %s\n", rf->created);
-	format_list(&b, "branch", &rf->branch, NULL);
-	format_list(&b, "depends", &rf->depends, NULL);
-	if (!rf->transactional)
-		mg_buf_puts(&b, "-- migrate:transaction false\n");
-	for (int k = 0; k < MG_NUM_SECTION_KINDS; k++)
-		for (int d = 0; d < MG_NUM_DIALECTS; d++)
-		{
-			const MgSection *s = &rf->sections[k][d];
-
-			if (!s->present)
-				continue;
-			mg_buf_printf(&b, "\n-- migrate:%s%s%s\n",
-						  k == MG_SECTION_UPGRADE ? "upgrade" : "downgrade",
-						  d == MG_DIALECT_ANY ? "" : " ", mg_dialect_name(d));
-			if (s->body[0])
-				mg_buf_printf(&b, "%s\n", s->body);
-		}
-	return b.data;
 }

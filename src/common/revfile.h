@@ -62,10 +62,10 @@ MgStatus	mg_revfile_select(const MgRevFile *rf, MgDialect dialect,
 							  MgError *err);
 void		mg_revfile_free(MgRevFile *rf);
 
-/* Render a revision back to file text in the canonical layout. */
+/* Render a revision back to file text, canonical layout (revformat.c). */
 char	   *mg_revfile_format(const MgRevFile *rf);
 
-/* Validation of single tokens, shared with SQL-level entry points. */
+/* Validation of single tokens (revtoken.c), shared with SQL entry points. */
 bool		mg_valid_id(const char *id);
 bool		mg_valid_label(const char *label);
 bool		mg_valid_timestamp(const char *ts);

@@ -1,6 +1,7 @@
 /*
- * target.c — the target grammar of SPEC section 3 and the plans built on
- * it: upgrade, downgrade and stamp to a target, and history ranges.
+ * target.c — the target grammar of SPEC section 3: what a target text
+ * names, from the current state.  Plans (plan.c) and history ranges
+ * (history.c) are built on mg_target_resolve.
  *
  *   heads | head | base | current | <id> | <label> | <prefix of 4+ chars>
  *   <label>@head | <label>@base | +N | -N | <label>@+N | <label>@-N
@@ -22,21 +23,6 @@ void
 mg_target_free(MgTarget *t)
 {
 	mg_intlist_free(&t->nodes);
-}
-
-void
-mg_plan_free(MgPlan *p)
-{
-	mg_intlist_free(&p->steps);
-	if (p->after)
-		mg_free(p->after);
-	p->after = NULL;
-}
-
-static uint8_t *
-new_set(const MgGraph *g)
-{
-	return mg_alloc0((size_t) (g->n > 0 ? g->n : 1));
 }
 
 static void
@@ -134,8 +120,8 @@ parse_count(const char *s, int *out)
 static uint8_t *
 branch_members(const MgGraph *g, int labelled)
 {
-	uint8_t    *up = new_set(g),
-			   *down = new_set(g);
+	uint8_t    *up = mg_node_set(g),
+			   *down = mg_node_set(g);
 	int		   *stack = mg_alloc(sizeof(int) * g->n);
 	int			sp;
 
@@ -171,7 +157,7 @@ branch_members(const MgGraph *g, int labelled)
 static MgIntList
 heads_above(const MgGraph *g, int node)
 {
-	uint8_t    *set = new_set(g);
+	uint8_t    *set = mg_node_set(g);
 	MgIntList	heads = {0};
 
 	set[node] = 1;
@@ -363,7 +349,7 @@ resolve_current_relative(const MgGraph *g, const char *text,
 		if (sign == '-')
 		{
 			/* walking down starts on the branch's own line, not the trunk */
-			uint8_t    *own = new_set(g);
+			uint8_t    *own = mg_node_set(g);
 
 			own[branch_base(g, lab)] = 1;
 			mg_spread(g, own, true);
@@ -590,249 +576,5 @@ mg_target_single(const MgGraph *g, const char *text, const uint8_t *applied,
 	else
 		*node = t.nodes.items[0];
 	mg_target_free(&t);
-	return st;
-}
-
-/* ---- plans ---- */
-
-static uint8_t *
-closure_of(const MgGraph *g, const MgIntList *nodes, bool up)
-{
-	uint8_t    *set = new_set(g);
-
-	for (int k = 0; k < nodes->count; k++)
-		set[nodes->items[k]] = 1;
-	mg_spread(g, set, up);
-	return set;
-}
-
-/*
- * Append the nodes of set to out in execution order, reversed for
- * downgrades.  Kahn writes straight into out, which grows once.
- */
-static void
-order_steps(const MgGraph *g, const uint8_t *set, bool reverse, MgIntList *out)
-{
-	int			members = 0;
-	int		   *o;
-	int			done;
-
-	for (int i = 0; i < g->n; i++)
-		members += set[i] != 0;
-	if (members == 0)
-		return;
-	if (out->count + members > out->cap)
-	{
-		out->cap = out->count + members;
-		out->items = out->items ? mg_realloc(out->items, sizeof(int) * (size_t) out->cap)
-			: mg_alloc(sizeof(int) * (size_t) out->cap);
-	}
-	o = out->items + out->count;
-	done = mg_kahn(g, set, o);
-	if (reverse)
-		for (int i = 0, j = done - 1; i < j; i++, j--)
-		{
-			int			t = o[i];
-
-			o[i] = o[j];
-			o[j] = t;
-		}
-	out->count += done;
-}
-
-/* Nodes to remove so that only T (and its ancestors) stays above T. */
-static uint8_t *
-strictly_above(const MgGraph *g, const MgIntList *t)
-{
-	uint8_t    *above = closure_of(g, t, true);
-	uint8_t    *below = closure_of(g, t, false);
-
-	for (int i = 0; i < g->n; i++)
-		if (below[i])
-			above[i] = 0;
-	mg_free(below);
-	return above;
-}
-
-static MgStatus
-plan_target(const MgGraph *g, const MgTarget *t, const char *text, MgOp op,
-			const uint8_t *applied, bool purge, MgPlan *out, MgError *err)
-{
-	uint8_t    *after = new_set(g);
-	uint8_t    *change = new_set(g);
-
-	memset(out, 0, sizeof(*out));
-	out->downgrade = (op == MG_OP_DOWNGRADE);
-	memcpy(after, applied, (size_t) g->n);
-
-	if (op == MG_OP_UPGRADE)
-	{
-		if (t->kind == MG_TARGET_SET)
-		{
-			uint8_t    *want = closure_of(g, &t->nodes, false);
-
-			for (int i = 0; i < g->n; i++)
-				after[i] |= want[i];
-			mg_free(want);
-		}
-	}
-	else if (t->kind == MG_TARGET_BASE)
-		memset(after, 0, (size_t) g->n);
-	else if (t->kind == MG_TARGET_REMOVE)
-	{
-		uint8_t    *gone = closure_of(g, &t->nodes, true);
-
-		for (int i = 0; i < g->n; i++)
-			if (gone[i])
-				after[i] = 0;
-		mg_free(gone);
-	}
-	else if (op == MG_OP_DOWNGRADE)
-	{
-		uint8_t    *gone;
-
-		for (int k = 0; k < t->nodes.count; k++)
-			if (!applied[t->nodes.items[k]])
-			{
-				mg_free(after);
-				mg_free(change);
-				mg_error(err, MG_ERR_STATE, text, 0,
-						 "revision %s is not applied, so it is not a valid downgrade target",
-						 g->nodes[t->nodes.items[k]].id);
-				mg_error_hint(err, "Use upgrade to move forward.");
-				return MG_ERR_STATE;
-			}
-		gone = strictly_above(g, &t->nodes);
-		for (int i = 0; i < g->n; i++)
-			if (gone[i])
-				after[i] = 0;
-		mg_free(gone);
-	}
-	else
-	{
-		/* stamp to a set: that line moves to exactly T */
-		uint8_t    *want = closure_of(g, &t->nodes, false);
-
-		if (purge)
-			memset(after, 0, (size_t) g->n);
-		else
-		{
-			uint8_t    *gone = strictly_above(g, &t->nodes);
-
-			for (int i = 0; i < g->n; i++)
-				if (gone[i])
-					after[i] = 0;
-			mg_free(gone);
-		}
-		for (int i = 0; i < g->n; i++)
-			after[i] |= want[i];
-		mg_free(want);
-	}
-	/* steps: additions in upgrade order, then removals in reverse */
-	for (int i = 0; i < g->n; i++)
-		change[i] = after[i] && !applied[i];
-	order_steps(g, change, false, &out->steps);
-	for (int i = 0; i < g->n; i++)
-		change[i] = applied[i] && !after[i];
-	order_steps(g, change, true, &out->steps);
-	mg_free(change);
-	out->after = after;
-	return MG_OK;
-}
-
-MgStatus
-mg_plan(const MgGraph *g, const char *target, MgOp op, const uint8_t *applied,
-		bool purge, MgPlan *out, MgError *err)
-{
-	MgTarget	t;
-	MgStatus	st;
-
-	memset(out, 0, sizeof(*out));
-	st = mg_target_resolve(g, target, op, applied, &t, err);
-	if (st != MG_OK)
-		return st;
-	st = plan_target(g, &t, target, op, applied, purge, out, err);
-	mg_target_free(&t);
-	return st;
-}
-
-MgStatus
-mg_plan_auto(const MgGraph *g, const char *target, const uint8_t *applied,
-			 MgPlan *out, MgError *err)
-{
-	MgStatus	st = mg_plan(g, target, MG_OP_UPGRADE, applied, false, out, err);
-
-	if (st != MG_OK || out->steps.count > 0)
-		return st;
-	mg_plan_free(out);
-	return mg_plan(g, target, MG_OP_DOWNGRADE, applied, false, out, err);
-}
-
-/* ---- history ---- */
-
-/* One end of a range: the set of revisions it allows. */
-static MgStatus
-range_end(const MgGraph *g, const char *text, bool lower,
-		  const uint8_t *applied, uint8_t **set, MgError *err)
-{
-	MgTarget	t;
-	MgStatus	st;
-
-	if (text[0] == '\0' || (lower && strcmp(text, "base") == 0))
-	{
-		*set = new_set(g);
-		memset(*set, 1, (size_t) g->n);
-		return MG_OK;
-	}
-	st = mg_target_resolve(g, text, MG_OP_UPGRADE, applied, &t, err);
-	if (st != MG_OK)
-		return st;
-	if (t.kind == MG_TARGET_SET)
-		*set = closure_of(g, &t.nodes, lower);
-	else
-		*set = new_set(g);		/* ":base" selects nothing */
-	mg_target_free(&t);
-	return MG_OK;
-}
-
-MgStatus
-mg_history(const MgGraph *g, const char *range, const uint8_t *applied,
-		   MgIntList *out, MgError *err)
-{
-	uint8_t    *lo = NULL,
-			   *hi = NULL;
-	MgStatus	st = MG_OK;
-
-	memset(out, 0, sizeof(*out));
-	if (range && range[0])
-	{
-		const char *colon = strchr(range, ':');
-		char	   *a;
-
-		if (colon == NULL || strchr(colon + 1, ':'))
-		{
-			mg_error(err, MG_ERR_TARGET, range, 0,
-					 "invalid history range \"%s\"", range);
-			mg_error_hint(err, "Use \"A:B\", \"A:\" or \":B\".");
-			return MG_ERR_TARGET;
-		}
-		a = mg_strndup(range, (size_t) (colon - range));
-		st = range_end(g, a, true, applied, &lo, err);
-		mg_free(a);
-		if (st == MG_OK)
-			st = range_end(g, colon + 1, false, applied, &hi, err);
-	}
-	if (st == MG_OK)
-		for (int i = g->n - 1; i >= 0; i--)
-		{
-			int			v = g->topo[i];
-
-			if ((!lo || lo[v]) && (!hi || hi[v]))
-				mg_intlist_add(out, v);
-		}
-	if (lo)
-		mg_free(lo);
-	if (hi)
-		mg_free(hi);
 	return st;
 }

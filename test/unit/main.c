@@ -171,6 +171,20 @@ t_status_name(MgStatus st)
 			return "MG_ERR_STATE";
 		case MG_ERR_DIALECT:
 			return "MG_ERR_DIALECT";
+		case MG_ERR_DUPLICATE:
+			return "MG_ERR_DUPLICATE";
+		case MG_ERR_CHECKSUM:
+			return "MG_ERR_CHECKSUM";
+		case MG_ERR_IRREVERSIBLE:
+			return "MG_ERR_IRREVERSIBLE";
+		case MG_ERR_NONTRANSACTIONAL:
+			return "MG_ERR_NONTRANSACTIONAL";
+		case MG_ERR_EXEC:
+			return "MG_ERR_EXEC";
+		case MG_ERR_INPUT:
+			return "MG_ERR_INPUT";
+		case MG_ERR_UNREACHABLE:
+			return "MG_ERR_UNREACHABLE";
 	}
 	return "MG_ERR_?";
 }
