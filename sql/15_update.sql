@@ -60,7 +60,7 @@ SELECT revision, action FROM hist_before ORDER BY id;
 -- ---------------------------------------------------------------------------
 -- The update.
 -- ---------------------------------------------------------------------------
-ALTER EXTENSION migrate UPDATE;
+ALTER EXTENSION migrate UPDATE TO '0.2';
 SELECT extversion FROM pg_extension WHERE extname = 'migrate';
 ALTER EXTENSION migrate UPDATE TO '0.2';
 
@@ -139,7 +139,7 @@ SET client_min_messages = warning;
 SELECT migrate.downgrade('15bb00000002');
 RESET client_min_messages;
 DROP EXTENSION migrate;
-CREATE EXTENSION migrate;
+CREATE EXTENSION migrate VERSION '0.2';
 SELECT extversion FROM pg_extension WHERE extname = 'migrate';
 (SELECT pg_describe_object(classid, objid, objsubid) AS object
  FROM pg_depend

@@ -203,7 +203,7 @@ migrate_add_revision(PG_FUNCTION_ARGS)
 	/* a malformed file is reported before privileges and the lock */
 	addrev_parse(script, source, &rf, &sel);
 	migrate_begin_change();
-	SPI_connect();
+	migrate_spi_connect();
 	if (addrev_store(script, source, &id))
 		catalog_refresh_state();
 	result = SPI_palloc(strlen(id) + 1);	/* outlives SPI_finish */
@@ -249,7 +249,7 @@ migrate_add_revisions(PG_FUNCTION_ARGS)
 		src[i] = (nsrc && !srcnulls[i]) ? TextDatumGetCString(sources[i]) : NULL;
 	}
 	migrate_begin_change();
-	SPI_connect();
+	migrate_spi_connect();
 	changed = addrev_batch(n, texts, src, NULL);
 	if (changed > 0)
 		catalog_refresh_state();

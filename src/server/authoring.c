@@ -221,7 +221,7 @@ migrate_revision(PG_FUNCTION_ARGS)
 	rf.created = utc_now_iso();
 
 	migrate_begin_change();
-	SPI_connect();
+	migrate_spi_connect();
 	if (PG_ARGISNULL(3))
 	{
 		/* revises defaults to the graph's heads */
@@ -260,7 +260,7 @@ migrate_merge(PG_FUNCTION_ARGS)
 	set_section(&rf, MG_SECTION_DOWNGRADE, "");
 
 	migrate_begin_change();
-	SPI_connect();
+	migrate_spi_connect();
 	catalog_load(&cat, false);
 	if (PG_ARGISNULL(0))
 		parents = mg_graph_heads(&cat.graph);
@@ -305,7 +305,7 @@ migrate_script(PG_FUNCTION_ARGS)
 	char	   *script;
 	text	   *result;
 
-	SPI_connect();
+	migrate_spi_connect();
 	catalog_load(&cat, true);
 	if (mg_target_single(&cat.graph, target, cat.applied, &node, &err) != MG_OK)
 		mg_report(&err);

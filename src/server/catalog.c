@@ -29,6 +29,39 @@ migrate_spi_check(int rc, int expected, const char *what)
 			 SPI_result_code_string(rc));
 }
 
+/* SPI_connect(), whose failure is an error rather than ignored. */
+void
+migrate_spi_connect(void)
+{
+	int			rc = SPI_connect();
+
+	if (rc != SPI_OK_CONNECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("migrate: could not connect to SPI: %s",
+						SPI_result_code_string(rc))));
+}
+
+/*
+ * SPI_execute_with_args() (nargs may be 0) whose result must be exactly
+ * `expected`; returns SPI_processed.
+ */
+uint64
+migrate_spi_exec(const char *sql, int nargs, Oid *types, Datum *values,
+				 const char *nulls, bool readonly, int expected,
+				 const char *what)
+{
+	int			rc;
+
+	if (nargs == 0)
+		rc = SPI_execute(sql, readonly, 0);
+	else
+		rc = SPI_execute_with_args(sql, nargs, types, values, nulls,
+								   readonly, 0);
+	migrate_spi_check(rc, expected, what);
+	return SPI_processed;
+}
+
 static SPIPlanPtr
 prepare_kept(const char *sql, int nargs, Oid *types)
 {

@@ -112,7 +112,7 @@ migrate_validate(PG_FUNCTION_ARGS)
 	Problems	p;
 
 	InitMaterializedSRF(fcinfo, 0);
-	SPI_connect();
+	migrate_spi_connect();
 	p = find_problems(&cat);
 	for (int i = 0; i < p.count; i++)
 	{
@@ -149,7 +149,7 @@ migrate_check(PG_FUNCTION_ARGS)
 	const char *next;
 	int			pending;
 
-	SPI_connect();
+	migrate_spi_connect();
 	if (catalog_up_to_date(true))
 	{
 		SPI_finish();
@@ -189,7 +189,7 @@ migrate_status(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "migrate: status() must return a row");
-	SPI_connect();
+	migrate_spi_connect();
 	p = find_problems(&cat);
 	current = mg_version_set(&cat.graph, cat.applied);
 	heads = mg_graph_heads(&cat.graph);

@@ -114,7 +114,7 @@ migrate_load(PG_FUNCTION_ARGS)
 	for (int i = 0; i < n; i++)
 		texts[i] = read_whole_file(psprintf("%s/%s", path, names[i]));
 
-	SPI_connect();
+	migrate_spi_connect();
 	changed = addrev_batch(n, texts, names, NULL);
 	if (changed > 0)
 		catalog_refresh_state();

@@ -41,6 +41,10 @@ extern void migrate_begin_change(void);
 
 /* catalog.c: the catalog as a graph */
 extern void migrate_spi_check(int rc, int expected, const char *what);
+extern void migrate_spi_connect(void);
+extern uint64 migrate_spi_exec(const char *sql, int nargs, Oid *types,
+							   Datum *values, const char *nulls, bool readonly,
+							   int expected, const char *what);
 
 typedef struct MigrateCatalog
 {
