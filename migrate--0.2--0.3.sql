@@ -21,5 +21,7 @@ RETURNS TABLE (step integer, revision text, action text, message text,
                transactional boolean)
 AS 'MODULE_PATHNAME', 'migrate_plan'
 LANGUAGE C STABLE STRICT;
+-- read-only functions are granted separately, like plan(target)
+REVOKE EXECUTE ON FUNCTION migrate.plan(text, text) FROM PUBLIC;
 
 -- ---- store, forget, repair, digest (src/server/store*.c, integrity.c) ----

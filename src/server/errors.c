@@ -5,8 +5,6 @@
  */
 #include "migrate.h"
 
-#include "executor/spi.h"
-
 /* A five-character SQLSTATE as an errcode. */
 int
 mg_sqlstate_of(const char *s)
@@ -36,15 +34,3 @@ mg_report(const MgError *err)
 	pg_unreachable();
 }
 
-/* SPI_connect(), its result checked. */
-void
-migrate_spi_connect(void)
-{
-	int			rc = SPI_connect();
-
-	if (rc != SPI_OK_CONNECT)
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("migrate: could not connect to SPI: %s",
-						SPI_result_code_string(rc))));
-}

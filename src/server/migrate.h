@@ -34,7 +34,6 @@
 extern void mg_report(const MgError *err) pg_attribute_noreturn();
 extern int	mg_sqlstate(MgStatus status);
 extern int	mg_sqlstate_of(const char *sqlstate);
-extern void migrate_spi_connect(void);
 
 /* guard.c: privilege, isolation and lock checks of state changes */
 extern void migrate_begin_change(void);
