@@ -226,7 +226,20 @@ migrate_plan(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(mg_sqlstate(MG_ERR_INPUT)),
 				 errmsg("direction must be \"upgrade\" or \"downgrade\"")));
-	open_catalog(fcinfo, &cat);
+	/* at every application boot: already at heads, nothing to plan */
+	if (strcmp(target, "heads") == 0 && (action == NULL || action[0] == 'u'))
+	{
+		InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+		migrate_spi_connect();
+		if (catalog_up_to_date(true))
+		{
+			SPI_finish();
+			return (Datum) 0;
+		}
+		catalog_load(&cat, true);
+	}
+	else
+		open_catalog(fcinfo, &cat);
 	/* plan(target): upgrade if that does anything, else downgrade */
 	if (action == NULL)
 		st = mg_plan_auto(&cat.graph, target, cat.applied, &plan, &err);
