@@ -17,6 +17,8 @@
 int			cmd_getopt(int argc, char **argv, const char *shortopts,
 					   const struct option *longopts, int *status);
 int			command_help(const char *name);
+/* -1: the command has no options of its own and none were given */
+int			no_options(int argc, char **argv);
 int			open_db(const DbOps **ops, bool write, Db **db);
 int			open_both(const DbOps **ops, bool write, Db **db, Repo *repo);
 

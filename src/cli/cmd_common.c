@@ -29,6 +29,20 @@ cmd_getopt(int argc, char **argv, const char *shortopts,
 	return c;
 }
 
+/* A command without options of its own: -1 to go on, else its status. */
+int
+no_options(int argc, char **argv)
+{
+	static const struct option longopts[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
+	int			c,
+				status = EXIT_OK;
+
+	while ((c = cmd_getopt(argc, argv, "", longopts, &status)) != -1)
+		if (c == -2)
+			return status;
+	return -1;
+}
+
 const DbOps *
 db_ops_for(const char *url)
 {

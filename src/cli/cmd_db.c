@@ -276,14 +276,11 @@ print_state_json(const State *s, bool with_ok)
 int
 cmd_check(int argc, char **argv)
 {
-	static const struct option longopts[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
-	int			c,
-				st = EXIT_OK;
+	int			st = no_options(argc, argv);
 	State		s;
 
-	while ((c = cmd_getopt(argc, argv, "", longopts, &st)) != -1)
-		if (c == -2)
-			return st;
+	if (st >= 0)
+		return st;
 	if ((st = read_state(&s, false)) != EXIT_OK)
 		return st;
 	if (opt.json)
@@ -304,15 +301,12 @@ cmd_check(int argc, char **argv)
 int
 cmd_status(int argc, char **argv)
 {
-	static const struct option longopts[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
-	int			c,
-				st = EXIT_OK;
+	int			st = no_options(argc, argv);
 	State		s;
 	MgIntList	heads;
 
-	while ((c = cmd_getopt(argc, argv, "", longopts, &st)) != -1)
-		if (c == -2)
-			return st;
+	if (st >= 0)
+		return st;
 	if ((st = read_state(&s, false)) != EXIT_OK)
 		return st;
 	if (opt.json)
@@ -339,17 +333,14 @@ cmd_status(int argc, char **argv)
 int
 cmd_current(int argc, char **argv)
 {
-	static const struct option longopts[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
-	int			c,
-				st = EXIT_OK;
+	int			st = no_options(argc, argv);
 	const DbOps *ops;
 	Db		   *db;
 	Repo		repo;
 	MgStrList	versions = {0};
 
-	while ((c = cmd_getopt(argc, argv, "", longopts, &st)) != -1)
-		if (c == -2)
-			return st;
+	if (st >= 0)
+		return st;
 	if ((st = open_both(&ops, false, &db, &repo)) != EXIT_OK)
 		return st;
 	st = ops->versions(db, &versions);
@@ -377,17 +368,14 @@ cmd_current(int argc, char **argv)
 int
 cmd_push(int argc, char **argv)
 {
-	static const struct option longopts[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
-	int			c,
-				st = EXIT_OK,
+	int			st = no_options(argc, argv),
 				changed = 0;
 	const DbOps *ops;
 	Db		   *db;
 	Repo		repo;
 
-	while ((c = cmd_getopt(argc, argv, "", longopts, &st)) != -1)
-		if (c == -2)
-			return st;
+	if (st >= 0)
+		return st;
 	if ((st = open_both(&ops, true, &db, &repo)) != EXIT_OK)
 		return st;
 	st = ops->push(db, &repo, &changed);

@@ -14,19 +14,6 @@
 #include <unistd.h>
 
 /* Parse options that take no value but --help/--json; returns -1 or status. */
-static int
-no_options(int argc, char **argv)
-{
-	static const struct option longopts[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
-	int			c,
-				status = EXIT_OK;
-
-	while ((c = cmd_getopt(argc, argv, "", longopts, &status)) != -1)
-		if (c == -2)
-			return status;
-	return -1;
-}
-
 int
 cmd_init(int argc, char **argv)
 {

@@ -9,7 +9,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int
 cmp_str(const void *a, const void *b)
@@ -17,31 +19,52 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
+/*
+ * One file of the versions directory, read relative to the open directory
+ * (no path walk per file) with one read of its size: at 10,000 files this
+ * is most of what a no-op command costs.
+ */
 static char *
-read_file(const char *path, size_t *len)
+read_file(int dirfd, const char *name, size_t *len)
 {
-	FILE	   *f = fopen(path, "rb");
-	MgBuf		b;
-	char		chunk[8192];
-	size_t		n;
+	int			fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	char	   *buf;
+	size_t		have = 0,
+				cap;
 
-	if (f == NULL)
+	if (fd < 0)
 		return NULL;
-	mg_buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		mg_buf_append(&b, chunk, n);
-	if (ferror(f))
+	cap = (fstat(fd, &st) == 0 && st.st_size > 0) ? (size_t) st.st_size + 1 : 8192;
+	buf = mg_alloc(cap + 1);
+	for (;;)
 	{
-		int			e = errno;
+		ssize_t		n = read(fd, buf + have, cap - have);
 
-		fclose(f);
-		mg_buf_free(&b);
-		errno = e;
-		return NULL;
+		if (n < 0)
+		{
+			int			e = errno;
+
+			if (e == EINTR)
+				continue;
+			close(fd);
+			mg_free(buf);
+			errno = e;
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		have += (size_t) n;
+		if (have == cap)
+		{
+			cap *= 2;
+			buf = mg_realloc(buf, cap + 1);
+		}
 	}
-	fclose(f);
-	*len = b.len;
-	return b.data;
+	close(fd);
+	buf[have] = '\0';
+	*len = have;
+	return buf;
 }
 
 int
@@ -81,7 +104,6 @@ repo_load(Repo *repo, const char *dir, MgDialect dialect)
 		if (len > 4 && strcmp(de->d_name + len - 4, ".sql") == 0 && de->d_name[0] != '.')
 			mg_strlist_add(&names, de->d_name);
 	}
-	closedir(d);
 	if (names.count > 1)
 		qsort(names.items, names.count, sizeof(char *), cmp_str);
 
@@ -99,9 +121,12 @@ repo_load(Repo *repo, const char *dir, MgDialect dialect)
 		mg_buf_printf(&path, "%s/%s", repo->versions, names.items[i]);
 		r->path = path.data;
 		r->file = mg_strdup(names.items[i]);
-		r->text = read_file(r->path, &len);
+		r->text = read_file(dirfd(d), names.items[i], &len);
 		if (r->text == NULL)
+		{
+			closedir(d);
 			return fail(EXIT_USAGE, "cannot read \"%s\": %s", r->path, strerror(errno));
+		}
 		if (memchr(r->text, '\0', len))
 			return fail(EXIT_USAGE, "%s: contains a NUL byte", r->path);
 		if (mg_revfile_parse(r->text, len, r->path, &r->rf, &err) != MG_OK)
@@ -120,6 +145,7 @@ repo_load(Repo *repo, const char *dir, MgDialect dialect)
 					 (const char *const *) r->rf.depends.items, r->rf.depends.count,
 					 (const char *const *) r->rf.branch.items, r->rf.branch.count);
 	}
+	closedir(d);
 	repo->n = names.count;
 	mg_strlist_free(&names);
 	if (mg_graph_build(&repo->graph, &err) != MG_OK)
