@@ -20,17 +20,8 @@
 set -uo pipefail
 
 REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-MIGRATE=$("${PG_CONFIG:-pg_config}" --bindir 2>/dev/null)/migrate
-[ -x "$MIGRATE" ] || MIGRATE=$(command -v migrate || echo migrate)
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
 
-pass=0 fail=0 n=0
-ok()     { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
-    if [ -n "${2:-}" ]; then printf '%s\n' "$2" | head -n 40 | sed 's/^/#   /'; fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 is() {
     if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1" "postgresql: $2
 sqlite:     $3"; fi
@@ -41,7 +32,6 @@ same() {
         not_ok "$1" "$(diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^</postgresql:/; s/^>/sqlite:    /')"
     fi
 }
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>&1; }
 sq() {
     "$PY" - "$1" "$2" <<'EOF' 2>&1
 import sqlite3, sys

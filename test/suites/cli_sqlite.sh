@@ -15,45 +15,10 @@
 set -uo pipefail
 
 REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-MIGRATE=$("${PG_CONFIG:-pg_config}" --bindir 2>/dev/null)/migrate
-[ -x "$MIGRATE" ] || MIGRATE=$(command -v migrate || echo migrate)
 # the system python3 starts fast (a version manager's shim may not)
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
 
-pass=0 fail=0 n=0
-ok()     { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 skip()   { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1 # SKIP $2"; }
-not_ok() {
-    n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
-    if [ -n "${2:-}" ]; then printf '%s\n' "$2" | head -n 40 | sed 's/^/#   /'; fi
-}
-is() {
-    if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2
-actual:   $3"; fi
-}
-like() {
-    if [[ $3 =~ $2 ]]; then ok "$1"; else not_ok "$1" "expected to match: $2
-actual: $3"; fi
-}
-run() {
-    "$MIGRATE" "$@" >"$TMP/.out" 2>"$TMP/.err" </dev/null
-    RC=$?
-    OUT=$(cat "$TMP/.out")
-    ERR=$(cat "$TMP/.err")
-}
-last() { printf 'exit status %s\n-- stdout:\n%s\n-- stderr:\n%s' "$RC" "$OUT" "$ERR"; }
-expect() {
-    local name=$1 want=$2 t; shift 2
-    if [ "$RC" != "$want" ]; then not_ok "$name" "expected exit status $want
-$(last)"; return; fi
-    for t in "$@"; do
-        if [[ "$OUT
-$ERR" != *"$t"* ]]; then not_ok "$name" "expected the output to contain: $t
-$(last)"; return; fi
-    done
-    ok "$name"
-}
 quiet_ok() {    # NAME: the last run exited 0 and printed nothing
     if [ "$RC" -eq 0 ] && [ -z "$OUT$ERR" ]; then ok "$1"; else not_ok "$1" "$(last)"; fi
 }

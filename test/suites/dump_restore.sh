@@ -22,8 +22,7 @@ PLAIN=migrate_suite_dump_plain
 DBS=("$SRC" "$DST" "$PLAIN")
 ROLES=(regress_dump_monitor regress_dump_admin)
 
-pass=0 fail=0 n=0
-ok()     { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 not_ok() {
     n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
     if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/#   /'; fi

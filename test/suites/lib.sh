@@ -2,8 +2,9 @@
 # it is not executable, so scripts/test skips it).
 #
 #   . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-#   suite_init NAME      TMP (a fresh directory, removed on exit), MIGRATE
-#                        (the installed program), PY; cd "$TMP"
+#   (sourcing sets MIGRATE, the installed program, PY and REPO_ROOT, and
+#   the counters)
+#   suite_init NAME      TMP, a fresh directory removed on exit; cd "$TMP"
 #   ok NAME / not_ok NAME [DETAIL]     count one test
 #   is NAME WANT GOT     pass when equal, else show both
 #   like NAME REGEX GOT  pass when GOT matches REGEX
@@ -19,13 +20,15 @@
 # Suites run against the cluster of PGHOST/PGPORT (scripts/lib.sh starts it).
 
 pass=0 fail=0 n=0
+# the installed program; the system python3 (a version manager's shim
+# starts slowly); the repository
+MIGRATE=$("${PG_CONFIG:-pg_config}" --bindir 2>/dev/null)/migrate
+[ -x "$MIGRATE" ] || MIGRATE=$(command -v migrate || echo migrate)
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 
 suite_init() {
-    PY=/usr/bin/python3
-    [ -x "$PY" ] || PY=python3
-    MIGRATE=$("${PG_CONFIG:-pg_config}" --bindir 2>/dev/null)/migrate
-    [ -x "$MIGRATE" ] || MIGRATE=$(command -v migrate || echo migrate)
-    REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
     TMP=$(mktemp -d "/tmp/migrate-$1-XXXX")
     trap 'rm -rf "$TMP"' EXIT
     cd "$TMP" || exit 1

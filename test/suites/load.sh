@@ -16,8 +16,7 @@ EXAMPLES=$REPO_ROOT/migrations/versions
 DB=migrate_suite_load
 ROLES=(regress_load_plain regress_load_reader regress_load_owner)
 
-pass=0 fail=0 n=0
-ok()     { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1"; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 not_ok() {
     n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
     if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/#   /'; fi
