@@ -24,4 +24,12 @@ LANGUAGE C STABLE STRICT;
 -- read-only functions are granted separately, like plan(target)
 REVOKE EXECUTE ON FUNCTION migrate.plan(text, text) FROM PUBLIC;
 
+-- forget(revision): remove an unapplied revision that no other revision
+-- needs (the program does it for revisions whose file was deleted).
+CREATE FUNCTION migrate.forget(revision text)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'migrate_forget'
+    LANGUAGE C STRICT VOLATILE;
+REVOKE EXECUTE ON FUNCTION migrate.forget(text) FROM PUBLIC;
+
 -- ---- store, forget, repair, digest (src/server/store*.c, integrity.c) ----

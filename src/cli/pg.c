@@ -205,8 +205,77 @@ pg_close(Db *db)
 
 /* ---- push ---- */
 
+/*
+ * The files are the program's truth: forget every catalog revision that
+ * has no file, those that others need after them (an applied one is
+ * refused by the server, and so reported, never acted on).
+ */
 static int
-push_files(Db *db, Repo *repo, int *changed)
+forget_missing(Db *db, Repo *repo, const char *ids, int *forgotten)
+{
+	PGresult   *res = pg_params(db, "SELECT id, pg_catalog.array_to_string(revises"
+								" OPERATOR(pg_catalog.||) depends, ',')"
+								" FROM migrate.revision"
+								" WHERE id OPERATOR(pg_catalog.<>) ALL ($1::pg_catalog.text[])"
+								" ORDER BY id", 1, &ids);
+	int			n;
+	bool	   *done;
+
+	*forgotten = 0;
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return pg_fail(db, res, "could not read the catalog", false);
+	n = PQntuples(res);
+	done = mg_alloc0(sizeof(bool) * (size_t) (n + 1));
+	while (*forgotten < n)
+	{
+		int			pick = -1;
+
+		/* one that no remaining file-less revision names */
+		for (int i = 0; i < n && pick < 0; i++)
+		{
+			bool		needed = false;
+
+			if (done[i])
+				continue;
+			for (int k = 0; k < n && !needed; k++)
+			{
+				MgStrList	refs;
+
+				if (done[k] || k == i)
+					continue;
+				refs = mg_split_list(PQgetvalue(res, k, 1), false);
+				for (int r = 0; r < refs.count && !needed; r++)
+					needed = strcmp(refs.items[r], PQgetvalue(res, i, 0)) == 0;
+				mg_strlist_free(&refs);
+			}
+			if (!needed)
+				pick = i;
+		}
+		if (pick < 0)
+			pick = 0;			/* a cycle cannot be stored; let the server say */
+		{
+			const char *id = PQgetvalue(res, pick, 0);
+			PGresult   *f = pg_params(db, "SELECT migrate.forget($1)", 1, &id);
+
+			if (PQresultStatus(f) != PGRES_TUPLES_OK)
+			{
+				PQclear(res);
+				mg_free(done);
+				return pg_fail(db, f, "could not remove a revision whose file is gone", false);
+			}
+			PQclear(f);
+			verbose("migrate: revision %s has no file; removed from the catalog\n", id);
+		}
+		done[pick] = true;
+		(*forgotten)++;
+	}
+	mg_free(done);
+	PQclear(res);
+	return EXIT_OK;
+}
+
+static int
+push_files(Db *db, Repo *repo, bool prune, int *changed)
 {
 	char	  **texts = mg_alloc(sizeof(char *) * (repo->n + 1));
 	char	  **files = mg_alloc(sizeof(char *) * (repo->n + 1));
@@ -225,11 +294,31 @@ push_files(Db *db, Repo *repo, int *changed)
 	mg_free((void *) params[0]);
 	mg_free((void *) params[1]);
 	mg_free(texts);
-	mg_free(files);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		mg_free(files);
 		return pg_fail(db, res, "could not push the revisions", false);
+	}
 	*changed = atoi(PQgetvalue(res, 0, 0));
 	PQclear(res);
+	{
+		char	  **ids = files;	/* reuse: the ids this time */
+		char	   *lit;
+		int			forgotten,
+					st;
+
+		for (int i = 0; i < repo->n; i++)
+			ids[i] = repo->revs[i].rf.id;
+		lit = pg_array_literal(ids, repo->n);
+		st = prune ? forget_missing(db, repo, lit, &forgotten) : EXIT_OK;
+		if (!prune)
+			forgotten = 0;
+		mg_free(lit);
+		mg_free(files);
+		if (st != EXIT_OK)
+			return st;
+		*changed += forgotten;
+	}
 	verbose("pushed %d revision files, %d added or replaced\n", repo->n, *changed);
 	return EXIT_OK;
 }
@@ -309,23 +398,29 @@ apply_locked(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *c
 {
 	int			changed,
 				st;
-
 	MgStrList	versions = {0};
 	uint8_t    *applied;
 
 	*count = 0;
-	if ((st = push_files(db, repo, &changed)) != EXIT_OK)
-		return st;
-	/* an applied revision without a file is reported, never acted on */
 	if (op == MG_OP_STAMP && purge)
+	{
+		/* whatever the database is at: unknown versions are dropped (and
+		 * file-less revisions are forgotten by the next command) */
+		if ((st = push_files(db, repo, false, &changed)) != EXIT_OK)
+			return st;
 		return server_stamp(db, repo, target, purge, count);
+	}
+	/* an applied revision without a file is reported, never acted on */
 	if ((st = pg_versions(db, &versions)) != EXIT_OK)
 		return st;
 	applied = mg_alloc0((size_t) repo->graph.n + 1);
-	st = repo_applied(repo, &versions, op == MG_OP_STAMP && purge, applied);
+	st = repo_applied(repo, &versions, false, applied);
 	mg_free(applied);
 	mg_strlist_free(&versions);
 	if (st != EXIT_OK)
+		return st;
+	/* then the catalog follows the files: new, changed, deleted */
+	if ((st = push_files(db, repo, true, &changed)) != EXIT_OK)
 		return st;
 	if (op == MG_OP_STAMP)
 		return server_stamp(db, repo, target, purge, count);
@@ -339,7 +434,7 @@ pg_push(Db *db, Repo *repo, int *changed)
 
 	if (st != EXIT_OK)
 		return st;
-	return unlock_session(db, push_files(db, repo, changed));
+	return unlock_session(db, push_files(db, repo, true, changed));
 }
 
 static int

@@ -255,6 +255,49 @@ check_replacement(const RepoRev *r, const char *old_checksum,
 }
 
 /*
+ * The files are the program's truth: rows of migrate_revision without a
+ * file go (a stored version without a file was refused before this).
+ */
+static int
+forget_missing(Db *db, Repo *repo, int *changed)
+{
+	sqlite3_stmt *ids = sq_prepare(db, "SELECT id FROM migrate_revision");
+	sqlite3_stmt *del = sq_prepare(db, "DELETE FROM migrate_revision WHERE id = ?1");
+	MgStrList	gone = {0};
+	int			rc,
+				st = EXIT_OK;
+
+	if (ids == NULL || del == NULL)
+	{
+		sqlite3_finalize(ids);
+		sqlite3_finalize(del);
+		return EXIT_FAILED;
+	}
+	while ((rc = sqlite3_step(ids)) == SQLITE_ROW)
+	{
+		const char *id = (const char *) sqlite3_column_text(ids, 0);
+
+		if (id && repo_find(repo, id) < 0)
+			mg_strlist_add(&gone, id);
+	}
+	if (rc != SQLITE_DONE)
+		st = sq_sql_fail(db, "reading migrate_revision");
+	for (int i = 0; i < gone.count && st == EXIT_OK; i++)
+	{
+		sq_bind_text(del, 1, gone.items[i]);
+		if (sqlite3_step(del) != SQLITE_DONE)
+			st = sq_sql_fail(db, "removing a revision whose file is gone");
+		sqlite3_reset(del);
+		verbose("migrate: revision %s has no file; removed from migrate_revision\n", gone.items[i]);
+		(*changed)++;
+	}
+	mg_strlist_free(&gone);
+	sqlite3_finalize(ids);
+	sqlite3_finalize(del);
+	return st;
+}
+
+/*
  * The push rules, inside the caller's write transaction (tables exist):
  * absent -> insert; same file text -> nothing; changed -> replace, unless
  * it is applied and its checksum or structure changed.
@@ -337,6 +380,8 @@ sq_push_in_tx(Db *db, Repo *repo, const uint8_t *applied, int *changed)
 	}
 	sqlite3_finalize(get);
 	sqlite3_finalize(put);
+	if (st == EXIT_OK)
+		st = forget_missing(db, repo, changed);
 	return st;
 }
 

@@ -89,4 +89,43 @@ done
 run -d "$C" --dir "$TMP/bad" upgrade nosuchtarget
 expect "an unknown target is input: exit 2" 2 "nosuchtarget"
 
+# ---- the files are the truth: a revision whose file was deleted ------------------
+for d in "${DBS[0]}"; do pg_fresh "$d"; q "$d" "CREATE EXTENSION migrate" >/dev/null; done
+rm -rf "$TMP/gone" && cp -r "$REPO_ROOT/migrations" "$TMP/gone"
+head=$("$MIGRATE" --dir "$TMP/gone" heads | sed 's/ .*//' | head -n 1)
+printf -- '-- migrate:revision zz00gone0001\n-- migrate:revises %s\n\n-- migrate:upgrade\nCREATE TABLE gone (id int);\n\n-- migrate:downgrade\nDROP TABLE gone;\n' "$head" \
+    > "$TMP/gone/versions/zz00gone0001_gone.sql"
+run -d "$A" --dir "$TMP/gone" push
+expect "push with an extra revision: exit 0" 0
+rm "$TMP/gone/versions/zz00gone0001_gone.sql"
+run -d "$A" --dir "$TMP/gone" stamp heads
+expect "its file deleted, stamp heads: exit 0" 0
+is "... stamps the heads of the files, not the deleted revision" "$("$MIGRATE" --dir "$TMP/gone" heads | sed 's/ .*//' | sort | tr '\n' ' ')" \
+   "$(q "${DBS[0]}" "SELECT revision FROM migrate.version ORDER BY 1" | tr '\n' ' ')"
+is "... and the catalog no longer has it" "0" "$(q "${DBS[0]}" "SELECT count(*) FROM migrate.revision WHERE id = 'zz00gone0001'")"
+run -d "$A" --dir "$TMP/gone" check
+expect "... check passes" 0 "up to date"
+sqdb=sqlite:///"$TMP"/gone.db
+printf -- '-- migrate:revision zz00gone0001\n-- migrate:revises %s\n\n-- migrate:upgrade\nCREATE TABLE gone (id int);\n' "$head" \
+    > "$TMP/gone/versions/zz00gone0001_gone.sql"
+run -d "$sqdb" --dir "$TMP/gone" upgrade "$head"
+rm "$TMP/gone/versions/zz00gone0001_gone.sql"
+run -d "$sqdb" --dir "$TMP/gone" upgrade
+expect "SQLite: a deleted unapplied revision's file, upgrade: exit 0" 0
+is "... migrate_revision no longer has it" "0" "$(sq "$TMP/gone.db" "SELECT count(*) FROM migrate_revision WHERE id = 'zz00gone0001'")"
+
+# ---- forget() -----------------------------------------------------------------------
+run -d "$A" --dir "$TMP/gone" push
+printf -- '-- migrate:revision zz00late0001\n-- migrate:revises %s\n\n-- migrate:upgrade\nSELECT 1;\n' "$head" > "$TMP/late.sql"
+echo "SELECT migrate.add_revision(:'txt', 'late.sql');" |
+    psql -X -q -At -v ON_ERROR_STOP=1 -v txt="$(cat "$TMP/late.sql")" -d "${DBS[0]}" >/dev/null
+out=$(psql -X -q -At -d "${DBS[0]}" -c "SELECT migrate.forget('$head')" -c '\echo :SQLSTATE' 2>&1)
+like "forget() of an applied revision: 55000" "is applied and cannot be forgotten.*55000" "$(tr '\n' ' ' <<<"$out")"
+out=$(psql -X -q -At -d "${DBS[0]}" -c "SELECT migrate.forget('nosuch')" -c '\echo :SQLSTATE' 2>&1)
+like "forget() of an unknown revision: 42704" "no revision named.*42704" "$(tr '\n' ' ' <<<"$out")"
+is "forget() of an unapplied leaf removes it" "0" \
+   "$(q "${DBS[0]}" "SELECT migrate.forget('zz00late0001'); SELECT count(*) FROM migrate.revision WHERE id = 'zz00late0001'" | tail -n 1)"
+run -d "$A" --dir "$TMP/gone" check
+expect "... and the state is up to date again" 0 "up to date"
+
 suite_end
