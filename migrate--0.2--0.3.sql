@@ -33,3 +33,42 @@ CREATE FUNCTION migrate.forget(revision text)
 REVOKE EXECUTE ON FUNCTION migrate.forget(text) FROM PUBLIC;
 
 -- ---- store, forget, repair, digest (src/server/store*.c, integrity.c) ----
+
+-- ---- the push digest: the program's no-op boot path (src/server/pushed.c) ----
+
+-- The digest of the program's migrations directory at its last push (names
+-- and contents of every file, src/cli/repo.c), and the heads of the graph
+-- that push left.  NULL: no push recorded, or the stored revisions changed
+-- since (added, edited or removed by any means; applying them does not
+-- count, up_to_date follows that).
+ALTER TABLE migrate.state ADD COLUMN pushed_digest text;
+ALTER TABLE migrate.state ADD COLUMN pushed_heads text[];
+
+CREATE FUNCTION migrate.digest_unsettled() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE migrate.state SET pushed_digest = NULL, pushed_heads = NULL
+    WHERE pushed_digest IS NOT NULL OR pushed_heads IS NOT NULL;
+    RETURN NULL;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION migrate.digest_unsettled() FROM PUBLIC;
+-- every column but the derived tip and applied_checksum (written when
+-- revisions are applied, which leaves the stored revisions as they are)
+CREATE TRIGGER revision_digest_unsettled
+    AFTER INSERT OR DELETE OR TRUNCATE
+    OR UPDATE OF id, revises, depends, branch, message, created, upgrade,
+                 downgrade, transactional, checksum, source, loaded_at,
+                 script, upgrade_line, downgrade_line
+    ON migrate.revision
+    FOR EACH STATEMENT EXECUTE FUNCTION migrate.digest_unsettled();
+
+-- pushed(digest): record that the stored revisions are now exactly the
+-- files whose digest this is (the program calls it in its push's
+-- transaction), with the graph's heads.
+CREATE FUNCTION migrate.pushed(digest text)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'migrate_pushed'
+    LANGUAGE C STRICT VOLATILE;
+REVOKE EXECUTE ON FUNCTION migrate.pushed(text) FROM PUBLIC;

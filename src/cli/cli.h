@@ -58,6 +58,7 @@ typedef struct RepoRev
 	char	   *path;			/* DIR/versions/<file> */
 	char	   *file;			/* <file>: the revision's "source" */
 	char	   *text;			/* the whole file */
+	size_t		len;			/* its length in bytes */
 	MgRevSelected sel;			/* sections for the repo's dialect */
 } RepoRev;
 
@@ -67,8 +68,10 @@ typedef struct Repo
 	char	   *versions;		/* DIR/versions */
 	RepoRev    *revs;			/* indexed like graph nodes */
 	int			n;
-	MgGraph		graph;
+	MgGraph		graph;			/* built by repo_parse */
 	MgDialect	dialect;
+	bool		parsed;			/* rf, sel and graph are there */
+	char		digest[65];		/* the directory digest (repo_scan) */
 } Repo;
 
 /*
@@ -77,6 +80,15 @@ typedef struct Repo
  * build the graph.  Errors name the file and line; returns EXIT_USAGE.
  */
 int			repo_load(Repo *repo, const char *dir, MgDialect dialect);
+/*
+ * repo_load in two steps.  repo_scan reads every file once and computes the
+ * directory digest (SHA-256 over every file's name, length and bytes in
+ * name order), parsing nothing; repo_parse (a no-op the second time) does
+ * the rest.  Commands on PostgreSQL scan first and parse only when the
+ * server does not already hold exactly these files, fully applied.
+ */
+int			repo_scan(Repo *repo, const char *dir);
+int			repo_parse(Repo *repo, MgDialect dialect);
 int			repo_find(const Repo *repo, const char *id);	/* node or -1 */
 /*
  * The applied set of a stored version set.  A stored revision without a
@@ -122,6 +134,22 @@ void		progress_step(Progress *p, bool downgrade, const char *id,
 						  const char *message);		/* starting a step */
 void		progress_done(Progress *p);				/* that step finished */
 
+/*
+ * What the database says of the scanned files before anything is parsed:
+ * whether its stored revisions are exactly these files (the digest of the
+ * last push matches and nothing changed them since) and whether all of
+ * them are applied.  With both, nothing is pending and there is nothing
+ * to push: the version set is the tips of the files' graph.
+ */
+typedef struct BootState
+{
+	bool		pushed;
+	bool		up_to_date;
+	MgStrList	versions;		/* the version set, in the database's order */
+	MgStrList	mergepoints;	/* those of them with more than one parent */
+	MgStrList	heads;			/* heads of the graph, as the push left it */
+} BootState;
+
 typedef struct DbOps
 {
 	const char *name;			/* "postgresql", "sqlite" */
@@ -157,6 +185,13 @@ typedef struct DbOps
 	 */
 	int			(*applied_info) (Db *db, Repo *repo, AppliedInfo *info,
 								 MgStrList *unknown);
+	/*
+	 * The BootState of the scanned (maybe unparsed) repo, in one round
+	 * trip; anything that prevents an answer is just "not pushed".  NULL
+	 * for a backend without one (SQLite): its commands parse first.  The
+	 * other operations parse the repo themselves when they need it.
+	 */
+	void		(*boot_state) (Db *db, const Repo *repo, BootState *out);
 } DbOps;
 
 extern const DbOps pg_ops;

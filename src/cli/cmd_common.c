@@ -75,6 +75,27 @@ open_both(const DbOps **ops, bool write, Db **db, Repo *repo)
 	return open_db(ops, write, db);
 }
 
+/*
+ * Like open_both, but on a backend with a boot state (PostgreSQL) the files
+ * are only scanned (read and hashed): the caller asks boot_state() and
+ * parses (repo_parse) only when the database does not hold them already.
+ */
+int
+open_scanned(const DbOps **ops, bool write, Db **db, Repo *repo)
+{
+	const DbOps *o;
+	int			st;
+
+	if (opt.url == NULL || opt.url[0] == '\0')
+		return fail(EXIT_USAGE, "no database given: use -d URL or set DATABASE_URL");
+	o = db_ops_for(opt.url);
+	if ((st = repo_scan(repo, opt.dir)) != EXIT_OK)
+		return st;
+	if (o->boot_state == NULL && (st = repo_parse(repo, o->dialect)) != EXIT_OK)
+		return st;
+	return open_db(ops, write, db);
+}
+
 /* The revision as Alembic prints it; flags say which parts. */
 char *
 rev_line(const Repo *repo, int node, int flags, const uint8_t *current)

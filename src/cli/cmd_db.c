@@ -121,7 +121,7 @@ change(int argc, char **argv, MgOp op)
 		return offline_range(target, op, dialect);
 	if (dialect)
 		return fail(EXIT_USAGE, "--dialect needs a range (FROM:TO): without one the database's state and dialect are used");
-	if ((st = open_both(&ops, !sql, &db, &repo)) != EXIT_OK)
+	if ((st = open_scanned(&ops, !sql, &db, &repo)) != EXIT_OK)
 		return st;
 	if (sql)
 		st = ops->offline(db, &repo, target, op);
@@ -152,7 +152,11 @@ cmd_stamp(int argc, char **argv)
 	return change(argc, argv, MG_OP_STAMP);
 }
 
-/* What check and status report. */
+/*
+ * What check and status report.  settled: the database holds exactly
+ * these files, all applied (BootState), so nothing is pending, nothing
+ * changed and the files were not parsed; heads then come from the server.
+ */
 typedef struct State
 {
 	Repo		repo;
@@ -161,6 +165,8 @@ typedef struct State
 	uint8_t    *current;
 	MgIntList	pending;
 	MgStrList	problems;
+	bool		settled;
+	MgStrList	heads;			/* when settled */
 } State;
 
 static int
@@ -175,8 +181,27 @@ read_state(State *s, bool need_known_versions)
 	int			st;
 
 	memset(s, 0, sizeof(*s));
-	if ((st = open_both(&ops, false, &db, &s->repo)) != EXIT_OK)
+	if ((st = open_scanned(&ops, false, &db, &s->repo)) != EXIT_OK)
 		return st;
+	if (ops->boot_state)
+	{
+		BootState	bs;
+
+		ops->boot_state(db, &s->repo, &bs);
+		if (bs.pushed && bs.up_to_date)
+		{
+			ops->close(db);
+			s->settled = true;
+			s->versions = bs.versions;
+			s->heads = bs.heads;
+			return EXIT_OK;
+		}
+		if ((st = repo_parse(&s->repo, ops->dialect)) != EXIT_OK)
+		{
+			ops->close(db);
+			return st;
+		}
+	}
 	if ((st = ops->versions(db, &s->versions)) != EXIT_OK)
 	{
 		ops->close(db);
@@ -254,10 +279,26 @@ read_state(State *s, bool need_known_versions)
 	return EXIT_OK;
 }
 
+/* The heads' ids, from the graph or (settled) from the server. */
+static MgStrList
+state_heads(const State *s)
+{
+	MgStrList	l = {0};
+	MgIntList	heads;
+
+	if (s->settled)
+		return s->heads;
+	heads = mg_graph_heads(&s->repo.graph);
+	for (int i = 0; i < heads.count; i++)
+		mg_strlist_add(&l, s->repo.graph.nodes[heads.items[i]].id);
+	mg_intlist_free(&heads);
+	return l;
+}
+
 static void
 print_state_json(const State *s, bool with_ok)
 {
-	MgIntList	heads = mg_graph_heads(&s->repo.graph);
+	MgStrList	heads = state_heads(s);
 
 	printf("{");
 	if (with_ok)
@@ -265,7 +306,7 @@ print_state_json(const State *s, bool with_ok)
 	printf("\"current\": ");
 	json_strs(stdout, &s->versions);
 	printf(", \"heads\": ");
-	json_ids(stdout, &s->repo.graph, &heads);
+	json_strs(stdout, &heads);
 	printf(", \"pending\": ");
 	json_ids(stdout, &s->repo.graph, &s->pending);
 	printf(", \"problems\": ");
@@ -303,7 +344,7 @@ cmd_status(int argc, char **argv)
 {
 	int			st = no_options(argc, argv);
 	State		s;
-	MgIntList	heads;
+	MgStrList	heads;
 
 	if (st >= 0)
 		return st;
@@ -314,13 +355,13 @@ cmd_status(int argc, char **argv)
 		print_state_json(&s, false);
 		return EXIT_OK;
 	}
-	heads = mg_graph_heads(&s.repo.graph);
+	heads = state_heads(&s);
 	printf("current:  ");
 	for (int i = 0; i < s.versions.count; i++)
 		printf("%s%s", i ? ", " : "", s.versions.items[i]);
 	printf("%s\nheads:    ", s.versions.count ? "" : "<base>");
 	for (int i = 0; i < heads.count; i++)
-		printf("%s%s", i ? ", " : "", s.repo.graph.nodes[heads.items[i]].id);
+		printf("%s%s", i ? ", " : "", heads.items[i]);
 	printf("\npending:  %d\n", s.pending.count);
 	for (int i = 0; i < s.pending.count; i++)
 		printf("          %s\n", rev_line(&s.repo, s.pending.items[i], LINE_PARENTS | LINE_MESSAGE, NULL));
@@ -338,12 +379,18 @@ cmd_current(int argc, char **argv)
 	Db		   *db;
 	Repo		repo;
 	MgStrList	versions = {0};
+	BootState	bs = {0};
 
 	if (st >= 0)
 		return st;
-	if ((st = open_both(&ops, false, &db, &repo)) != EXIT_OK)
+	if ((st = open_scanned(&ops, false, &db, &repo)) != EXIT_OK)
 		return st;
-	st = ops->versions(db, &versions);
+	if (ops->boot_state)
+		ops->boot_state(db, &repo, &bs);
+	if (bs.pushed && bs.up_to_date)
+		versions = bs.versions;
+	else if ((st = repo_parse(&repo, ops->dialect)) == EXIT_OK)
+		st = ops->versions(db, &versions);
 	ops->close(db);
 	if (st != EXIT_OK)
 		return st;
@@ -355,12 +402,21 @@ cmd_current(int argc, char **argv)
 	}
 	for (int i = 0; i < versions.count; i++)
 	{
-		int			node = repo_find(&repo, versions.items[i]);
+		int			node;
 
-		if (node < 0)
+		if (repo.parsed && (node = repo_find(&repo, versions.items[i])) >= 0)
+			printf("%s\n", rev_line(&repo, node, LINE_TREE, NULL));
+		else if (repo.parsed)
 			printf("%s (no revision file)\n", versions.items[i]);
 		else
-			printf("%s\n", rev_line(&repo, node, LINE_TREE, NULL));
+		{
+			/* settled: a version is a tip, so a head and no branch point */
+			bool		merge = false;
+
+			for (int k = 0; k < bs.mergepoints.count && !merge; k++)
+				merge = strcmp(bs.mergepoints.items[k], versions.items[i]) == 0;
+			printf("%s (head)%s\n", versions.items[i], merge ? " (mergepoint)" : "");
+		}
 	}
 	return EXIT_OK;
 }

@@ -275,7 +275,7 @@ forget_missing(Db *db, Repo *repo, const char *ids, int *forgotten)
 }
 
 static int
-push_files(Db *db, Repo *repo, bool prune, int *changed)
+push_in_tx(Db *db, Repo *repo, bool prune, int *changed)
 {
 	char	  **texts = mg_alloc(sizeof(char *) * (repo->n + 1));
 	char	  **files = mg_alloc(sizeof(char *) * (repo->n + 1));
@@ -321,6 +321,97 @@ push_files(Db *db, Repo *repo, bool prune, int *changed)
 	}
 	verbose("pushed %d revision files, %d added or replaced\n", repo->n, *changed);
 	return EXIT_OK;
+}
+
+/* BEGIN or COMMIT of the push's transaction. */
+static int
+push_tx(Db *db, const char *cmd)
+{
+	PGresult   *res = PQexec(db->conn, cmd);
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		return pg_fail(db, res, "could not push the revisions", false);
+	PQclear(res);
+	return EXIT_OK;
+}
+
+/*
+ * Make the catalog's revisions the files (prune: forget those without a
+ * file too), in one transaction; after a pruning push the catalog is
+ * exactly the files, and migrate.pushed() records their digest with it.
+ */
+static int
+push_files(Db *db, Repo *repo, bool prune, int *changed)
+{
+	int			st;
+
+	if ((st = repo_parse(repo, MG_DIALECT_POSTGRESQL)) != EXIT_OK)
+		return st;
+	if ((st = push_tx(db, "BEGIN")) != EXIT_OK)
+		return st;
+	st = push_in_tx(db, repo, prune, changed);
+	if (st == EXIT_OK && prune)
+	{
+		const char *digest = repo->digest;
+		PGresult   *res = pg_params(db, "SELECT migrate.pushed($1)", 1, &digest);
+
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			st = pg_fail(db, res, "could not record the push", false);
+		else
+			PQclear(res);
+	}
+	if (st != EXIT_OK)
+	{
+		PQclear(PQexec(db->conn, "ROLLBACK"));
+		return st;
+	}
+	return push_tx(db, "COMMIT");
+}
+
+/*
+ * One round trip: does the catalog hold exactly the files of this digest
+ * (pushed_digest, cleared by any change to the stored revisions), are they
+ * all applied (up_to_date), and what a read-only command then prints
+ * without the files: the version set, which of it are merge points, and
+ * the heads the push left.
+ */
+static void
+pg_boot_state(Db *db, const Repo *repo, BootState *out)
+{
+	const char *digest = repo->digest;
+	PGresult   *res;
+
+	memset(out, 0, sizeof(*out));
+	res = pg_params(db, "SELECT s.pushed_digest OPERATOR(pg_catalog.=) $1, s.up_to_date,"
+					" pg_catalog.array_to_string(s.pushed_heads, ','),"
+					" (SELECT pg_catalog.string_agg(v.revision, ',' ORDER BY v.revision)"
+					"  FROM migrate.version v),"
+					" (SELECT pg_catalog.string_agg(r.id, ',' ORDER BY r.id)"
+					"  FROM migrate.version v JOIN migrate.revision r"
+					"  ON r.id OPERATOR(pg_catalog.=) v.revision"
+					"  WHERE pg_catalog.cardinality(r.revises) OPERATOR(pg_catalog.>) 1)"
+					" FROM migrate.state s", 1, &digest);
+	/* no answer (a role that may not read migrate.state): the long way */
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+		!PQgetisnull(res, 0, 0) && !PQgetisnull(res, 0, 2))
+	{
+		out->pushed = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+		out->up_to_date = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
+		out->heads = mg_split_list(PQgetvalue(res, 0, 2), false);
+		out->versions = mg_split_list(PQgetvalue(res, 0, 3), false);
+		out->mergepoints = mg_split_list(PQgetvalue(res, 0, 4), false);
+	}
+	verbose("the database %s these revision files%s\n",
+			out->pushed ? "holds exactly" : "may not hold",
+			out->pushed && out->up_to_date ? ", all applied" : "");
+	PQclear(res);
+}
+
+static bool
+nothing_to_do(const BootState *bs, const char *target, MgOp op)
+{
+	return bs->pushed && bs->up_to_date && op == MG_OP_UPGRADE &&
+		strcmp(target, "heads") == 0;
 }
 
 static int
@@ -400,6 +491,7 @@ apply_locked(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *c
 				st;
 	MgStrList	versions = {0};
 	uint8_t    *applied;
+	BootState	bs;
 
 	*count = 0;
 	if (op == MG_OP_STAMP && purge)
@@ -410,6 +502,12 @@ apply_locked(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *c
 			return st;
 		return server_stamp(db, repo, target, purge, count);
 	}
+	/* another program may have pushed and applied these files as we waited */
+	pg_boot_state(db, repo, &bs);
+	if (nothing_to_do(&bs, target, op))
+		return EXIT_OK;
+	if ((st = repo_parse(repo, MG_DIALECT_POSTGRESQL)) != EXIT_OK)
+		return st;
 	/* an applied revision without a file is reported, never acted on */
 	if ((st = pg_versions(db, &versions)) != EXIT_OK)
 		return st;
@@ -419,8 +517,9 @@ apply_locked(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *c
 	mg_strlist_free(&versions);
 	if (st != EXIT_OK)
 		return st;
-	/* then the catalog follows the files: new, changed, deleted */
-	if ((st = push_files(db, repo, true, &changed)) != EXIT_OK)
+	/* then the catalog follows the files: new, changed, deleted (unless it
+	 * holds exactly these files already) */
+	if (!bs.pushed && (st = push_files(db, repo, true, &changed)) != EXIT_OK)
 		return st;
 	if (op == MG_OP_STAMP)
 		return server_stamp(db, repo, target, purge, count);
@@ -437,12 +536,25 @@ pg_push(Db *db, Repo *repo, int *changed)
 	return unlock_session(db, push_files(db, repo, true, changed));
 }
 
+/*
+ * At every application boot nothing is to be done: when these very files
+ * were pushed and are all applied, `upgrade` ends after one query, without
+ * the lock, the parse or the push.
+ */
 static int
 pg_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *count)
 {
-	int			st = lock_session(db);
+	int			st;
+	BootState	bs;
 
-	if (st != EXIT_OK)
+	*count = 0;
+	if (op == MG_OP_UPGRADE)
+	{
+		pg_boot_state(db, repo, &bs);
+		if (nothing_to_do(&bs, target, op))
+			return EXIT_OK;
+	}
+	if ((st = lock_session(db)) != EXIT_OK)
 		return st;
 	return unlock_session(db, apply_locked(db, repo, target, op, purge, count));
 }
@@ -497,5 +609,6 @@ pg_applied_info(Db *db, Repo *repo, AppliedInfo *info_out, MgStrList *unknown)
 
 const DbOps pg_ops = {
 	"postgresql", MG_DIALECT_POSTGRESQL,
-	pg_open, pg_close, pg_push, pg_versions, pg_apply, pg_offline, pg_applied_info
+	pg_open, pg_close, pg_push, pg_versions, pg_apply, pg_offline, pg_applied_info,
+	pg_boot_state
 };

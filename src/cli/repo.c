@@ -1,7 +1,8 @@
 /*
- * repo.c — the migrations directory: the .sql files of DIR/versions, parsed and
- * turned into a revision graph.  Every error names the file (and line,
- * where there is one).
+ * repo.c — the migrations directory: the .sql files of DIR/versions, read in
+ * one pass that also hashes them into the directory digest (repo_scan),
+ * then, when a command needs them, parsed and turned into a revision graph
+ * (repo_parse).  Every error names the file (and line, where there is one).
  */
 #include "cli.h"
 
@@ -12,6 +13,8 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
 
 static int
 cmp_str(const void *a, const void *b)
@@ -73,25 +76,49 @@ repo_find(const Repo *repo, const char *id)
 	return mg_graph_find(&repo->graph, id);
 }
 
+/* dir/name in one allocation of its size (10,000 of them at boot) */
+static char *
+join_path(const char *dir, const char *name)
+{
+	size_t		a = strlen(dir),
+				b = strlen(name);
+	char	   *p = mg_alloc(a + b + 2);
+
+	memcpy(p, dir, a);
+	p[a] = '/';
+	memcpy(p + a + 1, name, b + 1);
+	return p;
+}
+
+/*
+ * The directory digest: SHA-256 over a format tag, then for every file in
+ * name order its name, its length and its bytes (NUL-separated, so no two
+ * directories hash alike by shifting bytes between fields).  Each byte is
+ * hashed once, as it is read; nothing is parsed.
+ */
+#define REPO_DIGEST_TAG "migrate directory digest 1 " MG_EXT_VERSION
+
+static void
+digest_fail(void)
+{
+	fprintf(stderr, "migrate: SHA-256 failed\n");
+	exit(EXIT_USAGE);
+}
+
 int
-repo_load(Repo *repo, const char *dir, MgDialect dialect)
+repo_scan(Repo *repo, const char *dir)
 {
 	DIR		   *d;
 	struct dirent *de;
 	MgStrList	names = {0};
-	MgMap		ids;
-	MgError		err;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char sum[32];
+	unsigned int sumlen = 0;
+	static const char hex[] = "0123456789abcdef";
 
 	memset(repo, 0, sizeof(*repo));
 	repo->dir = mg_strdup(dir);
-	repo->dialect = dialect;
-	{
-		MgBuf		b;
-
-		mg_buf_init(&b);
-		mg_buf_printf(&b, "%s/versions", dir);
-		repo->versions = b.data;
-	}
+	repo->versions = join_path(dir, "versions");
 	d = opendir(repo->versions);
 	if (d == NULL)
 		return fail(EXIT_USAGE, "cannot read migrations directory \"%s\": %s%s",
@@ -107,29 +134,65 @@ repo_load(Repo *repo, const char *dir, MgDialect dialect)
 	if (names.count > 1)
 		qsort(names.items, names.count, sizeof(char *), cmp_str);
 
+	if (md == NULL || !EVP_DigestInit_ex(md, EVP_sha256(), NULL) ||
+		!EVP_DigestUpdate(md, REPO_DIGEST_TAG, sizeof(REPO_DIGEST_TAG)))
+		digest_fail();
 	repo->revs = mg_alloc0(sizeof(RepoRev) * (names.count + 1));
-	mg_map_init(&ids, (size_t) names.count);
-	mg_graph_init(&repo->graph, names.count);
 	for (int i = 0; i < names.count; i++)
 	{
 		RepoRev    *r = &repo->revs[i];
-		MgBuf		path;
-		size_t		len = 0;
-		int			other;
+		char		lenbuf[32];
 
-		mg_buf_init(&path);
-		mg_buf_printf(&path, "%s/%s", repo->versions, names.items[i]);
-		r->path = path.data;
-		r->file = mg_strdup(names.items[i]);
-		r->text = read_file(dirfd(d), names.items[i], &len);
+		r->file = names.items[i];	/* the list's strings are the repo's now */
+		r->path = join_path(repo->versions, r->file);
+		r->text = read_file(dirfd(d), r->file, &r->len);
 		if (r->text == NULL)
 		{
+			int			e = errno;
+
 			closedir(d);
-			return fail(EXIT_USAGE, "cannot read \"%s\": %s", r->path, strerror(errno));
+			return fail(EXIT_USAGE, "cannot read \"%s\": %s", r->path, strerror(e));
 		}
-		if (memchr(r->text, '\0', len))
+		snprintf(lenbuf, sizeof(lenbuf), "%zu", r->len);
+		if (!EVP_DigestUpdate(md, r->file, strlen(r->file) + 1) ||
+			!EVP_DigestUpdate(md, lenbuf, strlen(lenbuf) + 1) ||
+			!EVP_DigestUpdate(md, r->text, r->len))
+			digest_fail();
+	}
+	closedir(d);
+	if (!EVP_DigestFinal_ex(md, sum, &sumlen) || sumlen != 32)
+		digest_fail();
+	EVP_MD_CTX_free(md);
+	for (int i = 0; i < 32; i++)
+	{
+		repo->digest[2 * i] = hex[sum[i] >> 4];
+		repo->digest[2 * i + 1] = hex[sum[i] & 15];
+	}
+	repo->digest[64] = '\0';
+	repo->n = names.count;
+	mg_free(names.items);
+	return EXIT_OK;
+}
+
+int
+repo_parse(Repo *repo, MgDialect dialect)
+{
+	MgMap		ids;
+	MgError		err;
+
+	if (repo->parsed)
+		return EXIT_OK;
+	repo->dialect = dialect;
+	mg_map_init(&ids, (size_t) repo->n);
+	mg_graph_init(&repo->graph, repo->n);
+	for (int i = 0; i < repo->n; i++)
+	{
+		RepoRev    *r = &repo->revs[i];
+		int			other;
+
+		if (memchr(r->text, '\0', r->len))
 			return fail(EXIT_USAGE, "%s: contains a NUL byte", r->path);
-		if (mg_revfile_parse(r->text, len, r->path, &r->rf, &err) != MG_OK)
+		if (mg_revfile_parse(r->text, r->len, r->path, &r->rf, &err) != MG_OK)
 			return fail_mg(&err);
 		if (dialect != MG_DIALECT_ANY &&
 			mg_revfile_select(&r->rf, dialect, r->path, &r->sel, &err) != MG_OK)
@@ -145,9 +208,6 @@ repo_load(Repo *repo, const char *dir, MgDialect dialect)
 					 (const char *const *) r->rf.depends.items, r->rf.depends.count,
 					 (const char *const *) r->rf.branch.items, r->rf.branch.count);
 	}
-	closedir(d);
-	repo->n = names.count;
-	mg_strlist_free(&names);
 	if (mg_graph_build(&repo->graph, &err) != MG_OK)
 	{
 		/* the core names revisions; add the file of the one at fault */
@@ -157,7 +217,16 @@ repo_load(Repo *repo, const char *dir, MgDialect dialect)
 			return fail(EXIT_USAGE, "%s: %s", repo->revs[node].path, err.message);
 		return fail_mg(&err);
 	}
+	repo->parsed = true;
 	return EXIT_OK;
+}
+
+int
+repo_load(Repo *repo, const char *dir, MgDialect dialect)
+{
+	int			st = repo_scan(repo, dir);
+
+	return st != EXIT_OK ? st : repo_parse(repo, dialect);
 }
 
 int

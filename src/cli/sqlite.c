@@ -396,6 +396,7 @@ const DbOps sqlite_ops = {
 	sq_versions,
 	sq_apply,
 	sq_offline,
-	sq_applied_info
+	sq_applied_info,
+	NULL						/* no boot state: every command parses first */
 };
 
