@@ -67,14 +67,15 @@ werror-check:
 	@echo '$(WERROR_FLAG)' | cmp -s - $(WERROR_STAMP) || echo '$(WERROR_FLAG)' >$(WERROR_STAMP)
 .PHONY: werror-check
 
-# ---- the migrate program (libpq + libsqlite3 + OpenSSL hashing) ----
+# ---- the migrate program (libpq + libsqlite3 + OpenSSL hashing; threads
+# read the revision files, src/cli/repo.c) ----
 
 CLI_SRCS = $(sort $(wildcard src/cli/*.c)) $(COMMON_SRCS)
 CLI_OBJS = $(CLI_SRCS:%.c=$(BUILDDIR)/cli/%.o)
 CLI_CFLAGS := -std=c99 -D_GNU_SOURCE -g -O2 -Wall -Wextra -Wno-unused-parameter \
 	$(WERROR_FLAG) -Isrc/common -Isrc/cli $(VERSION_DEFINE) \
 	-I$(shell $(PG_CONFIG) --includedir)
-CLI_LIBS := -L$(shell $(PG_CONFIG) --libdir) -lpq -lsqlite3 -lcrypto
+CLI_LIBS := -L$(shell $(PG_CONFIG) --libdir) -lpq -lsqlite3 -lcrypto -pthread
 
 $(BUILDDIR)/cli/%.o: %.c migrate.control $(WERROR_STAMP)
 	@mkdir -p $(@D)
