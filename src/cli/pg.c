@@ -323,6 +323,19 @@ push_in_tx(Db *db, Repo *repo, bool prune, int *changed)
 	return EXIT_OK;
 }
 
+/* migrate.pushed(digest): the catalog is exactly these files now. */
+static int
+record_push(Db *db, const Repo *repo)
+{
+	const char *digest = repo->digest;
+	PGresult   *res = pg_params(db, "SELECT migrate.pushed($1)", 1, &digest);
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return pg_fail(db, res, "could not record the push", false);
+	PQclear(res);
+	return EXIT_OK;
+}
+
 /* BEGIN or COMMIT of the push's transaction. */
 static int
 push_tx(Db *db, const char *cmd)
@@ -351,15 +364,7 @@ push_files(Db *db, Repo *repo, bool prune, int *changed)
 		return st;
 	st = push_in_tx(db, repo, prune, changed);
 	if (st == EXIT_OK && prune)
-	{
-		const char *digest = repo->digest;
-		PGresult   *res = pg_params(db, "SELECT migrate.pushed($1)", 1, &digest);
-
-		if (PQresultStatus(res) != PGRES_TUPLES_OK)
-			st = pg_fail(db, res, "could not record the push", false);
-		else
-			PQclear(res);
-	}
+		st = record_push(db, repo);
 	if (st != EXIT_OK)
 	{
 		PQclear(PQexec(db->conn, "ROLLBACK"));
@@ -523,7 +528,16 @@ apply_locked(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *c
 		return st;
 	if (op == MG_OP_STAMP)
 		return server_stamp(db, repo, target, purge, count);
-	return pg_execute_plan(db, repo, target, op, count);
+	st = pg_execute_plan(db, repo, target, op, count);
+	/*
+	 * Nothing to run, the push skipped, yet not up to date (the version
+	 * table was written by hand): have the server recompute the state, as
+	 * the push would have, so that the next boot is the fast one.
+	 */
+	if (st == EXIT_OK && bs.pushed && *count == 0 && op == MG_OP_UPGRADE &&
+		strcmp(target, "heads") == 0)
+		st = record_push(db, repo);
+	return st;
 }
 
 static int
