@@ -381,7 +381,7 @@ push_files(Db *db, Repo *repo, bool prune, int *changed)
  * the heads the push left.
  */
 static void
-pg_boot_state(Db *db, const Repo *repo, BootState *out)
+boot_state_query(Db *db, const Repo *repo, BootState *out)
 {
 	const char *digest = repo->digest;
 	PGresult   *res;
@@ -406,10 +406,22 @@ pg_boot_state(Db *db, const Repo *repo, BootState *out)
 		out->versions = mg_split_list(PQgetvalue(res, 0, 3), false);
 		out->mergepoints = mg_split_list(PQgetvalue(res, 0, 4), false);
 	}
-	verbose("the database %s these revision files%s\n",
-			out->pushed ? "holds exactly" : "may not hold",
-			out->pushed && out->up_to_date ? ", all applied" : "");
 	PQclear(res);
+}
+
+static void
+say_boot_state(const BootState *bs)
+{
+	verbose("the database %s these revision files%s\n",
+			bs->pushed ? "holds exactly" : "may not hold",
+			bs->pushed && bs->up_to_date ? ", all applied" : "");
+}
+
+static void
+pg_boot_state(Db *db, const Repo *repo, BootState *out)
+{
+	boot_state_query(db, repo, out);
+	say_boot_state(out);
 }
 
 static bool
@@ -564,9 +576,12 @@ pg_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *count
 	*count = 0;
 	if (op == MG_OP_UPGRADE)
 	{
-		pg_boot_state(db, repo, &bs);
+		boot_state_query(db, repo, &bs);
 		if (nothing_to_do(&bs, target, op))
+		{
+			say_boot_state(&bs);
 			return EXIT_OK;
+		}
 	}
 	if ((st = lock_session(db)) != EXIT_OK)
 		return st;
