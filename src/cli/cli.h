@@ -109,6 +109,22 @@ typedef struct AppliedInfo
 	char	   *applied_at;		/* text timestamp */
 } AppliedInfo;
 
+/* How a push treats an applied revision whose upgrade section changed. */
+typedef enum PushMode
+{
+	PUSH_REFUSE,				/* an error (the default) */
+	PUSH_REPAIR,				/* store the new text (migrate repair) */
+	PUSH_KEEP					/* keep the stored text (stamp --purge) */
+} PushMode;
+
+/* One revision whose new checksum repair accepted. */
+typedef struct Repaired
+{
+	char	   *id;
+	char	   *old_checksum;	/* the one it was applied with */
+	char	   *new_checksum;	/* the file's */
+} Repaired;
+
 /* Progress of an apply: called before and after each revision. */
 typedef struct Progress
 {
@@ -157,6 +173,12 @@ typedef struct DbOps
 	 */
 	int			(*applied_info) (Db *db, Repo *repo, AppliedInfo *info,
 								 MgStrList *unknown);
+	/*
+	 * Push in PUSH_REPAIR mode and log a history row "repair" (old and new
+	 * checksum) for every applied revision whose file's checksum differs
+	 * from the one it was applied with; *out (*n of them, id order).
+	 */
+	int			(*repair) (Db *db, Repo *repo, Repaired **out, int *n);
 } DbOps;
 
 extern const DbOps pg_ops;
@@ -183,5 +205,6 @@ int			cmd_show(int argc, char **argv);
 int			cmd_check(int argc, char **argv);
 int			cmd_status(int argc, char **argv);
 int			cmd_push(int argc, char **argv);
+int			cmd_repair(int argc, char **argv);
 
 #endif							/* MIGRATE_CLI_H */

@@ -1,6 +1,6 @@
 /*
  * cmd_db.c — the commands that need a database: upgrade, downgrade,
- * stamp, current, check, status, push.  The backend (pg.c, sqlite.c)
+ * stamp, current, check, status, push, repair.  The backend (pg.c, sqlite.c)
  * does the work; the plan always comes from src/common.
  */
 #include "cmd.h"
@@ -383,4 +383,37 @@ cmd_push(int argc, char **argv)
 	if (st == EXIT_OK)
 		info("pushed %d revision%s: %d added or replaced\n", repo.n, repo.n == 1 ? "" : "s", changed);
 	return st;
+}
+
+/*
+ * repair: the files' checksums of edited applied revisions are accepted,
+ * each logged in the history as "repair" with the old and the new one.
+ */
+int
+cmd_repair(int argc, char **argv)
+{
+	int			st = no_options(argc, argv),
+				n = 0;
+	const DbOps *ops;
+	Db		   *db;
+	Repo		repo;
+	Repaired   *list = NULL;
+
+	if (st >= 0)
+		return st;
+	if ((st = open_both(&ops, true, &db, &repo)) != EXIT_OK)
+		return st;
+	st = ops->repair(db, &repo, &list, &n);
+	ops->close(db);
+	if (st != EXIT_OK)
+		return st;
+	info("repaired %d revision%s\n", n, n == 1 ? "" : "s");
+	for (int i = 0; i < n; i++)
+	{
+		int			node = repo_find(&repo, list[i].id);
+
+		info("  %s: checksum %s -> %s (%s)\n", list[i].id, list[i].old_checksum,
+			 list[i].new_checksum, node >= 0 ? repo.revs[node].path : "no file");
+	}
+	return EXIT_OK;
 }

@@ -33,6 +33,7 @@ static const Command commands[] = {
 	{"check", cmd_check, "[--json]", "fail unless the database is at heads with unchanged revisions"},
 	{"status", cmd_status, "[--json]", "current, heads, pending revisions and problems"},
 	{"push", cmd_push, "", "load the revision files into the database without applying them"},
+	{"repair", cmd_repair, "", "accept the current checksums of edited applied revisions"},
 	{NULL, NULL, NULL, NULL}
 };
 

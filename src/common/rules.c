@@ -3,6 +3,7 @@
  * the server, the program and the offline writer alike.
  */
 #include "exec.h"
+#include "mg_defs.h"
 
 #include <string.h>
 
@@ -70,4 +71,13 @@ mg_rule_one_step(const MgGraph *g, const uint8_t *applied, int node,
 	return mg_error(err, MG_ERR_STATE, nd->id, 0,
 					"revision %s cannot be recorded as %s from the current state",
 					nd->id, downgrade ? "a downgrade" : "an upgrade");
+}
+
+bool
+mg_history_applies(const char *action, const char *checksum)
+{
+	if (action == NULL)
+		return false;
+	return strcmp(action, "upgrade") == 0 || strcmp(action, "repair") == 0 ||
+		(strcmp(action, "stamp") == 0 && checksum != NULL);
 }

@@ -425,7 +425,7 @@ insert_new(const Batch *b)
 }
 
 int
-addrev_batch(int n, char **texts, char **src, char **first_id)
+addrev_batch(int n, char **texts, char **src, char **first_id, bool repair)
 {
 	Batch		b;
 	int			changed;
@@ -450,7 +450,7 @@ addrev_batch(int n, char **texts, char **src, char **first_id)
 		int			i = b.order[o];
 
 		if (b.exists[i] && !b.identical[i] &&
-			addrev_replace(&b.rf[i], &b.sel[i], texts[i], src[i]))
+			addrev_replace(&b.rf[i], &b.sel[i], texts[i], src[i], repair))
 			changed++;
 	}
 	return changed;

@@ -6,7 +6,8 @@
  * the catalog with a few indexed queries (parents and dependencies exist,
  * labels unused), so adding N revisions costs O(N log N), not O(N^2).
  * Replacing an existing revision validates the whole graph again, and is
- * refused when the revision is applied and its upgrade checksum changed.
+ * refused when the revision is applied and its upgrade checksum changed
+ * (unless repair: see repair.c).
  */
 #include "migrate.h"
 
@@ -15,6 +16,7 @@
 #include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 
 PG_FUNCTION_INFO_V1(migrate_add_revision);
 PG_FUNCTION_INFO_V1(migrate_add_revisions);
@@ -95,25 +97,33 @@ same_list(const MgStrList *l, Datum arr, bool isnull)
 	return same;
 }
 
-/* Replacing a stored revision: refuse edits of what has been applied. */
+/*
+ * Replacing a stored revision: refuse edits of what has been applied,
+ * except, with repair, of its upgrade section (repair() then logs that the
+ * new checksum is accepted).  The hint names the program's command when
+ * the program called (migrate.caller).
+ */
 static void
 check_replacement(const MgRevFile *rf, const MgRevSelected *sel,
-				  const char *old_checksum, bool same_structure)
+				  const char *old_checksum, bool same_structure, bool repair)
 {
 	MigrateCatalog cat;
 	int			node;
+	const char *caller = GetConfigOption("migrate.caller", true, false);
 
 	catalog_load(&cat, false);
 	node = mg_graph_find(&cat.graph, rf->id);
 	if (node < 0 || !cat.applied[node])
 		return;
-	if (strcmp(old_checksum, sel->checksum) != 0)
+	if (strcmp(old_checksum, sel->checksum) != 0 && !repair)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("revision %s was applied with checksum %s but now has checksum %s",
 						rf->id, old_checksum, sel->checksum),
 				 errdetail("The upgrade section of an applied revision must not change."),
-				 errhint("Restore the revision's upgrade section, or write a new revision for the change.")));
+				 caller && strcmp(caller, "program") == 0
+				 ? errhint("Restore the revision's upgrade section or write a new revision for the change; to accept the edit, run \"migrate repair\".")
+				 : errhint("Restore the revision's upgrade section or write a new revision for the change; to accept the edit, add it with repair => true and run SELECT migrate.repair().")));
 	if (!same_structure)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -127,7 +137,7 @@ check_replacement(const MgRevFile *rf, const MgRevSelected *sel,
  */
 bool
 addrev_replace(const MgRevFile *rf, const MgRevSelected *sel,
-			   const char *script, const char *source)
+			   const char *script, const char *source, bool repair)
 {
 	Oid			types[1] = {TEXTOID};
 	Datum		arg = CStringGetTextDatum(rf->id);
@@ -152,7 +162,7 @@ addrev_replace(const MgRevFile *rf, const MgRevSelected *sel,
 	depends = SPI_getbinval(tup, desc, 3, &n2);
 	check_replacement(rf, sel, SPI_getvalue(tup, desc, 1),
 					  same_list(&rf->revises, revises, n1) &&
-					  same_list(&rf->depends, depends, n2));
+					  same_list(&rf->depends, depends, n2), repair);
 	replace_revision(rf, sel, script, source);
 	/* the whole graph must still be valid (cycles, labels) */
 	catalog_load(&cat, false);
@@ -182,7 +192,7 @@ addrev_store(const char *script, const char *source, char **id)
 	char	   *text = (char *) script;
 	char	   *src = (char *) source;
 
-	return addrev_batch(1, &text, &src, id) > 0;
+	return addrev_batch(1, &text, &src, id, false) > 0;
 }
 
 Datum
@@ -190,6 +200,8 @@ migrate_add_revision(PG_FUNCTION_ARGS)
 {
 	char	   *script;
 	char	   *source = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	/* repair: since 0.3 (a 0.2 catalog calls with two arguments) */
+	bool		repair = PG_NARGS() > 2 && !PG_ARGISNULL(2) && PG_GETARG_BOOL(2);
 	char	   *id,
 			   *result;
 	MgRevFile	rf;
@@ -204,7 +216,7 @@ migrate_add_revision(PG_FUNCTION_ARGS)
 	addrev_parse(script, source, &rf, &sel);
 	migrate_begin_change();
 	migrate_spi_connect();
-	if (addrev_store(script, source, &id))
+	if (addrev_batch(1, &script, &source, &id, repair) > 0)
 		catalog_refresh_state();
 	result = SPI_palloc(strlen(id) + 1);	/* outlives SPI_finish */
 	strcpy(result, id);
@@ -212,7 +224,7 @@ migrate_add_revision(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(result));
 }
 
-/* add_revisions(scripts, sources) */
+/* add_revisions(scripts, sources, repair) */
 Datum
 migrate_add_revisions(PG_FUNCTION_ARGS)
 {
@@ -225,6 +237,7 @@ migrate_add_revisions(PG_FUNCTION_ARGS)
 				changed;
 	char	  **texts,
 			  **src;
+	bool		repair = PG_NARGS() > 2 && !PG_ARGISNULL(2) && PG_GETARG_BOOL(2);
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_INT32(0);		/* array_agg() of nothing: nothing to add */
@@ -250,7 +263,7 @@ migrate_add_revisions(PG_FUNCTION_ARGS)
 	}
 	migrate_begin_change();
 	migrate_spi_connect();
-	changed = addrev_batch(n, texts, src, NULL);
+	changed = addrev_batch(n, texts, src, NULL, repair);
 	if (changed > 0)
 		catalog_refresh_state();
 	SPI_finish();

@@ -342,7 +342,8 @@ catalog_log(const char *id, const char *action, const char *checksum,
 
 /*
  * When each applied revision was last applied (upgrade, or a stamp that
- * marked it): has[node] says whether at[node] is known.
+ * marked it; a later repair() changes its checksum, not when it was
+ * applied): has[node] says whether at[node] is known.
  */
 TimestampTz *
 catalog_applied_at(const MigrateCatalog *cat, bool **has)

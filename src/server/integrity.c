@@ -4,7 +4,8 @@
  * whose upgrade checksum changed since they were applied; check() raises
  * unless the database is at heads with no such problem (cheap enough for
  * every application boot); status() sums it up in one row.  All three are
- * read-only and take no lock.
+ * read-only and take no lock.  A revision was applied with the checksum of
+ * its last history row (MG_PG_APPLIED_WITH_SQL), a repair() included.
  */
 #include "migrate.h"
 
@@ -68,11 +69,8 @@ find_problems(MigrateCatalog *cat)
 
 	/* the last history entry of each revision says how it was applied */
 	rc = SPI_execute("SELECT h.revision, h.checksum, r.checksum, r.id IS NULL"
-					 " FROM (SELECT DISTINCT ON (revision) revision, action, checksum"
-					 "       FROM migrate.history ORDER BY revision, id DESC) h"
+					 " FROM (" MG_PG_APPLIED_WITH_SQL ") h"
 					 " LEFT JOIN migrate.revision r ON r.id OPERATOR(pg_catalog.=) h.revision"
-					 " WHERE h.action OPERATOR(pg_catalog.=) 'upgrade'"
-					 "    OR (h.action OPERATOR(pg_catalog.=) 'stamp' AND h.checksum IS NOT NULL)"
 					 " ORDER BY h.revision", true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "migrate: SPI failed reading history");

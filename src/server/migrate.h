@@ -93,10 +93,15 @@ extern bool addrev_store(const char *script, const char *source, char **id);
 extern void addrev_parse(const char *script, const char *source,
 						 MgRevFile *rf, MgRevSelected *sel);
 extern bool addrev_replace(const MgRevFile *rf, const MgRevSelected *sel,
-						   const char *script, const char *source);
+						   const char *script, const char *source,
+						   bool repair);
 
-/* addbatch.c: a batch of revision files (first_id: the first one's id) */
-extern int	addrev_batch(int n, char **texts, char **sources, char **first_id);
+/*
+ * addbatch.c: a batch of revision files (first_id: the first one's id;
+ * repair: an applied revision's upgrade section may change)
+ */
+extern int	addrev_batch(int n, char **texts, char **sources, char **first_id,
+						 bool repair);
 
 /*
  * steps.c: the catalog as the executor's step source (describe, fetch,
