@@ -401,6 +401,8 @@ cmd_repair(int argc, char **argv)
 
 	if (st >= 0)
 		return st;
+	if (optind < argc)
+		return fail(EXIT_USAGE, "repair takes no arguments (it accepts every edited applied revision)");
 	if ((st = open_both(&ops, true, &db, &repo)) != EXIT_OK)
 		return st;
 	st = ops->repair(db, &repo, &list, &n);

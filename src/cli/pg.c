@@ -510,14 +510,19 @@ pg_offline(Db *db, Repo *repo, const char *target, MgOp op)
 static int
 pg_applied_info(Db *db, Repo *repo, AppliedInfo *info_out, MgStrList *unknown)
 {
-	/* the checksum of the last row that applied it, or of a repair since */
+	/*
+	 * the checksum of the last row that applied it, or of a repair since;
+	 * when it was applied, not repaired
+	 */
 	PGresult   *res = PQexec(db->conn,
-							 "SELECT a.revision, a.checksum, at.started_at"
-							 " FROM (" MG_PG_APPLIED_WITH_SQL ") a,"
-							 " LATERAL (SELECT started_at FROM migrate.history h"
-							 "  WHERE h.revision OPERATOR(pg_catalog.=) a.revision"
-							 "    AND h.action OPERATOR(pg_catalog.<>) 'repair'"
-							 "  ORDER BY h.id DESC LIMIT 1) at"
+							 "SELECT a.revision, a.checksum,"
+							 " CASE WHEN a.action OPERATOR(pg_catalog.=) 'repair' THEN"
+							 "  (SELECT h.started_at FROM migrate.history h"
+							 "   WHERE h.revision OPERATOR(pg_catalog.=) a.revision"
+							 "     AND h.action OPERATOR(pg_catalog.<>) 'repair'"
+							 "   ORDER BY h.id DESC LIMIT 1)"
+							 " ELSE a.started_at END"
+							 " FROM (" MG_PG_APPLIED_WITH_SQL ") a"
 							 " ORDER BY a.revision");
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)

@@ -331,9 +331,11 @@ sq_read_applied(Db *db, Repo *repo, const uint8_t *applied, AppliedInfo *info,
 	if (!exists)
 		return EXIT_OK;
 	st = sq_prepare(db, "SELECT h.revision, h.action, h.checksum,"
-				 " (SELECT started_at FROM migrate_history a"
-				 "  WHERE a.revision = h.revision AND a.action <> 'repair'"
-				 "  ORDER BY a.id DESC LIMIT 1)"
+				 " CASE WHEN h.action = 'repair' THEN"
+				 "  (SELECT started_at FROM migrate_history a"
+				 "   WHERE a.revision = h.revision AND a.action <> 'repair'"
+				 "   ORDER BY a.id DESC LIMIT 1)"
+				 " ELSE h.started_at END"
 				 " FROM migrate_history h"
 				 " WHERE h.id IN (SELECT max(id) FROM migrate_history GROUP BY revision)"
 				 " ORDER BY h.revision");

@@ -65,6 +65,8 @@ for dialect in postgresql sqlite; do
     M=(-d "$URL" --dir "$TMP/m")
     run "${M[@]}" repair
     expect "$dialect: repair with nothing applied: exit 0" 0 "repaired 0 revisions"
+    run "${M[@]}" repair aa00rep00001
+    expect "$dialect: repair takes no arguments: exit 2" 2 "repair takes no arguments"
     run "${M[@]}" upgrade
     expect "$dialect: upgrade: exit 0" 0
     old=$(sum_of "CREATE TABLE boxes (id integer PRIMARY KEY);")
