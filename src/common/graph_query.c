@@ -6,6 +6,7 @@
  */
 #include "graph.h"
 #include "graph_int.h"
+#include "syntax.h"
 
 #include <string.h>
 
@@ -206,8 +207,9 @@ mg_state_from_versions(const MgGraph *g, const char *const *versions,
 			mg_error(err, MG_ERR_STATE, versions[i], 0,
 					 "the database is at revision %s, which is not a known revision",
 					 versions[i]);
-			mg_error_hint(err, "Add the revision file for %s, or reset the version with stamp(<target>, purge => true).",
-						  versions[i]);
+			mg_error_hint(err, "Add the revision file for %s and load it with %s, or reset the version with %s.",
+						  versions[i], mg_command(MG_CMD_PUSH, NULL),
+						  mg_command(MG_CMD_STAMP_PURGE, "<target>"));
 			return MG_ERR_STATE;
 		}
 		applied[v] = 1;

@@ -3,6 +3,7 @@
  * the server, the program and the offline writer alike.
  */
 #include "exec.h"
+#include "syntax.h"
 
 #include <string.h>
 
@@ -31,8 +32,9 @@ mg_rule_downgradable(const MgStep *s, MgError *err)
 	mg_error(err, MG_ERR_IRREVERSIBLE, s->source ? s->source : s->id, 0,
 			 "revision %s (%s) has no downgrade section and cannot be downgraded",
 			 s->id, message_of(s));
-	mg_error_hint(err, "Add a \"-- migrate:downgrade\" section%s%s, or use stamp to move past it without running anything.",
-				  s->source ? " to " : "", s->source ? s->source : "");
+	mg_error_hint(err, "Add a \"-- migrate:downgrade\" section%s%s, or move past it without running anything with %s.",
+				  s->source ? " to " : "", s->source ? s->source : "",
+				  mg_command(MG_CMD_STAMP, "<target>"));
 	return MG_ERR_IRREVERSIBLE;
 }
 

@@ -23,6 +23,7 @@
 #include "mg_defs.h"
 #include "exec.h"
 #include "offline.h"
+#include "syntax.h"
 
 #if PG_VERSION_NUM < 150000
 #error "migrate requires PostgreSQL 15 or later"
