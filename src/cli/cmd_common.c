@@ -112,7 +112,7 @@ rev_line(const Repo *repo, int node, int flags, const uint8_t *current)
 		}
 		mg_strlist_free(&br);
 	}
-	if (nd->children.count == 0)
+	if (mg_graph_is_head(&repo->graph, node))
 		mg_buf_puts(&b, " (head)");
 	if (current && current[node])
 		mg_buf_puts(&b, " (current)");

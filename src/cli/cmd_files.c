@@ -457,7 +457,7 @@ cmd_history(int argc, char **argv)
 			json_strs(stdout, &r->rf.depends);
 			printf(", \"message\": ");
 			json_string(stdout, r->rf.message);
-			printf(", \"is_head\": %s", repo.graph.nodes[node].children.count ? "false" : "true");
+			printf(", \"is_head\": %s", mg_graph_is_head(&repo.graph, node) ? "true" : "false");
 			if (current)
 				printf(", \"is_current\": %s, \"is_applied\": %s",
 					   current[node] ? "true" : "false", applied[node] ? "true" : "false");
@@ -515,7 +515,7 @@ cmd_show(int argc, char **argv)
 		printf(", \"created\": ");
 		json_string(stdout, r->rf.created);
 		printf(", \"transactional\": %s, \"is_head\": %s, \"path\": ",
-			   r->rf.transactional ? "true" : "false", nd->children.count ? "false" : "true");
+			   r->rf.transactional ? "true" : "false", mg_graph_is_head(&repo.graph, node) ? "true" : "false");
 		json_string(stdout, r->path);
 		printf("}\n");
 		return EXIT_OK;

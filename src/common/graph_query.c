@@ -52,6 +52,18 @@ mg_graph_heads(const MgGraph *g)
 	return by_first_kind(g, &g->down, true);
 }
 
+bool
+mg_graph_is_head(const MgGraph *g, int node)
+{
+	return g->nodes[node].children.count == 0;
+}
+
+bool
+mg_graph_is_tip(const MgGraph *g, int node)
+{
+	return g->nodes[node].children.count == 0 && g->nodes[node].dependents.count == 0;
+}
+
 MgIntList
 mg_graph_bases(const MgGraph *g)
 {

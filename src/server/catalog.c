@@ -400,8 +400,7 @@ catalog_sync_tips(const MigrateCatalog *cat)
 	if (!catalog_has_fast_columns())
 		return;
 	for (int i = 0; i < cat->graph.n; i++)
-		if (cat->graph.nodes[i].children.count == 0 &&
-			cat->graph.nodes[i].dependents.count == 0)
+		if (mg_graph_is_tip(&cat->graph, i))
 			mg_intlist_add(&tips, i);
 	arg = ids_to_array(&cat->graph, &tips);
 	rc = SPI_execute_with_args("UPDATE migrate.revision"

@@ -142,7 +142,7 @@ migrate_history(PG_FUNCTION_ARGS)
 		row_text(&r, 0, nd->id);
 		row_set(&r, 1, strlist_to_array(&nd->revises_txt));
 		row_text(&r, 2, cat.message[node]);
-		row_set(&r, 3, BoolGetDatum(nd->children.count == 0));
+		row_set(&r, 3, BoolGetDatum(mg_graph_is_head(&cat.graph, node)));
 		row_set(&r, 4, BoolGetDatum(cat.applied[node] != 0));
 		if (has[node])
 			row_set(&r, 5, TimestampTzGetDatum(at[node]));
@@ -188,7 +188,7 @@ migrate_show(PG_FUNCTION_ARGS)
 	row_set(&r, 7, BoolGetDatum(rev.transactional));
 	row_text(&r, 8, rev.checksum);
 	row_text(&r, 9, rev.source);
-	row_set(&r, 11, BoolGetDatum(nd->children.count == 0));
+	row_set(&r, 11, BoolGetDatum(mg_graph_is_head(&cat.graph, node)));
 	row_set(&r, 12, BoolGetDatum(cat.applied[node] != 0));
 	if (has[node])
 		row_set(&r, 13, TimestampTzGetDatum(at[node]));
