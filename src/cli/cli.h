@@ -168,17 +168,16 @@ const DbOps *db_ops_for(const char *url);
 /* ---- commands (cmd_*.c) ---- */
 
 typedef int (*CommandFn) (int argc, char **argv);
+/* commands that share one implementation get a variant (an MgOp, a flag) */
+typedef int (*CommandVariantFn) (int argc, char **argv, int variant);
 
 int			cmd_init(int argc, char **argv);
 int			cmd_revision(int argc, char **argv);
 int			cmd_merge(int argc, char **argv);
-int			cmd_upgrade(int argc, char **argv);
-int			cmd_downgrade(int argc, char **argv);
-int			cmd_stamp(int argc, char **argv);
+int			cmd_change(int argc, char **argv, int op);	/* upgrade, downgrade, stamp */
 int			cmd_current(int argc, char **argv);
 int			cmd_history(int argc, char **argv);
-int			cmd_heads(int argc, char **argv);
-int			cmd_branches(int argc, char **argv);
+int			cmd_list_nodes(int argc, char **argv, int heads);	/* heads, branches */
 int			cmd_show(int argc, char **argv);
 int			cmd_check(int argc, char **argv);
 int			cmd_status(int argc, char **argv);

@@ -63,16 +63,9 @@ offline_range(const char *range, MgOp op, const char *dialect_name)
 }
 
 /* upgrade/downgrade [TARGET] [--sql]; stamp TARGET [--purge] */
-static int
-change(int argc, char **argv, MgOp op)
+int
+cmd_change(int argc, char **argv, int op)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{"sql", no_argument, NULL, 'S'},
-		{"purge", no_argument, NULL, 'P'},
-		{"dialect", required_argument, NULL, 'D'},
-		{NULL, 0, NULL, 0}
-	};
 	const char *target = op == MG_OP_UPGRADE ? "heads" : op == MG_OP_DOWNGRADE ? "-1" : NULL;
 	bool		sql = false,
 				purge = false,
@@ -95,7 +88,7 @@ change(int argc, char **argv, MgOp op)
 			relative = true;
 			break;
 		}
-	while ((c = cmd_getopt(argc, argv, "", longopts, &st)) != -1)
+	while ((c = cmd_getopt(argc, argv, "SPL", &st)) != -1)
 	{
 		if (c == -2)
 			return st;
@@ -103,9 +96,9 @@ change(int argc, char **argv, MgOp op)
 			sql = true;
 		else if (c == 'P' && op == MG_OP_STAMP)
 			purge = true;
-		else if (c == 'D' && op != MG_OP_STAMP)
+		else if (c == 'L' && op != MG_OP_STAMP)
 			dialect = optarg;
-		else if (c == 'S' || c == 'P' || c == 'D')
+		else if (c == 'S' || c == 'P' || c == 'L')
 			return fail(EXIT_USAGE, "%s does not take --%s", argv[0],
 						c == 'S' ? "sql" : c == 'P' ? "purge" : "dialect");
 	}
@@ -132,24 +125,6 @@ change(int argc, char **argv, MgOp op)
 		verbose("%d revision%s %s\n", count, count == 1 ? "" : "s",
 				op == MG_OP_STAMP ? "stamped" : op == MG_OP_UPGRADE ? "applied" : "reverted");
 	return st;
-}
-
-int
-cmd_upgrade(int argc, char **argv)
-{
-	return change(argc, argv, MG_OP_UPGRADE);
-}
-
-int
-cmd_downgrade(int argc, char **argv)
-{
-	return change(argc, argv, MG_OP_DOWNGRADE);
-}
-
-int
-cmd_stamp(int argc, char **argv)
-{
-	return change(argc, argv, MG_OP_STAMP);
 }
 
 /* What check and status report. */

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Parse options that take no value but --help/--json; returns -1 or status. */
@@ -48,36 +47,6 @@ cmd_init(int argc, char **argv)
 	}
 	mg_buf_free(&path);
 	return EXIT_OK;
-}
-
-static char *
-random_id(void)
-{
-	unsigned char bytes[6];
-	char	   *id = mg_alloc(13);
-	FILE	   *f = fopen("/dev/urandom", "rb");
-
-	if (f == NULL || fread(bytes, 1, sizeof(bytes), f) != sizeof(bytes))
-	{
-		fprintf(stderr, "migrate: cannot read /dev/urandom\n");
-		exit(EXIT_FAILED);
-	}
-	fclose(f);
-	for (int i = 0; i < 6; i++)
-		sprintf(id + 2 * i, "%02x", bytes[i]);
-	return id;
-}
-
-static char *
-utc_now(void)
-{
-	time_t		now = time(NULL);
-	struct tm	tm;
-	char	   *buf = mg_alloc(32);
-
-	gmtime_r(&now, &tm);
-	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return buf;
 }
 
 /* versions/<id>_<slug>.sql, slug from the message */
@@ -133,128 +102,121 @@ write_revision(Repo *repo, MgRevFile *rf)
 	return EXIT_OK;
 }
 
-static void
-new_revision(MgRevFile *rf, const char *id, const char *message)
-{
-	memset(rf, 0, sizeof(*rf));
-	rf->id = mg_strdup(id ? id : random_id());
-	rf->message = message && *message ? mg_strdup(message) : NULL;
-	rf->created = utc_now();
-	rf->transactional = true;
-	for (int k = 0; k < MG_NUM_SECTION_KINDS; k++)
-	{
-		rf->sections[k][MG_DIALECT_ANY].present = true;
-		rf->sections[k][MG_DIALECT_ANY].body = mg_strdup("");
-	}
-}
-
 static int
 check_new_id(const char *id, const char *message)
 {
 	if (id && !mg_valid_id(id))
 		return fail(EXIT_USAGE, "invalid revision id \"%s\" (1-64 letters, digits, \"_\" or \".\")", id);
-	if (message && strpbrk(message, "\r\n"))
+	if (!mg_valid_message(message))
 		return fail(EXIT_USAGE, "the message must be a single line");
 	return EXIT_OK;
+}
+
+/* The options of revision and merge (merge takes only -m and --rev-id). */
+typedef struct NewRev
+{
+	const char *message;
+	const char *rev_id;
+	const char *head;
+	MgStrList	labels;
+	MgStrList	depends;
+	bool		splice;
+} NewRev;
+
+static void
+add_split(MgStrList *to, const char *list)
+{
+	MgStrList	l = mg_split_list(list, false);
+
+	for (int i = 0; i < l.count; i++)
+		mg_strlist_add(to, l.items[i]);
+}
+
+#define REV_OPTIONS "mIHbps"
+
+/* Parse them into o; -1 to go on, else the exit status. */
+static int
+new_rev_options(int argc, char **argv, const char *accepted, NewRev *o)
+{
+	int			c,
+				st = EXIT_OK;
+
+	while ((c = cmd_getopt(argc, argv, accepted, &st)) != -1)
+	{
+		if (c == -2)
+			return st;
+		if (c == 'm')
+			o->message = optarg;
+		else if (c == 'I')
+			o->rev_id = optarg;
+		else if (c == 'H')
+			o->head = optarg;
+		else if (c == 'b')
+			add_split(&o->labels, optarg);
+		else if (c == 'p')
+			add_split(&o->depends, optarg);
+		else if (c == 's')
+			o->splice = true;
+	}
+	if ((st = check_new_id(o->rev_id, o->message)) != EXIT_OK)
+		return st;
+	return -1;
 }
 
 int
 cmd_revision(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{"message", required_argument, NULL, 'm'},
-		{"rev-id", required_argument, NULL, 'i'},
-		{"head", required_argument, NULL, 'H'},
-		{"branch-label", required_argument, NULL, 'b'},
-		{"depends-on", required_argument, NULL, 'p'},
-		{"splice", no_argument, NULL, 's'},
-		{NULL, 0, NULL, 0}
-	};
-	const char *message = NULL,
-			   *rev_id = NULL,
-			   *head = "head";
-	MgStrList	labels = {0},
-				depends = {0};
-	bool		splice = false;
-	int			c,
-				st = EXIT_OK;
+	NewRev		o = {.head = "head"};
+	int			st;
 	Repo		repo;
 	MgRevFile	rf;
 	MgError		err;
 	uint8_t    *none;
 
-	while ((c = cmd_getopt(argc, argv, "m:", longopts, &st)) != -1)
-	{
-		if (c == -2)
-			return st;
-		if (c == 'm')
-			message = optarg;
-		else if (c == 'i')
-			rev_id = optarg;
-		else if (c == 'H')
-			head = optarg;
-		else if (c == 'b')
-		{
-			MgStrList	l = mg_split_list(optarg, false);
-
-			for (int i = 0; i < l.count; i++)
-				mg_strlist_add(&labels, l.items[i]);
-		}
-		else if (c == 'p')
-		{
-			MgStrList	l = mg_split_list(optarg, false);
-
-			for (int i = 0; i < l.count; i++)
-				mg_strlist_add(&depends, l.items[i]);
-		}
-		else if (c == 's')
-			splice = true;
-	}
+	if ((st = new_rev_options(argc, argv, REV_OPTIONS, &o)) >= 0)
+		return st;
 	if (optind < argc)
 		return fail(EXIT_USAGE, "unexpected argument \"%s\" (the message goes with -m)", argv[optind]);
-	if (message == NULL)
+	if (o.message == NULL)
 		return fail(EXIT_USAGE, "revision needs a message: -m MSG");
-	if ((st = check_new_id(rev_id, message)) != EXIT_OK)
-		return st;
-	for (int i = 0; i < labels.count; i++)
-		if (!mg_valid_label(labels.items[i]))
-			return fail(EXIT_USAGE, "invalid branch label \"%s\"", labels.items[i]);
+	for (int i = 0; i < o.labels.count; i++)
+		if (!mg_valid_label(o.labels.items[i]))
+			return fail(EXIT_USAGE, "invalid branch label \"%s\"", o.labels.items[i]);
 	if ((st = repo_load(&repo, opt.dir, MG_DIALECT_ANY)) != EXIT_OK)
 		return st;
 
-	new_revision(&rf, rev_id, message);
+	mg_revfile_new(&rf, o.rev_id, o.message);
 	none = mg_alloc0(repo.graph.n + 1);
-	if (strcmp(head, "base") != 0 && repo.n > 0)
+	if (strcmp(o.head, "base") != 0 && repo.n > 0)
 	{
 		int			node;
 
-		if (mg_target_single(&repo.graph, head, none, &node, &err) != MG_OK)
+		if (mg_target_single(&repo.graph, o.head, none, &node, &err) != MG_OK)
 		{
-			if (err.status == MG_ERR_AMBIGUOUS && strcmp(head, "head") == 0)
+			if (err.status == MG_ERR_AMBIGUOUS && strcmp(o.head, "head") == 0)
 				mg_error_hint(&err, "Pass --head with the revision (or <label>@head) to build on, or merge the heads first with \"migrate merge\".");
 			return fail_mg(&err);
 		}
-		if (repo.graph.nodes[node].children.count > 0 && !splice)
+		if (!mg_graph_is_head(&repo.graph, node) && !o.splice)
 			return fail(EXIT_USAGE, "revision %s is not a head; pass --splice to branch from it",
 						repo.graph.nodes[node].id);
 		mg_strlist_add(&rf.revises, repo.graph.nodes[node].id);
 	}
-	for (int i = 0; i < depends.count; i++)
+	for (int i = 0; i < o.depends.count; i++)
 	{
 		int			node;
 
-		if (mg_target_single(&repo.graph, depends.items[i], none, &node, &err) != MG_OK)
+		if (mg_target_single(&repo.graph, o.depends.items[i], none, &node, &err) != MG_OK)
 			return fail_mg(&err);
 		mg_strlist_add(&rf.depends, repo.graph.nodes[node].id);
 	}
-	for (int i = 0; i < labels.count; i++)
+	for (int i = 0; i < o.labels.count; i++)
 	{
-		if (mg_map_get(&repo.graph.labels, labels.items[i]) >= 0)
+		if (mg_map_get(&repo.graph.labels, o.labels.items[i]) >= 0)
 			return fail(EXIT_USAGE, "branch label \"%s\" is already used by revision %s",
-						labels.items[i],
-						repo.graph.nodes[mg_map_get(&repo.graph.labels, labels.items[i])].id);
-		mg_strlist_add(&rf.branch, labels.items[i]);
+						o.labels.items[i],
+						repo.graph.nodes[mg_map_get(&repo.graph.labels, o.labels.items[i])].id);
+		mg_strlist_add(&rf.branch, o.labels.items[i]);
 	}
 	return write_revision(&repo, &rf);
 }
@@ -262,31 +224,14 @@ cmd_revision(int argc, char **argv)
 int
 cmd_merge(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{"message", required_argument, NULL, 'm'},
-		{"rev-id", required_argument, NULL, 'i'},
-		{NULL, 0, NULL, 0}
-	};
-	const char *message = "merge heads",
-			   *rev_id = NULL;
-	int			c,
-				st = EXIT_OK;
+	NewRev		o = {.message = "merge heads"};
+	int			st;
 	Repo		repo;
 	MgRevFile	rf;
 	MgIntList	parents = {0};
 	uint8_t    *none;
 
-	while ((c = cmd_getopt(argc, argv, "m:", longopts, &st)) != -1)
-	{
-		if (c == -2)
-			return st;
-		if (c == 'm')
-			message = optarg;
-		else if (c == 'i')
-			rev_id = optarg;
-	}
-	if ((st = check_new_id(rev_id, message)) != EXIT_OK)
+	if ((st = new_rev_options(argc, argv, "mI", &o)) >= 0)
 		return st;
 	if ((st = repo_load(&repo, opt.dir, MG_DIALECT_ANY)) != EXIT_OK)
 		return st;
@@ -305,14 +250,14 @@ cmd_merge(int argc, char **argv)
 	if (parents.count < 2)
 		return fail(EXIT_USAGE, "nothing to merge: %s",
 					optind == argc ? "there is only one head" : "give at least two revisions");
-	new_revision(&rf, rev_id, message);
+	mg_revfile_new(&rf, o.rev_id, o.message);
 	for (int i = 0; i < parents.count; i++)
 		mg_strlist_add(&rf.revises, repo.graph.nodes[parents.items[i]].id);
 	return write_revision(&repo, &rf);
 }
 
-static int
-list_nodes(int argc, char **argv, bool heads)
+int
+cmd_list_nodes(int argc, char **argv, int heads)
 {
 	int			st = no_options(argc, argv);
 	Repo		repo;
@@ -366,27 +311,8 @@ list_nodes(int argc, char **argv, bool heads)
 }
 
 int
-cmd_heads(int argc, char **argv)
-{
-	return list_nodes(argc, argv, true);
-}
-
-int
-cmd_branches(int argc, char **argv)
-{
-	return list_nodes(argc, argv, false);
-}
-
-int
 cmd_history(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{"rev-range", required_argument, NULL, 'r'},
-		{"indicate-current", no_argument, NULL, 'i'},
-		{"verbose", no_argument, NULL, 'v'},
-		{NULL, 0, NULL, 0}
-	};
 	const char *range = NULL;
 	bool		indicate = false;
 	int			c,
@@ -397,7 +323,7 @@ cmd_history(int argc, char **argv)
 	MgIntList	l;
 	MgError		err;
 
-	while ((c = cmd_getopt(argc, argv, "r:iv", longopts, &st)) != -1)
+	while ((c = cmd_getopt(argc, argv, "riv", &st)) != -1)
 	{
 		if (c == -2)
 			return st;

@@ -68,3 +68,16 @@ mg_caller_is_program(void)
 {
 	return true;
 }
+
+void
+mg_random_bytes(void *buf, size_t len)
+{
+	FILE	   *f = fopen("/dev/urandom", "rb");
+
+	if (f == NULL || fread(buf, 1, len, f) != len)
+	{
+		fprintf(stderr, "migrate: cannot read /dev/urandom\n");
+		exit(1);
+	}
+	fclose(f);
+}

@@ -16,24 +16,26 @@ typedef struct Command
 	CommandFn	fn;
 	const char *args;
 	const char *summary;
+	CommandVariantFn variant_fn;	/* instead of fn, with variant */
+	int			variant;
 } Command;
 
 static const Command commands[] = {
-	{"init", cmd_init, "", "create the migrations directory"},
-	{"revision", cmd_revision, "-m MSG [--rev-id ID] [--head H] [--branch-label L] [--depends-on R] [--splice]", "write a new revision file"},
-	{"merge", cmd_merge, "[-m MSG] [--rev-id ID] [REV...]", "write a revision merging heads (default: all)"},
-	{"upgrade", cmd_upgrade, "[TARGET] [--sql]", "apply revisions up to TARGET (default heads)"},
-	{"downgrade", cmd_downgrade, "[TARGET] [--sql]", "revert revisions down to TARGET (default -1)"},
-	{"stamp", cmd_stamp, "TARGET [--purge]", "set the version without running anything"},
-	{"current", cmd_current, "[--json]", "show the database's current revisions"},
-	{"history", cmd_history, "[-r RANGE] [-i] [--json]", "list revisions, newest first"},
-	{"heads", cmd_heads, "[--json]", "list the heads of the revision graph"},
-	{"branches", cmd_branches, "[--json]", "list branch points"},
-	{"show", cmd_show, "REV [--json]", "show one revision"},
-	{"check", cmd_check, "[--json]", "fail unless the database is at heads with unchanged revisions"},
-	{"status", cmd_status, "[--json]", "current, heads, pending revisions and problems"},
-	{"push", cmd_push, "", "load the revision files into the database without applying them"},
-	{NULL, NULL, NULL, NULL}
+	{"init", cmd_init, "", "create the migrations directory", NULL, 0},
+	{"revision", cmd_revision, "-m MSG [--rev-id ID] [--head H] [--branch-label L] [--depends-on R] [--splice]", "write a new revision file", NULL, 0},
+	{"merge", cmd_merge, "[-m MSG] [--rev-id ID] [REV...]", "write a revision merging heads (default: all)", NULL, 0},
+	{"upgrade", NULL, "[TARGET] [--sql]", "apply revisions up to TARGET (default heads)", cmd_change, MG_OP_UPGRADE},
+	{"downgrade", NULL, "[TARGET] [--sql]", "revert revisions down to TARGET (default -1)", cmd_change, MG_OP_DOWNGRADE},
+	{"stamp", NULL, "TARGET [--purge]", "set the version without running anything", cmd_change, MG_OP_STAMP},
+	{"current", cmd_current, "[--json]", "show the database's current revisions", NULL, 0},
+	{"history", cmd_history, "[-r RANGE] [-i] [--json]", "list revisions, newest first", NULL, 0},
+	{"heads", NULL, "[--json]", "list the heads of the revision graph", cmd_list_nodes, true},
+	{"branches", NULL, "[--json]", "list branch points", cmd_list_nodes, false},
+	{"show", cmd_show, "REV [--json]", "show one revision", NULL, 0},
+	{"check", cmd_check, "[--json]", "fail unless the database is at heads with unchanged revisions", NULL, 0},
+	{"status", cmd_status, "[--json]", "current, heads, pending revisions and problems", NULL, 0},
+	{"push", cmd_push, "", "load the revision files into the database without applying them", NULL, 0},
+	{NULL, NULL, NULL, NULL, NULL, 0}
 };
 
 static void
@@ -128,7 +130,8 @@ main(int argc, char **argv)
 			char	  **sub_argv = argv + optind;
 
 			optind = 0;			/* full getopt reset (glibc) */
-			return cmd->fn(sub_argc, sub_argv);
+			return cmd->fn ? cmd->fn(sub_argc, sub_argv)
+				: cmd->variant_fn(sub_argc, sub_argv, cmd->variant);
 		}
 	return fail(EXIT_USAGE, "unknown command \"%s\" (see \"migrate --help\")", argv[optind]);
 }

@@ -58,3 +58,12 @@ mg_caller_is_program(void)
 
 	return caller != NULL && strcmp(caller, "program") == 0;
 }
+
+void
+mg_random_bytes(void *buf, size_t len)
+{
+	if (!pg_strong_random(buf, len))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate random bytes")));
+}
