@@ -45,8 +45,10 @@ int			fail_mg(const MgError *err);
  * a server error (running: raised while revisions ran, always 1). */
 int			exit_for_status(MgStatus status);
 int			exit_for_sqlstate(const char *sqlstate, bool running);
-void		info(const char *fmt,...) __attribute__((format(printf, 1, 2)));	/* unless -q */
-void		verbose(const char *fmt,...) __attribute__((format(printf, 1, 2)));	/* with -v */
+/* level 0: stdout unless -q (info); level 1: stderr with -v (verbose) */
+void		say(int level, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+#define info(...) say(0, __VA_ARGS__)
+#define verbose(...) say(1, __VA_ARGS__)
 void		json_string(FILE *f, const char *s);	/* a JSON string literal or null */
 double		now_ms(void);
 

@@ -20,6 +20,7 @@ int			command_help(const char *name);
 int			no_options(int argc, char **argv);
 int			open_db(const DbOps **ops, bool write, Db **db);
 int			open_both(const DbOps **ops, bool write, Db **db, Repo *repo);
+int			read_versions(Repo *repo, MgStrList *versions);
 
 #define LINE_PARENTS	0x01
 #define LINE_BRANCHES	0x02

@@ -119,6 +119,21 @@ open_both(const DbOps **ops, bool write, Db **db, Repo *repo)
 	return open_db(ops, write, db);
 }
 
+/* The files, and the database's version set (read only, then closed). */
+int
+read_versions(Repo *repo, MgStrList *versions)
+{
+	const DbOps *ops;
+	Db		   *db;
+	int			st = open_both(&ops, false, &db, repo);
+
+	if (st != EXIT_OK)
+		return st;
+	st = ops->versions(db, versions);
+	ops->close(db);
+	return st;
+}
+
 /* The revision as Alembic prints it; flags say which parts. */
 char *
 rev_line(const Repo *repo, int node, int flags, const uint8_t *current)

@@ -251,11 +251,9 @@ print_state_json(const State *s, bool with_ok)
 int
 cmd_check(int argc, char **argv)
 {
-	int			st = no_options(argc, argv);
+	int			st;
 	State		s;
 
-	if (st >= 0)
-		return st;
 	if ((st = read_state(&s, false)) != EXIT_OK)
 		return st;
 	if (opt.json)
@@ -276,12 +274,10 @@ cmd_check(int argc, char **argv)
 int
 cmd_status(int argc, char **argv)
 {
-	int			st = no_options(argc, argv);
+	int			st;
 	State		s;
 	MgIntList	heads;
 
-	if (st >= 0)
-		return st;
 	if ((st = read_state(&s, false)) != EXIT_OK)
 		return st;
 	if (opt.json)
@@ -308,19 +304,11 @@ cmd_status(int argc, char **argv)
 int
 cmd_current(int argc, char **argv)
 {
-	int			st = no_options(argc, argv);
-	const DbOps *ops;
-	Db		   *db;
+	int			st;
 	Repo		repo;
 	MgStrList	versions = {0};
 
-	if (st >= 0)
-		return st;
-	if ((st = open_both(&ops, false, &db, &repo)) != EXIT_OK)
-		return st;
-	st = ops->versions(db, &versions);
-	ops->close(db);
-	if (st != EXIT_OK)
+	if ((st = read_versions(&repo, &versions)) != EXIT_OK)
 		return st;
 	if (opt.json)
 	{
@@ -343,14 +331,12 @@ cmd_current(int argc, char **argv)
 int
 cmd_push(int argc, char **argv)
 {
-	int			st = no_options(argc, argv),
+	int			st,
 				changed = 0;
 	const DbOps *ops;
 	Db		   *db;
 	Repo		repo;
 
-	if (st >= 0)
-		return st;
 	if ((st = open_both(&ops, true, &db, &repo)) != EXIT_OK)
 		return st;
 	st = ops->push(db, &repo, &changed);

@@ -12,16 +12,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Parse options that take no value but --help/--json; returns -1 or status. */
+/* migrate init: the directory, versions/ and a README */
 int
 cmd_init(int argc, char **argv)
 {
-	int			st = no_options(argc, argv);
 	MgBuf		path;
 	FILE	   *f;
 
-	if (st >= 0)
-		return st;
 	if (optind < argc)
 		return fail(EXIT_USAGE, "init takes no arguments (use --dir DIR)");
 	if (mkdir(opt.dir, 0777) != 0 && errno != EEXIST)
@@ -121,6 +118,10 @@ typedef struct NewRev
 	MgStrList	labels;
 	MgStrList	depends;
 	bool		splice;
+	/* what both then build on */
+	Repo		repo;
+	MgRevFile	rf;
+	uint8_t    *none;			/* an all-zero state for target lookups */
 } NewRev;
 
 static void
@@ -163,15 +164,25 @@ new_rev_options(int argc, char **argv, const char *accepted, NewRev *o)
 	return -1;
 }
 
+/* Load the directory and start the new revision. */
+static int
+new_rev_load(NewRev *o)
+{
+	int			st = repo_load(&o->repo, opt.dir, MG_DIALECT_ANY);
+
+	if (st != EXIT_OK)
+		return st;
+	o->none = mg_alloc0(o->repo.graph.n + 1);
+	mg_revfile_new(&o->rf, o->rev_id, o->message);
+	return EXIT_OK;
+}
+
 int
 cmd_revision(int argc, char **argv)
 {
 	NewRev		o = {.head = "head"};
 	int			st;
-	Repo		repo;
-	MgRevFile	rf;
 	MgError		err;
-	uint8_t    *none;
 
 	if ((st = new_rev_options(argc, argv, REV_OPTIONS, &o)) >= 0)
 		return st;
@@ -182,43 +193,40 @@ cmd_revision(int argc, char **argv)
 	for (int i = 0; i < o.labels.count; i++)
 		if (!mg_valid_label(o.labels.items[i]))
 			return fail(EXIT_USAGE, "invalid branch label \"%s\"", o.labels.items[i]);
-	if ((st = repo_load(&repo, opt.dir, MG_DIALECT_ANY)) != EXIT_OK)
+	if ((st = new_rev_load(&o)) != EXIT_OK)
 		return st;
-
-	mg_revfile_new(&rf, o.rev_id, o.message);
-	none = mg_alloc0(repo.graph.n + 1);
-	if (strcmp(o.head, "base") != 0 && repo.n > 0)
+	if (strcmp(o.head, "base") != 0 && o.repo.n > 0)
 	{
 		int			node;
 
-		if (mg_target_single(&repo.graph, o.head, none, &node, &err) != MG_OK)
+		if (mg_target_single(&o.repo.graph, o.head, o.none, &node, &err) != MG_OK)
 		{
 			if (err.status == MG_ERR_AMBIGUOUS && strcmp(o.head, "head") == 0)
 				mg_error_hint(&err, "Pass --head with the revision (or <label>@head) to build on, or merge the heads first with \"migrate merge\".");
 			return fail_mg(&err);
 		}
-		if (!mg_graph_is_head(&repo.graph, node) && !o.splice)
+		if (!mg_graph_is_head(&o.repo.graph, node) && !o.splice)
 			return fail(EXIT_USAGE, "revision %s is not a head; pass --splice to branch from it",
-						repo.graph.nodes[node].id);
-		mg_strlist_add(&rf.revises, repo.graph.nodes[node].id);
+						o.repo.graph.nodes[node].id);
+		mg_strlist_add(&o.rf.revises, o.repo.graph.nodes[node].id);
 	}
 	for (int i = 0; i < o.depends.count; i++)
 	{
 		int			node;
 
-		if (mg_target_single(&repo.graph, o.depends.items[i], none, &node, &err) != MG_OK)
+		if (mg_target_single(&o.repo.graph, o.depends.items[i], o.none, &node, &err) != MG_OK)
 			return fail_mg(&err);
-		mg_strlist_add(&rf.depends, repo.graph.nodes[node].id);
+		mg_strlist_add(&o.rf.depends, o.repo.graph.nodes[node].id);
 	}
 	for (int i = 0; i < o.labels.count; i++)
 	{
-		if (mg_map_get(&repo.graph.labels, o.labels.items[i]) >= 0)
+		if (mg_map_get(&o.repo.graph.labels, o.labels.items[i]) >= 0)
 			return fail(EXIT_USAGE, "branch label \"%s\" is already used by revision %s",
 						o.labels.items[i],
-						repo.graph.nodes[mg_map_get(&repo.graph.labels, o.labels.items[i])].id);
-		mg_strlist_add(&rf.branch, o.labels.items[i]);
+						o.repo.graph.nodes[mg_map_get(&o.repo.graph.labels, o.labels.items[i])].id);
+		mg_strlist_add(&o.rf.branch, o.labels.items[i]);
 	}
-	return write_revision(&repo, &rf);
+	return write_revision(&o.repo, &o.rf);
 }
 
 int
@@ -226,45 +234,38 @@ cmd_merge(int argc, char **argv)
 {
 	NewRev		o = {.message = "merge heads"};
 	int			st;
-	Repo		repo;
-	MgRevFile	rf;
 	MgIntList	parents = {0};
-	uint8_t    *none;
 
 	if ((st = new_rev_options(argc, argv, "mI", &o)) >= 0)
 		return st;
-	if ((st = repo_load(&repo, opt.dir, MG_DIALECT_ANY)) != EXIT_OK)
+	if ((st = new_rev_load(&o)) != EXIT_OK)
 		return st;
-	none = mg_alloc0(repo.graph.n + 1);
 	if (optind == argc)
-		parents = mg_graph_heads(&repo.graph);
+		parents = mg_graph_heads(&o.repo.graph);
 	for (int i = optind; i < argc; i++)
 	{
 		MgError		err;
 		int			node;
 
-		if (mg_target_single(&repo.graph, argv[i], none, &node, &err) != MG_OK)
+		if (mg_target_single(&o.repo.graph, argv[i], o.none, &node, &err) != MG_OK)
 			return fail_mg(&err);
 		mg_intlist_add(&parents, node);
 	}
 	if (parents.count < 2)
 		return fail(EXIT_USAGE, "nothing to merge: %s",
 					optind == argc ? "there is only one head" : "give at least two revisions");
-	mg_revfile_new(&rf, o.rev_id, o.message);
 	for (int i = 0; i < parents.count; i++)
-		mg_strlist_add(&rf.revises, repo.graph.nodes[parents.items[i]].id);
-	return write_revision(&repo, &rf);
+		mg_strlist_add(&o.rf.revises, o.repo.graph.nodes[parents.items[i]].id);
+	return write_revision(&o.repo, &o.rf);
 }
 
 int
 cmd_list_nodes(int argc, char **argv, int heads)
 {
-	int			st = no_options(argc, argv);
+	int			st;
 	Repo		repo;
 	MgIntList	l;
 
-	if (st >= 0)
-		return st;
 	if ((st = repo_load(&repo, opt.dir, MG_DIALECT_ANY)) != EXIT_OK)
 		return st;
 	l = heads ? mg_graph_heads(&repo.graph) : mg_graph_branch_points(&repo.graph);
@@ -340,15 +341,9 @@ cmd_history(int argc, char **argv)
 		(range && (range[0] == '-' || range[0] == '+' || strstr(range, ":-") || strstr(range, ":+"))))
 	{
 		/* the database's state is needed */
-		const DbOps *ops;
-		Db		   *db;
 		MgStrList	versions = {0};
 
-		if ((st = open_both(&ops, false, &db, &repo)) != EXIT_OK)
-			return st;
-		st = ops->versions(db, &versions);
-		ops->close(db);
-		if (st != EXIT_OK)
+		if ((st = read_versions(&repo, &versions)) != EXIT_OK)
 			return st;
 		applied = mg_alloc0(repo.graph.n + 1);
 		if (mg_state_from_versions(&repo.graph, (const char *const *) versions.items,
@@ -403,7 +398,7 @@ cmd_history(int argc, char **argv)
 int
 cmd_show(int argc, char **argv)
 {
-	int			st = no_options(argc, argv);
+	int			st;
 	Repo		repo;
 	MgError		err;
 	int			node;
@@ -411,8 +406,6 @@ cmd_show(int argc, char **argv)
 	const MgNode *nd;
 	const RepoRev *r;
 
-	if (st >= 0)
-		return st;
 	if (optind + 1 != argc)
 		return fail(EXIT_USAGE, "show needs exactly one revision");
 	if ((st = repo_load(&repo, opt.dir, MG_DIALECT_ANY)) != EXIT_OK)

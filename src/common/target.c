@@ -414,8 +414,7 @@ resolve_current_relative(const MgGraph *g, const char *text,
 			st = remove_or_keep(g, op, result, out);
 	}
 	mg_intlist_free(&cur);
-	if (members)
-		mg_free(members);
+	mg_free(members);
 	return st;
 }
 

@@ -111,6 +111,19 @@ catalog_load(MigrateCatalog *cat, bool readonly)
 	catalog_load_ex(cat, readonly, false);
 }
 
+/* The node of revision id (exactly that id); 42704 when there is none. */
+int
+catalog_node(const MigrateCatalog *cat, const char *id)
+{
+	int			node = mg_graph_find(&cat->graph, id);
+
+	if (node < 0)
+		ereport(ERROR,
+				(errcode(mg_sqlstate(MG_ERR_NOT_FOUND)),
+				 errmsg("no revision named \"%s\"", id)));
+	return node;
+}
+
 /*
  * Load the graph and the applied set.  With ignore_unknown_versions, rows
  * of migrate.version naming no known revision are dropped (stamp purge)
