@@ -4,6 +4,11 @@
  * creation time in UTC, transactional, empty upgrade and downgrade
  * sections, and a one-line message.
  */
+/* gmtime_r is POSIX; the unit tests build with plain -std=c99 */
+#if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include "revfile.h"
 
 #include <string.h>
