@@ -63,16 +63,9 @@ offline_range(const char *range, MgOp op, const char *dialect_name)
 }
 
 /* upgrade/downgrade [TARGET] [--sql]; stamp TARGET [--purge] */
-static int
-change(int argc, char **argv, MgOp op)
+int
+cmd_change(int argc, char **argv, int op)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{"sql", no_argument, NULL, 'S'},
-		{"purge", no_argument, NULL, 'P'},
-		{"dialect", required_argument, NULL, 'D'},
-		{NULL, 0, NULL, 0}
-	};
 	const char *target = op == MG_OP_UPGRADE ? "heads" : op == MG_OP_DOWNGRADE ? "-1" : NULL;
 	bool		sql = false,
 				purge = false,
@@ -95,7 +88,7 @@ change(int argc, char **argv, MgOp op)
 			relative = true;
 			break;
 		}
-	while ((c = cmd_getopt(argc, argv, "", longopts, &st)) != -1)
+	while ((c = cmd_getopt(argc, argv, "SPL", &st)) != -1)
 	{
 		if (c == -2)
 			return st;
@@ -103,9 +96,9 @@ change(int argc, char **argv, MgOp op)
 			sql = true;
 		else if (c == 'P' && op == MG_OP_STAMP)
 			purge = true;
-		else if (c == 'D' && op != MG_OP_STAMP)
+		else if (c == 'L' && op != MG_OP_STAMP)
 			dialect = optarg;
-		else if (c == 'S' || c == 'P' || c == 'D')
+		else if (c == 'S' || c == 'P' || c == 'L')
 			return fail(EXIT_USAGE, "%s does not take --%s", argv[0],
 						c == 'S' ? "sql" : c == 'P' ? "purge" : "dialect");
 	}
@@ -132,24 +125,6 @@ change(int argc, char **argv, MgOp op)
 		verbose("%d revision%s %s\n", count, count == 1 ? "" : "s",
 				op == MG_OP_STAMP ? "stamped" : op == MG_OP_UPGRADE ? "applied" : "reverted");
 	return st;
-}
-
-int
-cmd_upgrade(int argc, char **argv)
-{
-	return change(argc, argv, MG_OP_UPGRADE);
-}
-
-int
-cmd_downgrade(int argc, char **argv)
-{
-	return change(argc, argv, MG_OP_DOWNGRADE);
-}
-
-int
-cmd_stamp(int argc, char **argv)
-{
-	return change(argc, argv, MG_OP_STAMP);
 }
 
 /* What check and status report. */
@@ -276,11 +251,9 @@ print_state_json(const State *s, bool with_ok)
 int
 cmd_check(int argc, char **argv)
 {
-	int			st = no_options(argc, argv);
+	int			st;
 	State		s;
 
-	if (st >= 0)
-		return st;
 	if ((st = read_state(&s, false)) != EXIT_OK)
 		return st;
 	if (opt.json)
@@ -301,12 +274,10 @@ cmd_check(int argc, char **argv)
 int
 cmd_status(int argc, char **argv)
 {
-	int			st = no_options(argc, argv);
+	int			st;
 	State		s;
 	MgIntList	heads;
 
-	if (st >= 0)
-		return st;
 	if ((st = read_state(&s, false)) != EXIT_OK)
 		return st;
 	if (opt.json)
@@ -333,19 +304,11 @@ cmd_status(int argc, char **argv)
 int
 cmd_current(int argc, char **argv)
 {
-	int			st = no_options(argc, argv);
-	const DbOps *ops;
-	Db		   *db;
+	int			st;
 	Repo		repo;
 	MgStrList	versions = {0};
 
-	if (st >= 0)
-		return st;
-	if ((st = open_both(&ops, false, &db, &repo)) != EXIT_OK)
-		return st;
-	st = ops->versions(db, &versions);
-	ops->close(db);
-	if (st != EXIT_OK)
+	if ((st = read_versions(&repo, &versions)) != EXIT_OK)
 		return st;
 	if (opt.json)
 	{
@@ -368,14 +331,12 @@ cmd_current(int argc, char **argv)
 int
 cmd_push(int argc, char **argv)
 {
-	int			st = no_options(argc, argv),
+	int			st,
 				changed = 0;
 	const DbOps *ops;
 	Db		   *db;
 	Repo		repo;
 
-	if (st >= 0)
-		return st;
 	if ((st = open_both(&ops, true, &db, &repo)) != EXIT_OK)
 		return st;
 	st = ops->push(db, &repo, &changed);
@@ -392,15 +353,14 @@ cmd_push(int argc, char **argv)
 int
 cmd_repair(int argc, char **argv)
 {
-	int			st = no_options(argc, argv),
+	int			st,
 				n = 0;
 	const DbOps *ops;
 	Db		   *db;
 	Repo		repo;
 	Repaired   *list = NULL;
 
-	if (st >= 0)
-		return st;
+	/* options: parsed in main (a plain command) */
 	if (optind < argc)
 		return fail(EXIT_USAGE, "repair takes no arguments (it accepts every edited applied revision)");
 	if ((st = open_both(&ops, true, &db, &repo)) != EXIT_OK)

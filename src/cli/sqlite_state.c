@@ -5,6 +5,7 @@
  */
 #include "sqlite_int.h"
 #include "sqltext.h"
+#include "syntax.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -258,8 +259,8 @@ check_replacement(const RepoRev *r, const char *old_checksum,
 	{
 		fail(EXIT_FAILED, "revision %s was applied with checksum %s but now has checksum %s",
 			 r->rf.id, old_checksum ? old_checksum : "(none)", r->sel.checksum);
-		fprintf(stderr, "hint: The upgrade section of an applied revision must not change. Restore it in %s or write a new revision for the change; to accept the edit, run \"migrate repair\".\n",
-				r->path);
+		fprintf(stderr, "hint: The upgrade section of an applied revision must not change. Restore it in %s or write a new revision for the change; to accept the edit, run %s.\n",
+				r->path, mg_command(MG_CMD_REPAIR, NULL));
 		return EXIT_FAILED;
 	}
 	if (!same)

@@ -20,12 +20,9 @@
 static void
 edges_free(MgEdges *e)
 {
-	if (e->off)
-		mg_free(e->off);
-	if (e->mid)
-		mg_free(e->mid);
-	if (e->items)
-		mg_free(e->items);
+	mg_free(e->off);
+	mg_free(e->mid);
+	mg_free(e->items);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -33,8 +30,7 @@ edges_free(MgEdges *e)
 void
 mg_edges_free(MgGraph *g)
 {
-	if (g->up.items)
-		mg_free(g->up.items);
+	mg_free(g->up.items);
 	g->up.items = NULL;
 	edges_free(&g->down);
 }

@@ -74,6 +74,7 @@ extern void *mg_alloc(size_t size);		/* never returns NULL */
 extern void *mg_realloc(void *ptr, size_t size);
 extern void mg_free(void *ptr);
 extern void mg_sha256_hex(const void *data, size_t len, char out[65]);
+extern void mg_random_bytes(void *buf, size_t len);	/* strong; never fails */
 
 /* Small helpers built on the hooks (mg_base.c). */
 char	   *mg_strdup(const char *s);

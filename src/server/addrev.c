@@ -16,7 +16,6 @@
 #include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/guc.h"
 
 PG_FUNCTION_INFO_V1(migrate_add_revision);
 PG_FUNCTION_INFO_V1(migrate_add_revisions);
@@ -101,7 +100,7 @@ same_list(const MgStrList *l, Datum arr, bool isnull)
  * Replacing a stored revision: refuse edits of what has been applied,
  * except, with repair, of its upgrade section (repair() then logs that the
  * new checksum is accepted).  The hint names the program's command when
- * the program called (migrate.caller).
+ * the program called (syntax.h).
  */
 static void
 check_replacement(const MgRevFile *rf, const MgRevSelected *sel,
@@ -109,7 +108,6 @@ check_replacement(const MgRevFile *rf, const MgRevSelected *sel,
 {
 	MigrateCatalog cat;
 	int			node;
-	const char *caller = GetConfigOption("migrate.caller", true, false);
 
 	catalog_load(&cat, false);
 	node = mg_graph_find(&cat.graph, rf->id);
@@ -121,9 +119,11 @@ check_replacement(const MgRevFile *rf, const MgRevSelected *sel,
 				 errmsg("revision %s was applied with checksum %s but now has checksum %s",
 						rf->id, old_checksum, sel->checksum),
 				 errdetail("The upgrade section of an applied revision must not change."),
-				 caller && strcmp(caller, "program") == 0
-				 ? errhint("Restore the revision's upgrade section or write a new revision for the change; to accept the edit, run \"migrate repair\".")
-				 : errhint("Restore the revision's upgrade section or write a new revision for the change; to accept the edit, add it with repair => true and run SELECT migrate.repair().")));
+				 mg_caller_is_program()
+				 ? errhint("Restore the revision's upgrade section or write a new revision for the change; to accept the edit, run %s.",
+						   mg_command(MG_CMD_REPAIR, NULL))
+				 : errhint("Restore the revision's upgrade section or write a new revision for the change; to accept the edit, add it with repair => true and run %s.",
+						   mg_command(MG_CMD_REPAIR, NULL))));
 	if (!same_structure)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

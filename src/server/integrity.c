@@ -165,7 +165,7 @@ migrate_check(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("the database is not up to date: %d revision%s pending, starting with %s",
 						pending, pending == 1 ? "" : "s", next),
-				 errhint("Run SELECT migrate.upgrade();")));
+				 errhint("Run %s.", mg_command(MG_CMD_UPGRADE, NULL))));
 	SPI_finish();
 	PG_RETURN_VOID();
 }

@@ -23,6 +23,7 @@
 #include "mg_defs.h"
 #include "exec.h"
 #include "offline.h"
+#include "syntax.h"
 
 #if PG_VERSION_NUM < 150000
 #error "migrate requires PostgreSQL 15 or later"
@@ -70,6 +71,7 @@ typedef struct MigrateRevision
 } MigrateRevision;
 
 extern void catalog_load(MigrateCatalog *cat, bool readonly);
+extern int	catalog_node(const MigrateCatalog *cat, const char *id);
 extern void catalog_load_ex(MigrateCatalog *cat, bool readonly,
 							bool ignore_unknown_versions);
 extern void catalog_fetch(const char *id, MigrateRevision *rev);

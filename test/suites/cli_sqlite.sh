@@ -217,7 +217,7 @@ run -d "$U" current
 is "current names a version without a file" "zzzz0001 (no revision file)" "$OUT"
 run -d "$U" upgrade
 expect "upgrade from a version without a file: exit 1 with a hint" 1 \
-    "the database is at revision zzzz0001" "stamp --purge"
+    "the database is at revision zzzz0001" "stamp <target> --purge"
 run -d "$U" check
 expect "check names the missing file: exit 1" 1 "zzzz0001: missing"
 run -d "$U" stamp heads
