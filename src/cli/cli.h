@@ -205,7 +205,6 @@ int			cmd_list_nodes(int argc, char **argv, int heads);	/* heads, branches */
 int			cmd_show(int argc, char **argv);
 int			cmd_check(int argc, char **argv);
 int			cmd_status(int argc, char **argv);
-int			cmd_push(int argc, char **argv);
-int			cmd_repair(int argc, char **argv);
+int			cmd_sync(int argc, char **argv, int repair);	/* push, repair */
 
 #endif							/* MIGRATE_CLI_H */

@@ -328,32 +328,16 @@ cmd_current(int argc, char **argv)
 	return EXIT_OK;
 }
 
-int
-cmd_push(int argc, char **argv)
-{
-	int			st,
-				changed = 0;
-	const DbOps *ops;
-	Db		   *db;
-	Repo		repo;
-
-	if ((st = open_both(&ops, true, &db, &repo)) != EXIT_OK)
-		return st;
-	st = ops->push(db, &repo, &changed);
-	ops->close(db);
-	if (st == EXIT_OK)
-		info("pushed %d revision%s: %d added or replaced\n", repo.n, repo.n == 1 ? "" : "s", changed);
-	return st;
-}
-
 /*
- * repair: the files' checksums of edited applied revisions are accepted,
- * each logged in the history as "repair" with the old and the new one.
+ * push: the files into the catalog.  repair: the same, accepting the
+ * files' checksums of edited applied revisions, each logged in the
+ * history as "repair" with the old and the new one.
  */
 int
-cmd_repair(int argc, char **argv)
+cmd_sync(int argc, char **argv, int repair)
 {
 	int			st,
+				changed = 0,
 				n = 0;
 	const DbOps *ops;
 	Db		   *db;
@@ -361,15 +345,18 @@ cmd_repair(int argc, char **argv)
 	Repaired   *list = NULL;
 
 	/* options: parsed in main (a plain command) */
-	if (optind < argc)
+	if (repair && optind < argc)
 		return fail(EXIT_USAGE, "repair takes no arguments (it accepts every edited applied revision)");
 	if ((st = open_both(&ops, true, &db, &repo)) != EXIT_OK)
 		return st;
-	st = ops->repair(db, &repo, &list, &n);
+	st = repair ? ops->repair(db, &repo, &list, &n) : ops->push(db, &repo, &changed);
 	ops->close(db);
 	if (st != EXIT_OK)
 		return st;
-	info("repaired %d revision%s\n", n, n == 1 ? "" : "s");
+	if (!repair)
+		info("pushed %d revision%s: %d added or replaced\n", repo.n, repo.n == 1 ? "" : "s", changed);
+	else
+		info("repaired %d revision%s\n", n, n == 1 ? "" : "s");
 	for (int i = 0; i < n; i++)
 	{
 		int			node = repo_find(&repo, list[i].id);

@@ -35,8 +35,8 @@ static const Command commands[] = {
 	{"show", cmd_show, "REV [--json]", "show one revision", NULL, 0, true},
 	{"check", cmd_check, "[--json]", "fail unless the database is at heads with unchanged revisions", NULL, 0, true},
 	{"status", cmd_status, "[--json]", "current, heads, pending revisions and problems", NULL, 0, true},
-	{"push", cmd_push, "", "load the revision files into the database without applying them", NULL, 0, true},
-	{"repair", cmd_repair, "", "accept the current checksums of edited applied revisions", NULL, 0, true},
+	{"push", NULL, "", "load the revision files into the database without applying them", cmd_sync, false, true},
+	{"repair", NULL, "", "accept the current checksums of edited applied revisions", cmd_sync, true, true},
 	{NULL, NULL, NULL, NULL, NULL, 0, false}
 };
 
