@@ -24,31 +24,7 @@ set -uo pipefail
 REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-sq() {
-    "$PY" - "$1" "$2" <<'EOF' 2>&1
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-for row in c.execute(sys.argv[2]):
-    print('|'.join('' if v is None else str(v) for v in row))
-EOF
-}
-dump() {
-    "$PY" - "$1" <<'EOF' 2>&1
-import sqlite3, sys
-print('\n'.join(sqlite3.connect(sys.argv[1]).iterdump()))
-EOF
-}
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-rev() {
-    local dir=$1 id=$2 parents=$3 msg=$4 extra=${5:-}
-    mkdir -p "$dir/versions"
-    {
-        printf -- '-- migrate:revision %s\n-- migrate:revises %s\n-- migrate:message %s\n' "$id" "$parents" "$msg"
-        [ -n "$extra" ] && printf -- '%s\n' "$extra"
-        printf '\n'
-        cat
-    } >"$dir/versions/${id}_$(tr ' ' _ <<<"$msg").sql"
-}
+sq() { sq_py "$@"; }
 nlines() { if [ -s "$1" ]; then grep -c . "$1"; else echo 0; fi; }
 # wait_for FILE REGEX SECONDS: until FILE has a line matching REGEX
 wait_for() {
@@ -90,18 +66,8 @@ $(cat "$TMP/r2.out" "$TMP/r2.err")"
 
 P=migrate_suite_cli_conc
 DBS=("${P}_race" "${P}_tf" "${P}_kill")
-drop_all() {
-    for db in "${DBS[@]}"; do
-        psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-    done
-}
-fresh() {
-    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null 2>&1
-    if ! psql -X -q -d postgres -c "CREATE DATABASE $1" >/dev/null 2>&1 ||
-       ! q "$1" "CREATE EXTENSION migrate" >/dev/null; then
-        not_ok "create database $1 with the extension" "$(q postgres 'SELECT 1')"
-    fi
-}
+drop_all() { pg_drop_dbs --force "${DBS[@]}"; }
+fresh() { pg_new_db "$@"; }
 TMP=$(mktemp -d /tmp/migrate-cli-conc-XXXX)
 BG=()
 cleanup() {
@@ -321,7 +287,7 @@ EOF
 KDB=$TMP/kill.db
 "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table app_data (x integer, y text)"); c.executemany("insert into app_data values (?, ?)", [(i, "row %d" % i) for i in range(100)]); c.commit()' "$KDB"
 sum_before=$(sha "$KDB")
-dump_before=$(dump "$KDB")
+dump_before=$(sq_dump "$KDB")
 "$MIGRATE" --dir kl -d "sqlite:///$KDB" upgrade >"$TMP/k.out" 2>&1 </dev/null &
 kp=$!
 BG+=("$kp")
@@ -352,7 +318,7 @@ like "... check: exit 1, two revisions pending" "^1 .*2 revisions pending" "$rc 
 sq "$KDB" "SELECT count(*) FROM sqlite_master" >/dev/null
 is "... once the journal is rolled back the file is byte for byte as before" "$sum_before" "$(sha "$KDB")"
 if [ -e "$KDB-journal" ]; then not_ok "... and the journal is gone"; else ok "... and the journal is gone"; fi
-is "... its dump too" "$dump_before" "$(dump "$KDB")"
+is "... its dump too" "$dump_before" "$(sq_dump "$KDB")"
 sed -i 's/x < 1000000000/x < 10/' kl/versions/k0002_very_slow.sql
 out=$("$MIGRATE" --dir kl -d "sqlite:///$KDB" upgrade 2>&1)
 rc=$?

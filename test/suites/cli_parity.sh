@@ -32,24 +32,7 @@ same() {
         not_ok "$1" "$(diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^</postgresql:/; s/^>/sqlite:    /')"
     fi
 }
-sq() {
-    "$PY" - "$1" "$2" <<'EOF' 2>&1
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-for row in c.execute(sys.argv[2]):
-    print('|'.join('' if v is None else str(v) for v in row))
-EOF
-}
-rev() {
-    local dir=$1 id=$2 parents=$3 msg=$4 extra=${5:-}
-    mkdir -p "$dir/versions"
-    {
-        printf -- '-- migrate:revision %s\n-- migrate:revises %s\n-- migrate:message %s\n' "$id" "$parents" "$msg"
-        [ -n "$extra" ] && printf -- '%s\n' "$extra"
-        printf '\n'
-        cat
-    } >"$dir/versions/${id}_$(tr ' ' _ <<<"$msg").sql"
-}
+sq() { sq_py "$@"; }
 # both PREFIX ARGS...: run the program on both databases; results in
 # ${PREFIX}_pg_{rc,out,err} and ${PREFIX}_sq_{rc,out,err}
 PGU= SQU= PGDB= SQDB= DIR=
@@ -108,18 +91,8 @@ compare_step() {
 
 P=migrate_suite_cli_parity
 DBS=("${P}_ex" "${P}_ec")
-drop_all() {
-    for db in "${DBS[@]}"; do
-        psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-    done
-}
-fresh() {
-    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null 2>&1
-    if ! psql -X -q -d postgres -c "CREATE DATABASE $1" >/dev/null 2>&1 ||
-       ! q "$1" "CREATE EXTENSION migrate" >/dev/null; then
-        not_ok "create database $1 with the extension" "$(q postgres 'SELECT 1')"
-    fi
-}
+drop_all() { pg_drop_dbs --force "${DBS[@]}"; }
+fresh() { pg_new_db "$@"; }
 TMP=$(mktemp -d /tmp/migrate-cli-parity-XXXX)
 cleanup() { drop_all; rm -rf "$TMP"; }
 trap cleanup EXIT

@@ -22,45 +22,11 @@ set -uo pipefail
 REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-quiet_ok() {
-    if [ "$RC" -eq 0 ] && [ -z "$OUT$ERR" ]; then ok "$1"; else not_ok "$1" "$(last)"; fi
-}
-json_ok() {
-    if [ "$RC" -eq "${2:-0}" ] && "$PY" -c 'import json,sys; json.load(sys.stdin)' <<<"$OUT" >/dev/null 2>&1; then
-        ok "$1"
-    else
-        not_ok "$1" "$(last)"
-    fi
-}
-jq_py() { "$PY" -c "import json,sys; d=json.load(sys.stdin); print($1)" <<<"$OUT" 2>&1; }
-progress_ids() { sed -nE 's/^\[[0-9]+\/[0-9]+\] ([^ ]+) .*/\1/p' <<<"$OUT" | tr '\n' ' ' | sed 's/ $//'; }
-# q DB SQL: unaligned rows, errors on stdout
-rev() {
-    local dir=$1 id=$2 parents=$3 msg=$4 extra=${5:-}
-    mkdir -p "$dir/versions"
-    {
-        printf -- '-- migrate:revision %s\n-- migrate:revises %s\n-- migrate:message %s\n' "$id" "$parents" "$msg"
-        [ -n "$extra" ] && printf -- '%s\n' "$extra"
-        printf '\n'
-        cat
-    } >"$dir/versions/${id}_$(tr ' ' _ <<<"$msg").sql"
-}
 
 P=migrate_suite_cli_pg
 DBS=("${P}_main" "${P}_off" "${P}_on" "${P}_fail" "${P}_tf" "${P}_noext" "${P}_old")
-drop_all() {
-    for db in "${DBS[@]}"; do
-        psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-    done
-}
-# fresh DB [EXTENSION_SQL]: a new database with the extension
-fresh() {
-    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null 2>&1
-    if ! psql -X -q -d postgres -c "CREATE DATABASE $1" >/dev/null 2>&1 ||
-       ! q "$1" "SET client_min_messages = warning; ${2-CREATE EXTENSION migrate}" >/dev/null; then
-        not_ok "create database $1" "$(q postgres 'SELECT 1')"
-    fi
-}
+drop_all() { pg_drop_dbs --force "${DBS[@]}"; }
+fresh() { pg_new_db "$@"; }
 
 TMP=$(mktemp -d /tmp/migrate-cli-pg-XXXX)
 cleanup() { drop_all; rm -rf "$TMP"; }

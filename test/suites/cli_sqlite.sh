@@ -19,48 +19,7 @@ REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 skip()   { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1 # SKIP $2"; }
-quiet_ok() {    # NAME: the last run exited 0 and printed nothing
-    if [ "$RC" -eq 0 ] && [ -z "$OUT$ERR" ]; then ok "$1"; else not_ok "$1" "$(last)"; fi
-}
-json_ok() {     # NAME: the last run exited with ${2:-0} and printed JSON
-    if [ "$RC" -eq "${2:-0}" ] && "$PY" -c 'import json,sys; json.load(sys.stdin)' <<<"$OUT" >/dev/null 2>&1; then
-        ok "$1"
-    else
-        not_ok "$1" "$(last)"
-    fi
-}
-# jq_py EXPR: evaluate a Python expression on the last stdout parsed as `d`
-jq_py() { "$PY" -c "import json,sys; d=json.load(sys.stdin); print($1)" <<<"$OUT" 2>&1; }
-# sq FILE SQL: rows as a|b lines (python3's sqlite3; the file must exist)
-sq() {
-    "$PY" - "$1" "$2" <<'EOF' 2>&1
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-for row in c.execute(sys.argv[2]):
-    print('|'.join('' if v is None else str(v) for v in row))
-EOF
-}
-# dump FILE: the whole database as SQL text
-dump() {
-    "$PY" - "$1" <<'EOF' 2>&1
-import sqlite3, sys
-print('\n'.join(sqlite3.connect(sys.argv[1]).iterdump()))
-EOF
-}
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-# progress ids of the last run's stdout, space-separated
-progress_ids() { sed -nE 's/^\[[0-9]+\/[0-9]+\] ([^ ]+) .*/\1/p' <<<"$OUT" | tr '\n' ' ' | sed 's/ $//'; }
-# revision file helper: rev DIR ID PARENTS MESSAGE [EXTRA_HEADER] (body on stdin)
-rev() {
-    local dir=$1 id=$2 parents=$3 msg=$4 extra=${5:-}
-    mkdir -p "$dir/versions"
-    {
-        printf -- '-- migrate:revision %s\n-- migrate:revises %s\n-- migrate:message %s\n' "$id" "$parents" "$msg"
-        [ -n "$extra" ] && printf -- '%s\n' "$extra"
-        printf '\n'
-        cat
-    } >"$dir/versions/${id}_$(tr ' ' _ <<<"$msg").sql"
-}
+sq() { sq_py "$@"; }
 
 TMP=$(mktemp -d /tmp/migrate-cli-sqlite-XXXX)
 trap 'rm -rf "$TMP"' EXIT
@@ -253,13 +212,13 @@ EOF
 F2=fl/versions/f0002_second_fails.sql
 "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table app_data (x integer)"); c.execute("insert into app_data values (7)"); c.commit()' fl.db
 sum_before=$(sha fl.db)
-dump_before=$(dump fl.db)
+dump_before=$(sq_dump fl.db)
 run --dir fl -d sqlite:///fl.db upgrade
 expect "a failing revision: exit 1, naming revision, message, file and line" 1 \
     "upgrade of revision f0002 (second fails) failed at $F2:9: UNIQUE constraint failed: t1.id"
 like "... the progress line says failed" $'\[2/2\] f0002 second fails \.\.\. failed' "$OUT"
 is "... the file is byte for byte as before" "$sum_before" "$(sha fl.db)"
-is "... and its dump too" "$dump_before" "$(dump fl.db)"
+is "... and its dump too" "$dump_before" "$(sq_dump fl.db)"
 if ls fl.db-* >/dev/null 2>&1; then not_ok "... no journal left behind" "$(ls fl.db-*)"; else ok "... no journal left behind"; fi
 run --dir fl -d sqlite:///fl.db current
 is "... current is still base" "" "$OUT$ERR"

@@ -75,3 +75,105 @@ suite_end() {
     echo "$pass passed, $fail failed"
     [ "$fail" -eq 0 ]
 }
+
+# ---- helpers shared by several suites ----------------------------------------
+#   sq_py FILE SQL       rows as a|b lines through python3's sqlite3 (FILE
+#                        must exist; needs no sqlite3 shell)
+#   sq_dump FILE         the whole SQLite database as SQL text
+#   sha FILE             the SHA-256 of FILE
+#   rev DIR ID PARENTS MESSAGE [EXTRA_HEADER]   write a revision file to
+#                        DIR/versions, its body from stdin
+#   quiet_ok NAME        the last run exited 0 and printed nothing
+#   json_ok NAME [STATUS]  the last run exited STATUS (0) and printed JSON
+#   jq_py EXPR           a Python expression on the last stdout, parsed as d
+#   progress_ids         the ids of the last run's progress lines
+#   pg_drop_dbs [--force] DB...   drop the databases (--force: WITH (FORCE))
+#   pg_drop_roles ROLE...
+#   pg_new_db DB [SQL]   a new database DB (dropped first, WITH (FORCE)) and
+#                        SQL run in it (CREATE EXTENSION migrate); not_ok
+#                        when either fails
+#   pg_add_revisions DB FILE...   store the files with add_revisions(),
+#                        through psql variables as scripts/demo does
+#   not_ok_whole NAME [DETAIL]    not_ok showing the whole detail (suites
+#                        whose details are long diffs use it as not_ok)
+sq_py() {
+    "$PY" - "$1" "$2" <<'PYEOF' 2>&1
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for row in c.execute(sys.argv[2]):
+    print('|'.join('' if v is None else str(v) for v in row))
+PYEOF
+}
+sq_dump() {
+    "$PY" - "$1" <<'PYEOF' 2>&1
+import sqlite3, sys
+print('\n'.join(sqlite3.connect(sys.argv[1]).iterdump()))
+PYEOF
+}
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+rev() {
+    local dir=$1 id=$2 parents=$3 msg=$4 extra=${5:-}
+    mkdir -p "$dir/versions"
+    {
+        printf -- '-- migrate:revision %s\n-- migrate:revises %s\n-- migrate:message %s\n' "$id" "$parents" "$msg"
+        [ -n "$extra" ] && printf -- '%s\n' "$extra"
+        printf '\n'
+        cat
+    } >"$dir/versions/${id}_$(tr ' ' _ <<<"$msg").sql"
+}
+quiet_ok() {
+    if [ "$RC" -eq 0 ] && [ -z "$OUT$ERR" ]; then ok "$1"; else not_ok "$1" "$(last)"; fi
+}
+json_ok() {
+    if [ "$RC" -eq "${2:-0}" ] && "$PY" -c 'import json,sys; json.load(sys.stdin)' <<<"$OUT" >/dev/null 2>&1; then
+        ok "$1"
+    else
+        not_ok "$1" "$(last)"
+    fi
+}
+jq_py() { "$PY" -c "import json,sys; d=json.load(sys.stdin); print($1)" <<<"$OUT" 2>&1; }
+progress_ids() { sed -nE 's/^\[[0-9]+\/[0-9]+\] ([^ ]+) .*/\1/p' <<<"$OUT" | tr '\n' ' ' | sed 's/ $//'; }
+pg_drop_dbs() {
+    local force="" db
+    if [ "${1:-}" == --force ]; then force=" WITH (FORCE)"; shift; fi
+    for db in "$@"; do
+        psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db$force" >/dev/null 2>&1 || true
+    done
+}
+pg_drop_roles() {
+    local r
+    for r in "$@"; do
+        psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
+    done
+}
+pg_new_db() {
+    pg_drop_dbs --force "$1"
+    if ! psql -X -q -d postgres -c "CREATE DATABASE $1" >/dev/null 2>&1 ||
+       ! psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" \
+             -c "SET client_min_messages = warning; ${2-CREATE EXTENSION migrate}" >/dev/null 2>&1; then
+        not_ok "create database $1" "$(psql -X -q -At -d postgres -c 'SELECT 1' 2>&1)"
+    fi
+}
+pg_add_revisions() {
+    local db=$1; shift
+    local vars=() scripts=() sources=() i=0 f
+    for f in "$@"; do
+        vars+=(-v "f$i=$(cat "$f")" -v "s$i=$(basename "$f")")
+        scripts+=(":'f$i'")
+        sources+=(":'s$i'")
+        i=$((i + 1))
+    done
+    local IFS=,
+    printf '%s\n' "SELECT migrate.add_revisions(ARRAY[${scripts[*]}], ARRAY[${sources[*]}]);" |
+        psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "${vars[@]}" 2>&1
+}
+not_ok_whole() {
+    n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
+    if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/#   /'; fi
+}
+# pg_setup DB SQL: a step (through q) that must work; a failure counts as
+# a failed test
+pg_setup() {
+    local out
+    if ! out=$(q "$@"); then not_ok "setup: $2" "$out"; fi
+}
