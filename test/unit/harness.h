@@ -36,6 +36,8 @@ typedef struct TestCase
 } TestCase;
 
 #define TEST(name) static void name(void)
+/* The number of elements of an array. */
+#define T_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define TC(name) { #name, name, NULL }
 #define TC_TODO(name, why) { #name, name, why }
 #define TC_END { NULL, NULL, NULL }
