@@ -65,30 +65,19 @@ $(cat "$TMP/r2.out" "$TMP/r2.err")"
 }
 
 P=migrate_suite_cli_conc
-DBS=("${P}_race" "${P}_tf" "${P}_kill")
-drop_all() { pg_drop_dbs --force "${DBS[@]}"; }
-fresh() { pg_new_db "$@"; }
-TMP=$(mktemp -d /tmp/migrate-cli-conc-XXXX)
+pg_suite_init cli-conc "${P}_race" "${P}_tf" "${P}_kill"
 BG=()
 cleanup() {
     local p
     for p in "${BG[@]}"; do kill -9 "$p" 2>/dev/null; done
-    drop_all
-    rm -rf "$TMP"
+    pg_suite_cleanup
 }
 trap cleanup EXIT
-drop_all
 cd "$TMP" || exit 1
 unset DATABASE_URL MIGRATE_SQLITE_BUSY_TIMEOUT
 
 # the same three revisions for both databases; the second is slow (about 2 s)
-rev cc c0001 base "first" <<'EOF'
--- migrate:upgrade
-CREATE TABLE c1 (id integer PRIMARY KEY);
-
--- migrate:downgrade
-DROP TABLE c1;
-EOF
+rev_sql cc c0001 base "first" 'CREATE TABLE c1 (id integer PRIMARY KEY);' 'DROP TABLE c1;'
 rev cc c0002 c0001 "slow one" <<'EOF'
 -- migrate:upgrade postgresql
 SELECT pg_sleep(2);
@@ -102,18 +91,12 @@ CREATE TABLE c2 (id integer PRIMARY KEY);
 -- migrate:downgrade
 DROP TABLE c2;
 EOF
-rev cc c0003 c0002 "third" <<'EOF'
--- migrate:upgrade
-CREATE TABLE c3 (id integer PRIMARY KEY);
-
--- migrate:downgrade
-DROP TABLE c3;
-EOF
+rev_sql cc c0003 c0002 "third" 'CREATE TABLE c3 (id integer PRIMARY KEY);' 'DROP TABLE c3;'
 ONCE="c0001|1 c0002|1 c0003|1"
 
 # ---- PostgreSQL: two upgrades at once ------------------------------------------------
 RDB=${P}_race
-fresh "$RDB"
+pg_new_db "$RDB"
 race "PostgreSQL, two upgrades at once" "postgresql:///$RDB" cc 3
 is "... every revision applied once" "$ONCE" \
     "$(q "$RDB" "SELECT revision, count(*) FROM migrate.history GROUP BY 1 ORDER BY 1" | tr '\n' ' ' | sed 's/ $//')"
@@ -142,32 +125,14 @@ is "... and the upgrade finishes" "c0003" "$(q "$RDB" "SELECT revision FROM migr
 # ---- PostgreSQL: two upgrades at once across a transaction false revision ---------
 # (the program runs it under the session-level lock; the other program must
 # then find it applied, not run it again). Three rounds: the race is narrow.
-rev tf t0001 base "first" <<'EOF'
--- migrate:upgrade
-CREATE TABLE t1 (id integer PRIMARY KEY);
-
--- migrate:downgrade
-DROP TABLE t1;
-EOF
-rev tf t0002 t0001 "slow outside" "-- migrate:transaction false" <<'EOF'
--- migrate:upgrade
-SELECT pg_sleep(1);
-CREATE INDEX CONCURRENTLY ix_t1 ON t1 (id);
-
--- migrate:downgrade
-DROP INDEX CONCURRENTLY ix_t1;
-EOF
-rev tf t0003 t0002 "third" <<'EOF'
--- migrate:upgrade
-CREATE TABLE t3 (id integer PRIMARY KEY);
-
--- migrate:downgrade
-DROP TABLE t3;
-EOF
+rev_sql tf t0001 base "first" 'CREATE TABLE t1 (id integer PRIMARY KEY);' 'DROP TABLE t1;'
+rev_sql tf t0002 t0001 "slow outside" 'SELECT pg_sleep(1);
+CREATE INDEX CONCURRENTLY ix_t1 ON t1 (id);' 'DROP INDEX CONCURRENTLY ix_t1;' "-- migrate:transaction false"
+rev_sql tf t0003 t0002 "third" 'CREATE TABLE t3 (id integer PRIMARY KEY);' 'DROP TABLE t3;'
 TDB=${P}_tf
 bad_rounds=
 for round in 1 2 3; do
-    fresh "$TDB"
+    pg_new_db "$TDB"
     "$MIGRATE" --dir tf -d "postgresql:///$TDB" upgrade >"$TMP/r1.out" 2>"$TMP/r1.err" </dev/null &
     p1=$!
     "$MIGRATE" --dir tf -d "postgresql:///$TDB" upgrade >"$TMP/r2.out" 2>"$TMP/r2.err" </dev/null &
@@ -191,22 +156,10 @@ fi
 # transaction false revision runs CREATE INDEX CONCURRENTLY under that lock
 # (CIC waits for every older snapshot: a deadlock). Deterministic: the push
 # starts while the revision's first statement (a sleep) runs.
-rev dl d0001 base "first" <<'EOF'
--- migrate:upgrade
-CREATE TABLE d1 (id integer PRIMARY KEY);
-
--- migrate:downgrade
-DROP TABLE d1;
-EOF
-rev dl d0002 d0001 "index outside" "-- migrate:transaction false" <<'EOF'
--- migrate:upgrade
-SELECT pg_sleep(1.5);
-CREATE INDEX CONCURRENTLY ix_d1 ON d1 (id);
-
--- migrate:downgrade
-DROP INDEX CONCURRENTLY ix_d1;
-EOF
-fresh "$TDB"
+rev_sql dl d0001 base "first" 'CREATE TABLE d1 (id integer PRIMARY KEY);' 'DROP TABLE d1;'
+rev_sql dl d0002 d0001 "index outside" 'SELECT pg_sleep(1.5);
+CREATE INDEX CONCURRENTLY ix_d1 ON d1 (id);' 'DROP INDEX CONCURRENTLY ix_d1;' "-- migrate:transaction false"
+pg_new_db "$TDB"
 "$MIGRATE" --dir dl -d "postgresql:///$TDB" -q upgrade d0001
 "$MIGRATE" --dir dl -d "postgresql:///$TDB" upgrade >"$TMP/a.out" 2>&1 </dev/null &
 ap=$!
@@ -267,23 +220,11 @@ is "an invalid MIGRATE_SQLITE_BUSY_TIMEOUT: exit 2" "2" "$?"
 # The first revision writes more than SQLite's page cache holds, so pages of
 # the unfinished transaction reach the file before the kill; the second one
 # runs for minutes.
-rev kl k0001 base "big table" <<'EOF'
--- migrate:upgrade
-CREATE TABLE big (id integer PRIMARY KEY, pad text);
+rev_sql kl k0001 base "big table" "CREATE TABLE big (id integer PRIMARY KEY, pad text);
 WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000)
-INSERT INTO big SELECT x, printf('%0200d', x) FROM c;
-
--- migrate:downgrade
-DROP TABLE big;
-EOF
-rev kl k0002 k0001 "very slow" <<'EOF'
--- migrate:upgrade
-WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000)
-SELECT count(*) FROM c;
-
--- migrate:downgrade
-SELECT 1;
-EOF
+INSERT INTO big SELECT x, printf('%0200d', x) FROM c;" 'DROP TABLE big;'
+rev_sql kl k0002 k0001 "very slow" 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000)
+SELECT count(*) FROM c;' 'SELECT 1;'
 KDB=$TMP/kill.db
 "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table app_data (x integer, y text)"); c.executemany("insert into app_data values (?, ?)", [(i, "row %d" % i) for i in range(100)]); c.commit()' "$KDB"
 sum_before=$(sha "$KDB")
@@ -328,22 +269,10 @@ is "... and records them once" "k0001|upgrade k0002|upgrade" \
 is "... the table is complete" "50000" "$(sq "$KDB" "SELECT count(*) FROM big")"
 
 # ---- PostgreSQL: SIGKILL in the middle of an upgrade ------------------------------------
-rev pk p0001 base "first" <<'EOF'
--- migrate:upgrade
-CREATE TABLE p1 (id integer PRIMARY KEY);
-
--- migrate:downgrade
-DROP TABLE p1;
-EOF
-rev pk p0002 p0001 "slow" <<'EOF'
--- migrate:upgrade
-SELECT pg_sleep(2);
-
--- migrate:downgrade
-SELECT 1;
-EOF
+rev_sql pk p0001 base "first" 'CREATE TABLE p1 (id integer PRIMARY KEY);' 'DROP TABLE p1;'
+rev_sql pk p0002 p0001 "slow" 'SELECT pg_sleep(2);' 'SELECT 1;'
 KPG=${P}_kill
-fresh "$KPG"
+pg_new_db "$KPG"
 "$MIGRATE" --dir pk -d "postgresql:///$KPG" upgrade >"$TMP/kp.out" 2>&1 </dev/null &
 kp=$!
 BG+=("$kp")

@@ -24,14 +24,7 @@ REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 P=migrate_suite_cli_pg
-DBS=("${P}_main" "${P}_off" "${P}_on" "${P}_fail" "${P}_tf" "${P}_noext" "${P}_old")
-drop_all() { pg_drop_dbs --force "${DBS[@]}"; }
-fresh() { pg_new_db "$@"; }
-
-TMP=$(mktemp -d /tmp/migrate-cli-pg-XXXX)
-cleanup() { drop_all; rm -rf "$TMP"; }
-trap cleanup EXIT
-drop_all
+pg_suite_init cli-pg "${P}_main" "${P}_off" "${P}_on" "${P}_fail" "${P}_tf" "${P}_noext" "${P}_old"
 mkdir -p "$TMP/app"
 cp -r "$REPO_ROOT/migrations" "$TMP/app/migrations"
 cd "$TMP/app" || exit 1
@@ -43,14 +36,14 @@ DB=${P}_main
 U=postgresql:///$DB
 
 # ---- connecting -------------------------------------------------------------------------
-fresh "${P}_noext" ""
+pg_new_db "${P}_noext" ""
 run -d "postgresql:///${P}_noext" current
 expect "a database without the extension: exit 2 with the CREATE EXTENSION hint" 2 \
     "the migrate extension is not installed in database \"${P}_noext\"" "CREATE EXTENSION migrate"
 run -d "postgresql:///${P}_noext" upgrade
 expect "... also for upgrade" 2 "CREATE EXTENSION migrate"
 is "... which creates nothing" "0" "$(q "${P}_noext" "SELECT count(*) FROM pg_namespace WHERE nspname = 'migrate'")"
-fresh "${P}_old" "CREATE EXTENSION migrate VERSION '0.1'"
+pg_new_db "${P}_old" "CREATE EXTENSION migrate VERSION '0.1'"
 run -d "postgresql:///${P}_old" current
 expect "an extension of another version: exit 2 with the ALTER EXTENSION hint" 2 \
     "extension migrate 0.1 is installed" "ALTER EXTENSION migrate UPDATE"
@@ -65,7 +58,7 @@ expect "a malformed URL: exit 2" 2 'invalid database URL'
 run -d 'dbname=x nosuchoption=1' current
 expect "a connection string with an unknown option: exit 2" 2 'invalid database URL'
 
-fresh "$DB"
+pg_new_db "$DB"
 run -d "dbname=$DB" current
 expect "a libpq connection string (PG* variables apply)" 0
 run -d "postgres:///$DB" current
@@ -194,26 +187,9 @@ run -d "$U" stamp base
 
 # ---- a failing revision ------------------------------------------------------------------
 mkdir fl
-rev fl f0001 base "first" <<'EOF'
--- migrate:upgrade
-CREATE TABLE t1 (id integer PRIMARY KEY);
-INSERT INTO t1 VALUES (1);
-
--- migrate:downgrade
-DROP TABLE t1;
-EOF
-rev fl f0002 f0001 "second fails" <<'EOF'
--- migrate:upgrade
-CREATE TABLE t2 (id integer PRIMARY KEY);
-
-INSERT INTO t1 VALUES (2);
-INSERT INTO t1 VALUES (1);
-
--- migrate:downgrade
-DROP TABLE t2;
-EOF
+failing_revisions fl
 FDB=${P}_fail
-fresh "$FDB"
+pg_new_db "$FDB"
 run --dir fl -d "postgresql:///$FDB" upgrade
 expect "a failing revision: exit 1 with the server's error, revision, file and line" 1 \
     'duplicate key value violates unique constraint "t1_pkey" (SQLSTATE 23505)' \
@@ -241,32 +217,14 @@ expect "restored: check exit 1 only for the pending revision" 1 "1 revision pend
 
 # ---- transaction false: CREATE INDEX CONCURRENTLY ------------------------------------
 mkdir tf
-rev tf t0001 base "create t" <<'EOF'
--- migrate:upgrade
-CREATE TABLE t (id integer PRIMARY KEY, v integer);
-INSERT INTO t SELECT g, g % 7 FROM generate_series(1, 1000) g;
-
--- migrate:downgrade
-DROP TABLE t;
-EOF
-rev tf t0002 t0001 "index t concurrently" "-- migrate:transaction false" <<'EOF'
--- migrate:upgrade
-CREATE INDEX CONCURRENTLY ix_t_v ON t (v);
-CREATE INDEX CONCURRENTLY ix_t_v_id ON t (v, id);
-
--- migrate:downgrade
-DROP INDEX CONCURRENTLY ix_t_v_id;
-DROP INDEX CONCURRENTLY ix_t_v;
-EOF
-rev tf t0003 t0002 "add column" <<'EOF'
--- migrate:upgrade
-ALTER TABLE t ADD COLUMN w integer;
-
--- migrate:downgrade
-ALTER TABLE t DROP COLUMN w;
-EOF
+rev_sql tf t0001 base "create t" 'CREATE TABLE t (id integer PRIMARY KEY, v integer);
+INSERT INTO t SELECT g, g % 7 FROM generate_series(1, 1000) g;' 'DROP TABLE t;'
+rev_sql tf t0002 t0001 "index t concurrently" 'CREATE INDEX CONCURRENTLY ix_t_v ON t (v);
+CREATE INDEX CONCURRENTLY ix_t_v_id ON t (v, id);' 'DROP INDEX CONCURRENTLY ix_t_v_id;
+DROP INDEX CONCURRENTLY ix_t_v;' "-- migrate:transaction false"
+rev_sql tf t0003 t0002 "add column" 'ALTER TABLE t ADD COLUMN w integer;' 'ALTER TABLE t DROP COLUMN w;'
 TDB=${P}_tf
-fresh "$TDB"
+pg_new_db "$TDB"
 run --dir tf -d "postgresql:///$TDB" upgrade
 expect "upgrade across a transaction false revision: exit 0" 0
 is "... progress for each revision, in order" "t0001 t0002 t0003" "$(progress_ids)"
@@ -304,8 +262,8 @@ is "... it is not recorded" "t0001" "$(q "$TDB" "SELECT revision FROM migrate.ve
 
 # ---- offline scripts run by psql ---------------------------------------------------------
 OFF=${P}_off ON=${P}_on
-fresh "$OFF"
-fresh "$ON"
+pg_new_db "$OFF"
+pg_new_db "$ON"
 # state DB: what the scripts and the program must agree on
 state() {
     echo "== version"; q "$1" "SELECT revision FROM migrate.version ORDER BY 1"

@@ -191,24 +191,7 @@ expect "push: exit 0" 0 "pushed $NREV revisions: 0 added or replaced"
 
 # ---- a failing revision leaves the file as it was ---------------------------------
 mkdir fl
-rev fl f0001 base "first" <<'EOF'
--- migrate:upgrade
-CREATE TABLE t1 (id integer PRIMARY KEY);
-INSERT INTO t1 VALUES (1);
-
--- migrate:downgrade
-DROP TABLE t1;
-EOF
-rev fl f0002 f0001 "second fails" <<'EOF'
--- migrate:upgrade
-CREATE TABLE t2 (id integer PRIMARY KEY);
-
-INSERT INTO t1 VALUES (2);
-INSERT INTO t1 VALUES (1);
-
--- migrate:downgrade
-DROP TABLE t2;
-EOF
+failing_revisions fl
 F2=fl/versions/f0002_second_fails.sql
 "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table app_data (x integer)"); c.execute("insert into app_data values (7)"); c.commit()' fl.db
 sum_before=$(sha fl.db)
@@ -261,29 +244,11 @@ is "... and nothing of it is left" "" "$(sq own.db "SELECT name FROM sqlite_mast
 
 # ---- transaction false ------------------------------------------------------------------
 mkdir vc
-rev vc v0001 base "table" <<'EOF'
--- migrate:upgrade
-CREATE TABLE v1 (id integer);
-INSERT INTO v1 VALUES (1);
-
--- migrate:downgrade
-DROP TABLE v1;
-EOF
-rev vc v0002 v0001 "vacuum" "-- migrate:transaction false" <<'EOF'
--- migrate:upgrade
-DELETE FROM v1;
-VACUUM;
-
--- migrate:downgrade
-VACUUM;
-EOF
-rev vc v0003 v0002 "after" <<'EOF'
--- migrate:upgrade
-CREATE TABLE v3 (id integer);
-
--- migrate:downgrade
-DROP TABLE v3;
-EOF
+rev_sql vc v0001 base "table" 'CREATE TABLE v1 (id integer);
+INSERT INTO v1 VALUES (1);' 'DROP TABLE v1;'
+rev_sql vc v0002 v0001 "vacuum" 'DELETE FROM v1;
+VACUUM;' 'VACUUM;' "-- migrate:transaction false"
+rev_sql vc v0003 v0002 "after" 'CREATE TABLE v3 (id integer);' 'DROP TABLE v3;'
 run --dir vc -d sqlite:///vc.db upgrade
 expect "a transaction false revision (VACUUM) is applied: exit 0" 0
 is "... in order" "v0001 v0002 v0003" "$(progress_ids)"
@@ -301,14 +266,8 @@ is "... nothing applied" "" "$OUT"
 
 # ---- an edited applied revision --------------------------------------------------------
 mkdir ck
-rev ck c0001 base "first" <<'EOF'
--- migrate:upgrade
-CREATE TABLE c1 (id integer PRIMARY KEY);
-INSERT INTO c1 VALUES (1);
-
--- migrate:downgrade
-DROP TABLE c1;
-EOF
+rev_sql ck c0001 base "first" 'CREATE TABLE c1 (id integer PRIMARY KEY);
+INSERT INTO c1 VALUES (1);' 'DROP TABLE c1;'
 run --dir ck -d sqlite:///ck.db upgrade
 old=$(printf 'CREATE TABLE c1 (id integer PRIMARY KEY);\nINSERT INTO c1 VALUES (1);' | sha256sum | cut -d' ' -f1)
 new=$(printf 'CREATE TABLE c1 (id integer PRIMARY KEY);\nINSERT INTO c1 VALUES (2);' | sha256sum | cut -d' ' -f1)

@@ -177,3 +177,31 @@ pg_setup() {
     local out
     if ! out=$(q "$@"); then not_ok "setup: $2" "$out"; fi
 }
+# pg_suite_init NAME DB...: DBS=(DB...) and TMP, a fresh scratch directory
+# /tmp/migrate-NAME-XXXX; the databases are dropped now and, with TMP, on
+# exit (a suite that traps EXIT itself calls pg_suite_cleanup)
+pg_suite_init() {
+    TMP=$(mktemp -d "/tmp/migrate-$1-XXXX")
+    shift
+    DBS=("$@")
+    trap pg_suite_cleanup EXIT
+    pg_drop_dbs --force "${DBS[@]}"
+}
+pg_suite_cleanup() { pg_drop_dbs --force "${DBS[@]}"; rm -rf "$TMP"; }
+# failing_revisions DIR: DIR/versions gets f0001 "first" (table t1 with a
+# row 1) and f0002 "second fails", whose upgrade fails at its line 9 (a
+# duplicate key in t1) after creating table t2
+failing_revisions() {
+    rev_sql "$1" f0001 base "first" 'CREATE TABLE t1 (id integer PRIMARY KEY);
+INSERT INTO t1 VALUES (1);' 'DROP TABLE t1;'
+    rev_sql "$1" f0002 f0001 "second fails" 'CREATE TABLE t2 (id integer PRIMARY KEY);
+
+INSERT INTO t1 VALUES (2);
+INSERT INTO t1 VALUES (1);' 'DROP TABLE t2;'
+}
+# rev_sql DIR ID PARENTS MESSAGE UPGRADE DOWNGRADE [EXTRA_HEADER]: rev with
+# the body "-- migrate:upgrade", UPGRADE, a blank line, "-- migrate:downgrade",
+# DOWNGRADE
+rev_sql() {
+    printf -- '-- migrate:upgrade\n%s\n\n-- migrate:downgrade\n%s\n' "$5" "$6" | rev "$1" "$2" "$3" "$4" "${7:-}"
+}
