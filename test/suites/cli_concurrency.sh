@@ -36,6 +36,18 @@ wait_for() {
     return 1
 }
 
+# upgrade_in_background VAR FILE ARGS...: `migrate ARGS... upgrade` in the
+# background, its output in FILE; its pid in VAR (and BG, for cleanup)
+upgrade_in_background() {
+    local var=$1 file=$2; shift 2
+    "$MIGRATE" "$@" upgrade >"$file" 2>&1 </dev/null &
+    printf -v "$var" '%s' $!
+    BG+=("$!")
+}
+# run2 ARGS...: run the program; stdout and stderr together in out, the
+# exit status in rc
+run2() { out=$("$MIGRATE" "$@" 2>&1); rc=$?; }
+
 # race NAME URL DIR: two upgrades at once; checks exit statuses and output
 # (results in $TMP/r1.{out,err}, $TMP/r2.{out,err})
 race() {
@@ -104,13 +116,10 @@ is "... at the head" "c0003" "$(q "$RDB" "SELECT revision FROM migrate.version")
 
 # read-only commands do not wait for a running upgrade
 "$MIGRATE" --dir cc -d "postgresql:///$RDB" -q downgrade base
-"$MIGRATE" --dir cc -d "postgresql:///$RDB" upgrade >"$TMP/w.out" 2>&1 </dev/null &
-wp=$!
-BG+=("$wp")
+upgrade_in_background wp "$TMP/w.out" --dir cc -d "postgresql:///$RDB"
 if wait_for "$TMP/w.out" '^\[2/3\]' 20; then
     sleep 0.2
-    out=$("$MIGRATE" --dir cc -d "postgresql:///$RDB" current 2>&1)
-    rc=$?
+    run2 --dir cc -d "postgresql:///$RDB" current
     if kill -0 "$wp" 2>/dev/null; then
         is "PostgreSQL: current answers while an upgrade runs, with the last committed state" "0 " "$rc $out"
     else
@@ -161,13 +170,10 @@ rev_sql dl d0002 d0001 "index outside" 'SELECT pg_sleep(1.5);
 CREATE INDEX CONCURRENTLY ix_d1 ON d1 (id);' 'DROP INDEX CONCURRENTLY ix_d1;' "-- migrate:transaction false"
 pg_new_db "$TDB"
 "$MIGRATE" --dir dl -d "postgresql:///$TDB" -q upgrade d0001
-"$MIGRATE" --dir dl -d "postgresql:///$TDB" upgrade >"$TMP/a.out" 2>&1 </dev/null &
-ap=$!
-BG+=("$ap")
+upgrade_in_background ap "$TMP/a.out" --dir dl -d "postgresql:///$TDB"
 if wait_for "$TMP/a.out" '^\[1/1\] d0002' 20; then
     sleep 0.3
-    out=$("$MIGRATE" --dir dl -d "postgresql:///$TDB" push 2>&1)
-    rc=$?
+    run2 --dir dl -d "postgresql:///$TDB" push
     wait "$ap"
     arc=$?
     is "PostgreSQL: a push while another migrate runs CREATE INDEX CONCURRENTLY: both exit 0, no deadlock" \
@@ -188,12 +194,9 @@ is "... at the head" "c0003" "$(sq "$SDB" "SELECT revision FROM migrate_version"
 
 # read-only commands do not wait; a second writer waits only as long as told
 "$MIGRATE" --dir cc -d "sqlite:///$SDB" -q downgrade base
-"$MIGRATE" --dir cc -d "sqlite:///$SDB" upgrade >"$TMP/w.out" 2>&1 </dev/null &
-wp=$!
-BG+=("$wp")
+upgrade_in_background wp "$TMP/w.out" --dir cc -d "sqlite:///$SDB"
 if wait_for "$TMP/w.out" '^\[2/3\]' 20; then
-    out=$("$MIGRATE" --dir cc -d "sqlite:///$SDB" current 2>&1)
-    rc=$?
+    run2 --dir cc -d "sqlite:///$SDB" current
     running=no
     kill -0 "$wp" 2>/dev/null && running=yes
     is "SQLite: current answers while an upgrade runs, with the last committed state" "0  yes" "$rc $out $running"
@@ -229,9 +232,7 @@ KDB=$TMP/kill.db
 "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table app_data (x integer, y text)"); c.executemany("insert into app_data values (?, ?)", [(i, "row %d" % i) for i in range(100)]); c.commit()' "$KDB"
 sum_before=$(sha "$KDB")
 dump_before=$(sq_dump "$KDB")
-"$MIGRATE" --dir kl -d "sqlite:///$KDB" upgrade >"$TMP/k.out" 2>&1 </dev/null &
-kp=$!
-BG+=("$kp")
+upgrade_in_background kp "$TMP/k.out" --dir kl -d "sqlite:///$KDB"
 if wait_for "$TMP/k.out" '^\[2/2\] k0002' 30; then
     sleep 0.3
     kill -9 "$kp" 2>/dev/null
@@ -249,11 +250,9 @@ else
     not_ok "... it left a hot journal (its transaction was open)" "$(ls -la "$TMP")"
 fi
 # read-only commands must work on the file as it is
-out=$("$MIGRATE" --dir kl -d "sqlite:///$KDB" current 2>&1)
-rc=$?
+run2 --dir kl -d "sqlite:///$KDB" current
 is "... then current: exit 0, at base" "0 " "$rc $out"
-out=$("$MIGRATE" --dir kl -d "sqlite:///$KDB" check 2>&1)
-rc=$?
+run2 --dir kl -d "sqlite:///$KDB" check
 like "... check: exit 1, two revisions pending" "^1 .*2 revisions pending" "$rc $out"
 # any SQLite connection that may write rolls the journal back
 sq "$KDB" "SELECT count(*) FROM sqlite_master" >/dev/null
@@ -261,8 +260,7 @@ is "... once the journal is rolled back the file is byte for byte as before" "$s
 if [ -e "$KDB-journal" ]; then not_ok "... and the journal is gone"; else ok "... and the journal is gone"; fi
 is "... its dump too" "$dump_before" "$(sq_dump "$KDB")"
 sed -i 's/x < 1000000000/x < 10/' kl/versions/k0002_very_slow.sql
-out=$("$MIGRATE" --dir kl -d "sqlite:///$KDB" upgrade 2>&1)
-rc=$?
+run2 --dir kl -d "sqlite:///$KDB" upgrade
 like "... the next upgrade (slow revision made fast) applies both: exit 0" "^0 \[1/2\] k0001 .*\[2/2\] k0002 " "$rc $(tr '\n' ' ' <<<"$out")"
 is "... and records them once" "k0001|upgrade k0002|upgrade" \
     "$(sq "$KDB" "SELECT revision, action FROM migrate_history ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
@@ -273,9 +271,7 @@ rev_sql pk p0001 base "first" 'CREATE TABLE p1 (id integer PRIMARY KEY);' 'DROP 
 rev_sql pk p0002 p0001 "slow" 'SELECT pg_sleep(2);' 'SELECT 1;'
 KPG=${P}_kill
 pg_new_db "$KPG"
-"$MIGRATE" --dir pk -d "postgresql:///$KPG" upgrade >"$TMP/kp.out" 2>&1 </dev/null &
-kp=$!
-BG+=("$kp")
+upgrade_in_background kp "$TMP/kp.out" --dir pk -d "postgresql:///$KPG"
 if wait_for "$TMP/kp.out" '^\[2/2\] p0002' 30; then
     kill -9 "$kp" 2>/dev/null
     wait "$kp" 2>/dev/null
@@ -287,8 +283,7 @@ else
 fi
 # the server finishes or rolls back the killed client's statement on its own
 # (all or nothing); the next upgrade waits for it and then does the rest
-out=$("$MIGRATE" --dir pk -d "postgresql:///$KPG" upgrade 2>&1)
-rc=$?
+run2 --dir pk -d "postgresql:///$KPG" upgrade
 is "... the next upgrade: exit 0, no error" "0" "$rc$(grep -m1 . <<<"$(grep -v '^\[' <<<"$out")")"
 is "... the database is at the head" "p0002" "$(q "$KPG" "SELECT revision FROM migrate.version")"
 is "... each recorded once" "p0001|upgrade p0002|upgrade" \

@@ -103,11 +103,7 @@ is "... its checksum is the SHA-256 of the postgresql upgrade body" \
 is "the seed data is there" "5" "$(q "$DB" "SELECT count(*) FROM colors")"
 run -d "$U" upgrade
 quiet_ok "upgrade at heads: exit 0, prints nothing"
-run -d "$U" current
-is "current prints '<id> (head)'" "4c7d2e9f0b13 (head)" "$OUT"
-run -d "$U" current --json
-json_ok "current --json is JSON"
-is "... the version set" '["4c7d2e9f0b13"]' "$OUT"
+current_is_head "$U"
 run -d "$U" check
 expect "check at heads: exit 0" 0 "up to date"
 run -q -d "$U" check
@@ -131,12 +127,7 @@ expect "history -r current: exit 0" 0 "4c7d2e9f0b13"
 run -d "$U" downgrade
 expect "downgrade (default -1): exit 0" 0 "[1/1] 4c7d2e9f0b13 add customer phone ... "
 run -d "$U" downgrade -1
-run -d "$U" current --json
-is "downgrade -1 through the merge point: two current heads" '["72e9b0c4d1a5", "8a5c1e7f3b96"]' "$OUT"
-run -d "$U" downgrade -1
-expect "downgrade -1 with two current heads: exit 2" 2 'relative target "-1" is ambiguous'
-run -d "$U" downgrade billing@-1
-expect "downgrade billing@-1: exit 0" 0 "8a5c1e7f3b96 add order status"
+at_two_heads "$U" "downgrade -1 through the merge point: two current heads"
 is "... the postgresql downgrade section dropped the type" "0" \
     "$(q "$DB" "SELECT count(*) FROM pg_type WHERE typname = 'order_status'")"
 run -d "$U" downgrade billing@base

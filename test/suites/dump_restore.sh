@@ -14,25 +14,13 @@
 # `X passed, Y failed`.
 set -euo pipefail
 
-REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-EXAMPLES=$REPO_ROOT/migrations/versions
 SRC=migrate_suite_dump_src
 DST=migrate_suite_dump_restored
 PLAIN=migrate_suite_dump_plain
-DBS=("$SRC" "$DST" "$PLAIN")
 ROLES=(regress_dump_monitor regress_dump_admin)
-
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-not_ok() { not_ok_whole "$@"; }
-
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d "$1" -c "$2" 2>&1; }
-setup() { pg_setup "$@"; }
-
-TMP=$(mktemp -d /tmp/migrate-dump-XXXX)
+pg_compare_suite dump "$SRC" "$DST" "$PLAIN"
 chmod 755 "$TMP"
-drop_all() { pg_drop_dbs "${DBS[@]}"; pg_drop_roles "${ROLES[@]}"; }
-cleanup() { drop_all; rm -rf "$TMP"; }
-trap cleanup EXIT
 
 # compare NAME QUERY: same result in the source and both copies
 compare() {
@@ -55,15 +43,8 @@ schema() {
         grep -v -E '^\\(un)?restrict |^-- Dumped (from|by)' || true
 }
 
-drop_all
 # ---- the source database ------------------------------------------------------------
-if ! psql -X -q -d postgres -c "CREATE DATABASE $SRC" >/dev/null ||
-   ! q "$SRC" "CREATE EXTENSION migrate" >/dev/null ||
-   ! out=$(pg_add_revisions "$SRC" "$EXAMPLES"/*.sql); then
-    not_ok "create $SRC with the example revisions" "${out:-}"
-    echo "$pass passed, $fail failed"
-    exit 1
-fi
+pg_examples_db "$SRC"
 nfiles=$(ls "$EXAMPLES"/*.sql | wc -l)
 is "the source holds the $nfiles example revisions" "$nfiles" \
     "$(q "$SRC" "SELECT count(*) FROM migrate.revision")"
@@ -175,7 +156,7 @@ compare "... with no id used twice" \
 compare "... and the same state afterwards" \
     "SELECT * FROM migrate.current(); SELECT pending FROM migrate.status()"
 
-cleanup
+pg_suite_cleanup
 trap - EXIT
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

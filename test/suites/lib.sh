@@ -178,16 +178,22 @@ pg_setup() {
     if ! out=$(q "$@"); then not_ok "setup: $2" "$out"; fi
 }
 # pg_suite_init NAME DB...: DBS=(DB...) and TMP, a fresh scratch directory
-# /tmp/migrate-NAME-XXXX; the databases are dropped now and, with TMP, on
-# exit (a suite that traps EXIT itself calls pg_suite_cleanup)
+# /tmp/migrate-NAME-XXXX; the databases and the roles of ROLES (if set) are
+# dropped now and, with TMP, on exit (pg_suite_cleanup; a suite that traps
+# EXIT itself calls it)
 pg_suite_init() {
     TMP=$(mktemp -d "/tmp/migrate-$1-XXXX")
     shift
     DBS=("$@")
     trap pg_suite_cleanup EXIT
     pg_drop_dbs --force "${DBS[@]}"
+    pg_drop_roles ${ROLES[@]+"${ROLES[@]}"}
 }
-pg_suite_cleanup() { pg_drop_dbs --force "${DBS[@]}"; rm -rf "$TMP"; }
+pg_suite_cleanup() {
+    pg_drop_dbs --force "${DBS[@]}"
+    pg_drop_roles ${ROLES[@]+"${ROLES[@]}"}
+    rm -rf "$TMP"
+}
 # failing_revisions DIR: DIR/versions gets f0001 "first" (table t1 with a
 # row 1) and f0002 "second fails", whose upgrade fails at its line 9 (a
 # duplicate key in t1) after creating table t2
@@ -204,4 +210,48 @@ INSERT INTO t1 VALUES (1);' 'DROP TABLE t2;'
 # DOWNGRADE
 rev_sql() {
     printf -- '-- migrate:upgrade\n%s\n\n-- migrate:downgrade\n%s\n' "$5" "$6" | rev "$1" "$2" "$3" "$4" "${7:-}"
+}
+# pg_compare_suite NAME DB...: pg_suite_init NAME DB..., and the helpers of
+# the suites that compare databases of the example revisions: EXAMPLES,
+# their directory; q DB SQL shows errors verbosely; setup DB SQL is a step
+# that must work (a failure counts as a failed test); not_ok shows the
+# whole detail
+pg_compare_suite() {
+    EXAMPLES=$REPO_ROOT/migrations/versions
+    not_ok() { not_ok_whole "$@"; }
+    q() { psql -X -q -At -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d "$1" -c "$2" 2>&1; }
+    setup() { pg_setup "$@"; }
+    pg_suite_init "$@"
+}
+# current_is_head URL: current and current --json name the head of the
+# example migrations, 4c7d2e9f0b13
+current_is_head() {
+    run -d "$1" current
+    is "current prints '<id> (head)'" "4c7d2e9f0b13 (head)" "$OUT"
+    run -d "$1" current --json
+    json_ok "current --json is JSON"
+    is "... the version set" '["4c7d2e9f0b13"]' "$OUT"
+}
+# at_two_heads URL NAME: the examples' database, just below their merge
+# point, has two current heads (test NAME); a bare -1 is then ambiguous and
+# billing@-1 takes one of them down
+at_two_heads() {
+    run -d "$1" current --json
+    is "$2" '["72e9b0c4d1a5", "8a5c1e7f3b96"]' "$OUT"
+    run -d "$1" downgrade -1
+    expect "downgrade -1 with two current heads: exit 2" 2 'relative target "-1" is ambiguous'
+    run -d "$1" downgrade billing@-1
+    expect "downgrade billing@-1: exit 0" 0 "8a5c1e7f3b96 add order status"
+}
+# pg_examples_db DB: create DB with the extension and the example revisions
+# stored; when that fails the suite stops there, with a failed test
+pg_examples_db() {
+    local out=
+    if ! psql -X -q -d postgres -c "CREATE DATABASE $1" >/dev/null ||
+       ! psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "CREATE EXTENSION migrate" >/dev/null 2>&1 ||
+       ! out=$(pg_add_revisions "$1" "$REPO_ROOT"/migrations/versions/*.sql); then
+        not_ok "create $1 with the example revisions" "$out"
+        suite_end
+        exit 1
+    fi
 }

@@ -64,6 +64,20 @@ mkdirs() {
     chmod 755 "$TMP/$1" "$TMP/$1/versions"
     echo "$TMP/$1"
 }
+# examples_in NAME: mkdirs NAME with a copy of the example revisions
+examples_in() {
+    mkdirs "$1" >/dev/null
+    cp "$EXAMPLES"/*.sql "$TMP/$1/versions/"
+    echo "$TMP/$1"
+}
+# refused NAME REGEX DIR: load(DIR) fails with an error matching REGEX
+refused() {
+    local err
+    err=$(fails "SELECT migrate.load('$3')") || true
+    like "$1" "$2" "$err"
+}
+# nothing_added: the catalog holds no revision
+nothing_added() { is "... and nothing is added" "0" "$(q "SELECT count(*) FROM migrate.revision")"; }
 
 pg_drop_roles "${ROLES[@]}"
 
@@ -74,8 +88,7 @@ if ! fresh_db; then
 fi
 
 # ---- the example migrations -------------------------------------------------
-ex=$(mkdirs examples)
-cp "$EXAMPLES"/*.sql "$ex/versions/"
+ex=$(examples_in examples)
 chmod 644 "$ex/versions/"*.sql
 # files that are not revisions are skipped
 echo "not a revision" >"$ex/versions/README.txt"
@@ -123,8 +136,7 @@ is "... and load('<dir>/versions') reads the same files" \
 
 # ---- all or nothing -----------------------------------------------------------
 fresh_db || not_ok "setup: fresh database"
-malformed=$(mkdirs malformed)
-cp "$EXAMPLES"/*.sql "$malformed/versions/"
+malformed=$(examples_in malformed)
 cat >"$malformed/versions/zz0000000001_bad.sql" <<'EOF'
 -- migrate:revision zz0000000001
 -- migrate:revises f1e8c2d9a034
@@ -134,48 +146,39 @@ cat >"$malformed/versions/zz0000000001_bad.sql" <<'EOF'
 SELECT 1;
 EOF
 chmod 644 "$malformed/versions/"*.sql
-err=$(fails "SELECT migrate.load('$malformed')") || true
-like "a malformed file: 22P02 naming file:line" \
-    '^ERROR:  22P02: zz0000000001_bad\.sql:3: ' "$err"
-is "... and nothing is added" "0" "$(q "SELECT count(*) FROM migrate.revision")"
+refused "a malformed file: 22P02 naming file:line" \
+    '^ERROR:  22P02: zz0000000001_bad\.sql:3: ' "$malformed"
+nothing_added
 
-unreadable=$(mkdirs unreadable)
-cp "$EXAMPLES"/*.sql "$unreadable/versions/"
+unreadable=$(examples_in unreadable)
 chmod 644 "$unreadable/versions/"*.sql
 chmod 000 "$unreadable/versions/c49f0d8e2a71_create_order_lines_table.sql"
-err=$(fails "SELECT migrate.load('$unreadable')") || true
-like "an unreadable file (chmod 000): 42501 naming the file" \
-    "^ERROR:  42501: could not open revision file \"$unreadable/versions/c49f0d8e2a71_create_order_lines_table\.sql\": Permission denied" "$err"
-is "... and nothing is added" "0" "$(q "SELECT count(*) FROM migrate.revision")"
+refused "an unreadable file (chmod 000): 42501 naming the file" \
+    "^ERROR:  42501: could not open revision file \"$unreadable/versions/c49f0d8e2a71_create_order_lines_table\.sql\": Permission denied" "$unreadable"
+nothing_added
 
-dup=$(mkdirs duplicate)
-cp "$EXAMPLES"/*.sql "$dup/versions/"
+dup=$(examples_in duplicate)
 cp "$EXAMPLES"/5aa5020316c5_create_colors_table.sql "$dup/versions/5aa5020316c5_copy.sql"
 chmod 644 "$dup/versions/"*.sql
-err=$(fails "SELECT migrate.load('$dup')") || true
-like "the same id in two files: an error naming both" \
-    '^ERROR:  42710: duplicate revision id 5aa5020316c5 in 5aa5020316c5_(copy|create_colors_table)\.sql and 5aa5020316c5_(copy|create_colors_table)\.sql' "$err"
-is "... and nothing is added" "0" "$(q "SELECT count(*) FROM migrate.revision")"
+refused "the same id in two files: an error naming both" \
+    '^ERROR:  42710: duplicate revision id 5aa5020316c5 in 5aa5020316c5_(copy|create_colors_table)\.sql and 5aa5020316c5_(copy|create_colors_table)\.sql' "$dup"
+nothing_added
 
-nul=$(mkdirs nul)
-cp "$EXAMPLES"/*.sql "$nul/versions/"
+nul=$(examples_in nul)
 printf -- '-- migrate:revision zz0000000002\n-- migrate:revises f1e8c2d9a034\n-- migrate:upgrade\nSELECT 1;\0\n' \
     >"$nul/versions/zz0000000002_nul.sql"
 chmod 644 "$nul/versions/"*.sql
-err=$(fails "SELECT migrate.load('$nul')") || true
-like "a file with a NUL byte: an error naming the file" \
-    "^ERROR:  [0-9A-Z]{5}: .*$nul/versions/zz0000000002_nul\.sql" "$err"
+refused "a file with a NUL byte: an error naming the file" \
+    "^ERROR:  [0-9A-Z]{5}: .*$nul/versions/zz0000000002_nul\.sql" "$nul"
 
-err=$(fails "SELECT migrate.load('$TMP/does-not-exist')") || true
-like "a missing directory: 58P01 naming it" \
-    "^ERROR:  58P01: could not open directory \"$TMP/does-not-exist\": No such file or directory" "$err"
-is "... and nothing is added" "0" "$(q "SELECT count(*) FROM migrate.revision")"
+refused "a missing directory: 58P01 naming it" \
+    "^ERROR:  58P01: could not open directory \"$TMP/does-not-exist\": No such file or directory" "$TMP/does-not-exist"
+nothing_added
 
 # An applied revision edited on disk: refused, nothing else added either.
 is "load the examples" "$nfiles" "$(q "SELECT migrate.load('$ex')")"
 setup "SET client_min_messages = warning; SELECT migrate.upgrade('5aa5020316c5')"
-edited=$(mkdirs edited)
-cp "$EXAMPLES"/*.sql "$edited/versions/"
+edited=$(examples_in edited)
 sed -i 's/varchar(50)/varchar(80)/' "$edited/versions/5aa5020316c5_create_colors_table.sql"
 cat >"$edited/versions/zz0000000003_new.sql" <<'EOF'
 -- migrate:revision zz0000000003
@@ -185,9 +188,8 @@ cat >"$edited/versions/zz0000000003_new.sql" <<'EOF'
 SELECT 1;
 EOF
 chmod 644 "$edited/versions/"*.sql
-err=$(fails "SELECT migrate.load('$edited')") || true
-like "an applied revision edited on disk: 55000 with both checksums" \
-    '^ERROR:  55000: revision 5aa5020316c5 was applied with checksum [0-9a-f]{64} but now has checksum [0-9a-f]{64}' "$err"
+refused "an applied revision edited on disk: 55000 with both checksums" \
+    '^ERROR:  55000: revision 5aa5020316c5 was applied with checksum [0-9a-f]{64} but now has checksum [0-9a-f]{64}' "$edited"
 is "... and the new revision beside it is not added" \
     "0" "$(q "SELECT count(*) FROM migrate.revision WHERE id = 'zz0000000003'")"
 

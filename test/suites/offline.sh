@@ -18,23 +18,11 @@
 # last, `X passed, Y failed`.
 set -euo pipefail
 
-REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-EXAMPLES=$REPO_ROOT/migrations/versions
 SRV=migrate_suite_offline_srv
 OFF=migrate_suite_offline_sql
 ICU=migrate_suite_offline_icu
-DBS=("$SRV" "$OFF" "$ICU")
-
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-not_ok() { not_ok_whole "$@"; }
-
-# q DB SQL: unaligned result, errors (verbose) on stdout
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d "$1" -c "$2" 2>&1; }
-setup() { pg_setup "$@"; }
-
-TMP=$(mktemp -d /tmp/migrate-offline-XXXX)
-cleanup() { pg_drop_dbs "${DBS[@]}"; rm -rf "$TMP"; }
-trap cleanup EXIT
+pg_compare_suite offline "$SRV" "$OFF" "$ICU"
 
 # generate DB FUNCTION TARGET FILE: write the offline script to FILE
 generate() {
@@ -45,6 +33,12 @@ generate() {
 run_script() {
     local db=$1 file=$2; shift 2
     env "$@" psql -X -v ON_ERROR_STOP=1 -d "$db" -f "$file" >"$TMP/run.log" 2>&1
+}
+
+# script_runs NAME DB FILE [env...]: run_script must succeed
+script_runs() {
+    local name=$1; shift
+    if run_script "$@"; then ok "$name"; else not_ok "$name" "$(tail -n 5 "$TMP/run.log")"; fi
 }
 
 # state DB: everything that must be the same after upgrade() and the script
@@ -98,16 +92,8 @@ same_state() {
     fi
 }
 
-pg_drop_dbs "${DBS[@]}"
-for db in "$SRV" "$OFF"; do
-    if ! psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null ||
-       ! q "$db" "CREATE EXTENSION migrate" >/dev/null ||
-       ! out=$(pg_add_revisions "$db" "$EXAMPLES"/*.sql); then
-        not_ok "create $db with the example revisions" "${out:-}"
-        echo "$pass passed, $fail failed"
-        exit 1
-    fi
-done
+pg_examples_db "$SRV"
+pg_examples_db "$OFF"
 nfiles=$(ls "$EXAMPLES"/*.sql | wc -l)
 is "both databases hold the $nfiles example revisions" "$nfiles $nfiles" \
     "$(q "$SRV" "SELECT count(*) FROM migrate.revision") $(q "$OFF" "SELECT count(*) FROM migrate.revision")"
@@ -135,12 +121,7 @@ for step in "${steps[@]}"; do
         not_ok "step $i: ${fn}_sql('$target') generates a script" "$out"
         continue
     fi
-    if run_script "$OFF" "$script"; then
-        ok "step $i: the script of ${fn}_sql('$target') runs under psql -v ON_ERROR_STOP=1"
-    else
-        not_ok "step $i: the script of ${fn}_sql('$target') runs under psql -v ON_ERROR_STOP=1" \
-            "$(tail -n 5 "$TMP/run.log")"
-    fi
+    script_runs "step $i: the script of ${fn}_sql('$target') runs under psql -v ON_ERROR_STOP=1" "$OFF" "$script"
     setup "$SRV" "SET client_min_messages = warning; SELECT migrate.$fn('$target')"
     same_state "step $i: same state as $fn('$target')"
 done
@@ -161,8 +142,7 @@ is "BEGIN first and COMMIT last" "BEGIN; COMMIT;" \
 
 # ---- a script is for the state it was generated from ---------------------------
 cp "$TMP/up.sql" "$TMP/up-again.sql"
-if run_script "$OFF" "$TMP/up.sql"; then ok "the upgrade script runs"; else
-    not_ok "the upgrade script runs" "$(tail -n 5 "$TMP/run.log")"; fi
+script_runs "the upgrade script runs" "$OFF" "$TMP/up.sql"
 setup "$SRV" "SET client_min_messages = warning; SELECT migrate.upgrade()"
 same_state "same state as upgrade()"
 # the cached "up to date" flag (0.2: migrate.state) must agree too, or
@@ -247,11 +227,7 @@ setup "$OFF" "CREATE SCHEMA evil;
     CREATE TABLE evil.version (revision text);
     CREATE TABLE evil.history (revision text);"
 generate "$OFF" upgrade_sql heads "$TMP/hostile.sql" >/dev/null || true
-if run_script "$OFF" "$TMP/hostile.sql" PGOPTIONS="-c search_path=public,evil,pg_catalog"; then
-    ok "the script runs under a hostile search_path"
-else
-    not_ok "the script runs under a hostile search_path" "$(tail -n 5 "$TMP/run.log")"
-fi
+script_runs "the script runs under a hostile search_path" "$OFF" "$TMP/hostile.sql" PGOPTIONS="-c search_path=public,evil,pg_catalog"
 setup "$SRV" "SET client_min_messages = warning; SELECT migrate.upgrade()"
 same_state "... with the same result as upgrade()"
 is "... without touching the look-alike tables" "0 0" \
@@ -291,11 +267,7 @@ outside=$(awk '/^BEGIN;$/ { inside = 1 } /^COMMIT;$/ { inside = 0 }
 is "transaction false: its statements are outside the transaction blocks" "2" "$outside"
 is "... under a session-level lock" "SELECT pg_catalog.pg_advisory_lock(30796665482998885);" \
     "$(grep -m1 'pg_advisory' "$TMP/concurrently.sql")"
-if run_script "$OFF" "$TMP/concurrently.sql"; then
-    ok "... and the script runs under psql"
-else
-    not_ok "... and the script runs under psql" "$(tail -n 5 "$TMP/run.log")"
-fi
+script_runs "... and the script runs under psql" "$OFF" "$TMP/concurrently.sql"
 is "... building valid indexes" "t" \
     "$(q "$OFF" "SELECT bool_and(indisvalid) AND count(*) = 2 FROM pg_index
                  WHERE indexrelid IN ('ix_customers_phone'::regclass, 'ix_orders_ordered_at'::regclass)")"
@@ -316,11 +288,7 @@ else
         'not at the state this script was generated for' "$(cat "$TMP/run.log")"
 fi
 generate "$OFF" downgrade_sql 4c7d2e9f0b13 "$TMP/concurrently-down.sql" >/dev/null || true
-if run_script "$OFF" "$TMP/concurrently-down.sql"; then
-    ok "the downgrade script runs DROP INDEX CONCURRENTLY"
-else
-    not_ok "the downgrade script runs DROP INDEX CONCURRENTLY" "$(tail -n 5 "$TMP/run.log")"
-fi
+script_runs "the downgrade script runs DROP INDEX CONCURRENTLY" "$OFF" "$TMP/concurrently-down.sql"
 is "... and is back where it was" "4c7d2e9f0b13||" \
     "$(q "$OFF" "SELECT (SELECT string_agg(c, ',') FROM migrate.current() c) || '|' ||
                  coalesce(to_regclass('ix_customers_phone')::text, '') || '|' ||
@@ -339,29 +307,19 @@ if psql -X -q -d postgres -c "CREATE DATABASE $ICU TEMPLATE template0 LOCALE_PRO
         SELECT migrate.upgrade();
         SELECT migrate.merge(ARRAY['Zeta01', 'alpha01']);"
     generate "$ICU" upgrade_sql heads "$TMP/icu.sql" >/dev/null || true
-    if run_script "$ICU" "$TMP/icu.sql"; then
-        ok "an en-US database: the script's guard accepts the state it was generated for"
-    else
-        not_ok "an en-US database: the script's guard accepts the state it was generated for" \
-            "$(grep -m1 ERROR "$TMP/run.log")"
-    fi
+    script_runs "an en-US database: the script's guard accepts the state it was generated for" "$ICU" "$TMP/icu.sql"
     is "... and the merge is applied" "" "$(q "$ICU" "SELECT migrate.check()")"
     # back to two version rows (Zeta01, alpha01)
     setup "$ICU" "SET client_min_messages = warning; SELECT migrate.downgrade('alpha01')"
     generate "$ICU" downgrade_sql base "$TMP/icu-down.sql" >/dev/null || true
-    if run_script "$ICU" "$TMP/icu-down.sql"; then
-        ok "an en-US database: a downgrade from two version rows"
-    else
-        not_ok "an en-US database: a downgrade from two version rows" \
-            "$(grep -m1 ERROR "$TMP/run.log")"
-    fi
+    script_runs "an en-US database: a downgrade from two version rows" "$ICU" "$TMP/icu-down.sql"
 else
     ok "an en-US database: # SKIP no ICU collation available"
     ok "... and the merge is applied # SKIP no ICU"
     ok "an en-US database: a downgrade from two version rows # SKIP no ICU"
 fi
 
-cleanup
+pg_suite_cleanup
 trap - EXIT
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
