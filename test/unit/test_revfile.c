@@ -14,8 +14,103 @@
 #define SHA256_EMPTY "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #define SHA256_SELECT1 "17db4fd369edb9244b9f91d9aeed145c3d04ad8ba6e95d06247f07a63527d11a"
 
+/* The example of SPEC section 2, and its upgrade body. */
+#define SPEC_EXAMPLE_UPGRADE \
+	"CREATE TABLE colors (\n" \
+	"    id_color integer PRIMARY KEY,\n" \
+	"    name     varchar(50) NOT NULL UNIQUE\n" \
+	");"
+#define SPEC_EXAMPLE \
+	"-- migrate:revision 5aa5020316c5\n" \
+	"-- migrate:revises e57af1e0a8f8\n" \
+	"-- migrate:message create colors table\n" \
+	"-- migrate:created 2026-02-17T12:07:59Z\n" \
+	"\n" \
+	"-- migrate:upgrade\n" \
+	SPEC_EXAMPLE_UPGRADE "\n" \
+	"\n" \
+	"-- migrate:downgrade\n" \
+	"DROP TABLE colors;\n"
+
 #define UPG(rf, d) (&(rf)->sections[MG_SECTION_UPGRADE][(d)])
 #define DNG(rf, d) (&(rf)->sections[MG_SECTION_DOWNGRADE][(d)])
+
+/*
+ * Files that must not parse: one row a check, test naming the case it
+ * belongs to.  Each fails with MG_ERR_SYNTAX at line (0: any line), and its
+ * message contains contains and contains2 (when not NULL).
+ */
+typedef struct SyntaxRow
+{
+	const char *test;
+	const char *text;
+	int			line;
+	const char *contains;
+	const char *contains2;
+} SyntaxRow;
+
+static const SyntaxRow syntax_rows[] = {
+	{"revises_base_with_parent_is_error", "-- migrate:revision a1\n-- migrate:revises base, p1\n-- migrate:upgrade\n", 2, "base", NULL},
+	{"duplicate_list_entries_are_errors", "-- migrate:revision a1\n-- migrate:revises p1, p2, p1\n-- migrate:upgrade\n", 2, "p1", NULL},
+	{"duplicate_list_entries_are_errors", HDR "-- migrate:depends d1,d1\n-- migrate:upgrade\n", 3, "d1", NULL},
+	{"duplicate_list_entries_are_errors", HDR "-- migrate:branch feat, feat\n-- migrate:upgrade\n", 3, "feat", NULL},
+	{"empty_revision_id_rejected", "-- migrate:revises base\n-- migrate:revision\n-- migrate:upgrade\n", 2, NULL, NULL},
+	{"invalid_ids_in_lists_rejected", "-- migrate:revision a1\n-- migrate:revises ok1, bad-id\n-- migrate:upgrade\n", 2, "bad-id", NULL},
+	{"invalid_ids_in_lists_rejected", HDR "-- migrate:message m\n-- migrate:depends .hidden\n-- migrate:upgrade\n", 4, ".hidden", NULL},
+	{"invalid_ids_in_lists_rejected", HDR "-- migrate:branch feat/x\n-- migrate:upgrade\n", 3, "feat/x", NULL},
+	{"invalid_ids_in_lists_rejected", HDR "-- migrate:branch ok, head\n-- migrate:upgrade\n", 3, "head", NULL},
+	{"branch_label_equal_to_own_id", HDR "-- migrate:message m\n-- migrate:branch feat, abc123\n-- migrate:upgrade\n", 4, "abc123", NULL},
+	{"self_references_rejected", "-- migrate:revision abc123\n-- migrate:revises base1, abc123\n-- migrate:upgrade\n", 2, "abc123", NULL},
+	{"self_references_rejected", HDR "\n-- migrate:depends x1,abc123\n-- migrate:upgrade\n", 4, "abc123", NULL},
+	{"created_invalid_in_file", HDR "-- migrate:created 17/02/2026\n-- migrate:upgrade\n", 3, "17/02/2026", "created"},
+	{"unknown_directive", HDR "-- migrate:author bob\n-- migrate:upgrade\n", 3, "author", NULL},
+	/* inside a body too: a typo must not become SQL */
+	{"unknown_directive", HDR "-- migrate:upgrade\nSELECT 1;\n-- migrate:donwgrade\nSELECT 2;\n", 5, "donwgrade", NULL},
+	{"duplicate_header", HDR "-- migrate:message one\n-- migrate:message two\n-- migrate:upgrade\n", 4, "message", NULL},
+	{"duplicate_header", HDR "-- migrate:revision abc123\n-- migrate:upgrade\n", 3, "revision", NULL},
+	{"duplicate_section", HDR "-- migrate:upgrade\nA\n-- migrate:downgrade\nB\n-- migrate:upgrade\nC\n", 7, "upgrade", NULL},
+	{"duplicate_section", HDR "-- migrate:upgrade sqlite\nA\n-- migrate:upgrade sqlite\nB\n", 5, "sqlite", NULL},
+	{"duplicate_section", HDR "-- migrate:upgrade\n-- migrate:downgrade\n\n-- migrate:downgrade\n", 6, "downgrade", NULL},
+	{"header_after_first_section", HDR "-- migrate:upgrade\nX\n-- migrate:message late\n", 5, "message", NULL},
+	{"header_after_first_section", "-- migrate:revision a1\n-- migrate:upgrade\n-- migrate:revises base\n", 3, "revises", NULL},
+	{"header_after_first_section", HDR "-- migrate:upgrade\n-- migrate:downgrade\nY\n\n-- migrate:depends x1\n", 7, NULL, NULL},
+	{"text_before_first_section", HDR "SELECT 1;\n-- migrate:upgrade\n", 3, NULL, NULL},
+	{"text_before_first_section", HDR "\n   x\n-- migrate:upgrade\n", 4, NULL, NULL},
+	{"text_before_first_section", "CREATE TABLE t();\n" HDR "-- migrate:upgrade\n", 1, NULL, NULL},
+	{"unknown_dialect", HDR "-- migrate:upgrade mysql\nX\n", 3, "mysql", NULL},
+	{"unknown_dialect", HDR "-- migrate:upgrade\nX\n-- migrate:downgrade oracle\nY\n", 5, "oracle", NULL},
+	{"missing_required_headers", "\n-- migrate:revises base\n-- migrate:upgrade\nX\n", 1, "revision", NULL},
+	{"missing_required_headers", "\n-- migrate:revision a1\n-- migrate:upgrade\nX\n", 1, "revises", NULL},
+	{"missing_required_headers", "", 1, NULL, NULL},
+	{"missing_upgrade_section", HDR "-- migrate:downgrade\nDROP TABLE t;\n", 0, "upgrade", NULL},
+	{"missing_upgrade_section", HDR, 0, "upgrade", NULL},
+	{"indented_directive_is_a_directive", HDR "-- migrate:upgrade\nSELECT 1;\n  -- migrate:upgrade indented\n", 5, "indented", NULL},
+	/* and an indented header line still counts */
+	{"indented_directive_is_a_directive", HDR "  -- migrate:transaction maybe\n-- migrate:upgrade\n", 3, "maybe", NULL},
+};
+
+static void
+check_syntax_rows(const char *test)
+{
+	int			n = 0;
+
+	for (const SyntaxRow *r = syntax_rows; r < syntax_rows + T_LEN(syntax_rows); r++)
+	{
+		MgError    *e;
+
+		if (strcmp(r->test, test) != 0)
+			continue;
+		n++;
+		e = t_parse_err(r->text, MG_ERR_SYNTAX, r->line);
+		if (r->contains)
+			CHECK_CONTAINS(e->message, r->contains);
+		if (r->contains2)
+			CHECK_CONTAINS(e->message, r->contains2);
+	}
+	CHECK_MSG(n > 0, "no rows for %s", test);
+}
+
+#define SYNTAX_TEST(name) TEST(name) { check_syntax_rows(#name); }
 
 /* ---- header ---- */
 
@@ -41,30 +136,13 @@ TEST(parse_minimal)
 
 TEST(parse_spec_example)
 {
-	MgRevFile  *rf = t_parse(
-							 "-- migrate:revision 5aa5020316c5\n"
-							 "-- migrate:revises e57af1e0a8f8\n"
-							 "-- migrate:message create colors table\n"
-							 "-- migrate:created 2026-02-17T12:07:59Z\n"
-							 "\n"
-							 "-- migrate:upgrade\n"
-							 "CREATE TABLE colors (\n"
-							 "    id_color integer PRIMARY KEY,\n"
-							 "    name     varchar(50) NOT NULL UNIQUE\n"
-							 ");\n"
-							 "\n"
-							 "-- migrate:downgrade\n"
-							 "DROP TABLE colors;\n");
+	MgRevFile  *rf = t_parse(SPEC_EXAMPLE);
 
 	CHECK_STR(rf->id, "5aa5020316c5");
 	CHECK_STR(t_strs(&rf->revises), "e57af1e0a8f8");
 	CHECK_STR(rf->message, "create colors table");
 	CHECK_STR(rf->created, "2026-02-17T12:07:59Z");
-	CHECK_STR(UPG(rf, MG_DIALECT_ANY)->body,
-			  "CREATE TABLE colors (\n"
-			  "    id_color integer PRIMARY KEY,\n"
-			  "    name     varchar(50) NOT NULL UNIQUE\n"
-			  ");");
+	CHECK_STR(UPG(rf, MG_DIALECT_ANY)->body, SPEC_EXAMPLE_UPGRADE);
 	CHECK_INT(UPG(rf, MG_DIALECT_ANY)->body_line, 7);
 	CHECK_STR(DNG(rf, MG_DIALECT_ANY)->body, "DROP TABLE colors;");
 	CHECK_INT(DNG(rf, MG_DIALECT_ANY)->marker_line, 12);
@@ -118,28 +196,9 @@ TEST(revises_base_or_empty_is_root)
 	CHECK_INT(b->revises.count, 0);
 }
 
-TEST(revises_base_with_parent_is_error)
-{
-	MgError    *e = t_parse_err("-- migrate:revision a1\n-- migrate:revises base, p1\n-- migrate:upgrade\n",
-								MG_ERR_SYNTAX, 2);
+SYNTAX_TEST(revises_base_with_parent_is_error)
 
-	CHECK_CONTAINS(e->message, "base");
-}
-
-TEST(duplicate_list_entries_are_errors)
-{
-	MgError    *e;
-
-	e = t_parse_err("-- migrate:revision a1\n-- migrate:revises p1, p2, p1\n-- migrate:upgrade\n",
-					MG_ERR_SYNTAX, 2);
-	CHECK_CONTAINS(e->message, "p1");
-	e = t_parse_err(HDR "-- migrate:depends d1,d1\n-- migrate:upgrade\n",
-					MG_ERR_SYNTAX, 3);
-	CHECK_CONTAINS(e->message, "d1");
-	e = t_parse_err(HDR "-- migrate:branch feat, feat\n-- migrate:upgrade\n",
-					MG_ERR_SYNTAX, 3);
-	CHECK_CONTAINS(e->message, "feat");
-}
+SYNTAX_TEST(duplicate_list_entries_are_errors)
 
 TEST(invalid_revision_ids_rejected)
 {
@@ -159,11 +218,7 @@ TEST(invalid_revision_ids_rejected)
 	}
 }
 
-TEST(empty_revision_id_rejected)
-{
-	t_parse_err("-- migrate:revises base\n-- migrate:revision\n-- migrate:upgrade\n",
-				MG_ERR_SYNTAX, 2);
-}
+SYNTAX_TEST(empty_revision_id_rejected)
 
 TEST(valid_revision_id_edge_cases)
 {
@@ -200,43 +255,11 @@ TEST(valid_id_function)
 	CHECK(!mg_valid_label("head"));
 }
 
-TEST(invalid_ids_in_lists_rejected)
-{
-	MgError    *e;
+SYNTAX_TEST(invalid_ids_in_lists_rejected)
 
-	e = t_parse_err("-- migrate:revision a1\n-- migrate:revises ok1, bad-id\n-- migrate:upgrade\n",
-					MG_ERR_SYNTAX, 2);
-	CHECK_CONTAINS(e->message, "bad-id");
-	e = t_parse_err(HDR "-- migrate:message m\n-- migrate:depends .hidden\n-- migrate:upgrade\n",
-					MG_ERR_SYNTAX, 4);
-	CHECK_CONTAINS(e->message, ".hidden");
-	e = t_parse_err(HDR "-- migrate:branch feat/x\n-- migrate:upgrade\n",
-					MG_ERR_SYNTAX, 3);
-	CHECK_CONTAINS(e->message, "feat/x");
-	e = t_parse_err(HDR "-- migrate:branch ok, head\n-- migrate:upgrade\n",
-					MG_ERR_SYNTAX, 3);
-	CHECK_CONTAINS(e->message, "head");
-}
+SYNTAX_TEST(branch_label_equal_to_own_id)
 
-TEST(branch_label_equal_to_own_id)
-{
-	MgError    *e = t_parse_err(HDR "-- migrate:message m\n-- migrate:branch feat, abc123\n-- migrate:upgrade\n",
-								MG_ERR_SYNTAX, 4);
-
-	CHECK_CONTAINS(e->message, "abc123");
-}
-
-TEST(self_references_rejected)
-{
-	MgError    *e;
-
-	e = t_parse_err("-- migrate:revision abc123\n-- migrate:revises base1, abc123\n-- migrate:upgrade\n",
-					MG_ERR_SYNTAX, 2);
-	CHECK_CONTAINS(e->message, "abc123");
-	e = t_parse_err(HDR "\n-- migrate:depends x1,abc123\n-- migrate:upgrade\n",
-					MG_ERR_SYNTAX, 4);
-	CHECK_CONTAINS(e->message, "abc123");
-}
+SYNTAX_TEST(self_references_rejected)
 
 TEST(timestamps_accepted)
 {
@@ -301,14 +324,7 @@ TEST(timestamps_calendar_edges_accepted)
 		CHECK_MSG(mg_valid_timestamp(good[i]), "rejected \"%s\"", good[i]);
 }
 
-TEST(created_invalid_in_file)
-{
-	MgError    *e = t_parse_err(HDR "-- migrate:created 17/02/2026\n-- migrate:upgrade\n",
-								MG_ERR_SYNTAX, 3);
-
-	CHECK_CONTAINS(e->message, "17/02/2026");
-	CHECK_CONTAINS(e->message, "created");
-}
+SYNTAX_TEST(created_invalid_in_file)
 
 TEST(transaction_values)
 {
@@ -340,100 +356,21 @@ TEST(header_values_trimmed)
 
 /* ---- structural errors, with their line numbers ---- */
 
-TEST(unknown_directive)
-{
-	MgError    *e;
+SYNTAX_TEST(unknown_directive)
 
-	e = t_parse_err(HDR "-- migrate:author bob\n-- migrate:upgrade\n",
-					MG_ERR_SYNTAX, 3);
-	CHECK_CONTAINS(e->message, "author");
-	/* inside a body too: a typo must not become SQL */
-	e = t_parse_err(HDR "-- migrate:upgrade\nSELECT 1;\n-- migrate:donwgrade\nSELECT 2;\n",
-					MG_ERR_SYNTAX, 5);
-	CHECK_CONTAINS(e->message, "donwgrade");
-}
+SYNTAX_TEST(duplicate_header)
 
-TEST(duplicate_header)
-{
-	MgError    *e;
+SYNTAX_TEST(duplicate_section)
 
-	e = t_parse_err(HDR "-- migrate:message one\n-- migrate:message two\n-- migrate:upgrade\n",
-					MG_ERR_SYNTAX, 4);
-	CHECK_CONTAINS(e->message, "message");
-	e = t_parse_err(HDR "-- migrate:revision abc123\n-- migrate:upgrade\n",
-					MG_ERR_SYNTAX, 3);
-	CHECK_CONTAINS(e->message, "revision");
-}
+SYNTAX_TEST(header_after_first_section)
 
-TEST(duplicate_section)
-{
-	MgError    *e;
+SYNTAX_TEST(text_before_first_section)
 
-	e = t_parse_err(HDR "-- migrate:upgrade\nA\n-- migrate:downgrade\nB\n-- migrate:upgrade\nC\n",
-					MG_ERR_SYNTAX, 7);
-	CHECK_CONTAINS(e->message, "upgrade");
-	e = t_parse_err(HDR "-- migrate:upgrade sqlite\nA\n-- migrate:upgrade sqlite\nB\n",
-					MG_ERR_SYNTAX, 5);
-	CHECK_CONTAINS(e->message, "sqlite");
-	e = t_parse_err(HDR "-- migrate:upgrade\n-- migrate:downgrade\n\n-- migrate:downgrade\n",
-					MG_ERR_SYNTAX, 6);
-	CHECK_CONTAINS(e->message, "downgrade");
-}
+SYNTAX_TEST(unknown_dialect)
 
-TEST(header_after_first_section)
-{
-	MgError    *e;
+SYNTAX_TEST(missing_required_headers)
 
-	e = t_parse_err(HDR "-- migrate:upgrade\nX\n-- migrate:message late\n",
-					MG_ERR_SYNTAX, 5);
-	CHECK_CONTAINS(e->message, "message");
-	e = t_parse_err("-- migrate:revision a1\n-- migrate:upgrade\n-- migrate:revises base\n",
-					MG_ERR_SYNTAX, 3);
-	CHECK_CONTAINS(e->message, "revises");
-	t_parse_err(HDR "-- migrate:upgrade\n-- migrate:downgrade\nY\n\n-- migrate:depends x1\n",
-				MG_ERR_SYNTAX, 7);
-}
-
-TEST(text_before_first_section)
-{
-	t_parse_err(HDR "SELECT 1;\n-- migrate:upgrade\n", MG_ERR_SYNTAX, 3);
-	t_parse_err(HDR "\n   x\n-- migrate:upgrade\n", MG_ERR_SYNTAX, 4);
-	t_parse_err("CREATE TABLE t();\n" HDR "-- migrate:upgrade\n", MG_ERR_SYNTAX, 1);
-}
-
-TEST(unknown_dialect)
-{
-	MgError    *e;
-
-	e = t_parse_err(HDR "-- migrate:upgrade mysql\nX\n", MG_ERR_SYNTAX, 3);
-	CHECK_CONTAINS(e->message, "mysql");
-	e = t_parse_err(HDR "-- migrate:upgrade\nX\n-- migrate:downgrade oracle\nY\n",
-					MG_ERR_SYNTAX, 5);
-	CHECK_CONTAINS(e->message, "oracle");
-}
-
-TEST(missing_required_headers)
-{
-	MgError    *e;
-
-	e = t_parse_err("\n-- migrate:revises base\n-- migrate:upgrade\nX\n",
-					MG_ERR_SYNTAX, 1);
-	CHECK_CONTAINS(e->message, "revision");
-	e = t_parse_err("\n-- migrate:revision a1\n-- migrate:upgrade\nX\n",
-					MG_ERR_SYNTAX, 1);
-	CHECK_CONTAINS(e->message, "revises");
-	t_parse_err("", MG_ERR_SYNTAX, 1);
-}
-
-TEST(missing_upgrade_section)
-{
-	MgError    *e;
-
-	e = t_parse_err(HDR "-- migrate:downgrade\nDROP TABLE t;\n", MG_ERR_SYNTAX, 0);
-	CHECK_CONTAINS(e->message, "upgrade");
-	e = t_parse_err(HDR, MG_ERR_SYNTAX, 0);
-	CHECK_CONTAINS(e->message, "upgrade");
-}
+SYNTAX_TEST(missing_upgrade_section)
 
 static void
 check_bad_utf8(const char *text, int line, const char *what)
@@ -601,18 +538,7 @@ TEST(body_kept_byte_for_byte)
 }
 
 /* An indented directive is still a directive: a typo must not become SQL. */
-TEST(indented_directive_is_a_directive)
-{
-	MgError    *e;
-
-	e = t_parse_err(HDR "-- migrate:upgrade\nSELECT 1;\n  -- migrate:upgrade indented\n",
-					MG_ERR_SYNTAX, 5);
-	CHECK_CONTAINS(e->message, "indented");
-	/* and an indented header line still counts */
-	e = t_parse_err(HDR "  -- migrate:transaction maybe\n-- migrate:upgrade\n",
-					MG_ERR_SYNTAX, 3);
-	CHECK_CONTAINS(e->message, "maybe");
-}
+SYNTAX_TEST(indented_directive_is_a_directive)
 
 TEST(empty_bodies)
 {
@@ -798,19 +724,7 @@ roundtrip(const char *text)
 
 TEST(format_roundtrip_spec_example)
 {
-	roundtrip("-- migrate:revision 5aa5020316c5\n"
-			  "-- migrate:revises e57af1e0a8f8\n"
-			  "-- migrate:message create colors table\n"
-			  "-- migrate:created 2026-02-17T12:07:59Z\n"
-			  "\n"
-			  "-- migrate:upgrade\n"
-			  "CREATE TABLE colors (\n"
-			  "    id_color integer PRIMARY KEY,\n"
-			  "    name     varchar(50) NOT NULL UNIQUE\n"
-			  ");\n"
-			  "\n"
-			  "-- migrate:downgrade\n"
-			  "DROP TABLE colors;\n");
+	roundtrip(SPEC_EXAMPLE);
 }
 
 TEST(format_roundtrip_all_fields)
