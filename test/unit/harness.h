@@ -141,6 +141,8 @@ void		t_same_revfile(const char *file, int line, const MgRevFile *a,
  * e.g. "r a1<r@A a2<a1 b1<r~a2".  t_graph fails the case unless it builds.
  */
 MgGraph    *t_graph(const char *spec);
+/* An empty graph (mg_graph_init), freed after the case. */
+MgGraph    *t_new_graph(int capacity);
 /* Build a graph that must fail with expected; returns the error. */
 MgError    *t_graph_err(const char *spec, MgStatus expected);
 /* Node number of id; fails the case when absent. */
