@@ -81,6 +81,28 @@ check_failed_as(const char *what, MgStatus st, MgStatus expected,
 			   t_status_name(err->status), t_status_name(st));
 }
 
+/* ---- table-driven cases ---- */
+
+void
+t_each_row(const char *test, const void *rows, size_t n, size_t size,
+		   void (*check) (const void *row))
+{
+	int			found = 0;
+
+	for (size_t i = 0; i < n; i++)
+	{
+		const void *row = (const char *) rows + i * size;
+
+		if (strcmp(*(const char *const *) row, test) == 0)
+		{
+			check(row);
+			found++;
+		}
+	}
+	if (found == 0)
+		t_fail(__FILE__, __LINE__, "no rows for %s", test);
+}
+
 /* ---- revision files ---- */
 
 MgRevFile *

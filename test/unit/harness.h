@@ -27,20 +27,24 @@
 #include <string.h>
 
 typedef void (*TestFn) (void);
+typedef void (*RowsFn) (const char *name);
 
 typedef struct TestCase
 {
 	const char *name;
 	TestFn		fn;
 	const char *todo;			/* non-NULL: known failure, with the reason */
+	RowsFn		rows;			/* instead of fn: checks the rows of case name */
 } TestCase;
 
 #define TEST(name) static void name(void)
 /* The number of elements of an array. */
 #define T_LEN(a) (sizeof(a) / sizeof((a)[0]))
-#define TC(name) { #name, name, NULL }
-#define TC_TODO(name, why) { #name, name, why }
-#define TC_END { NULL, NULL, NULL }
+#define TC(name) { #name, name, NULL, NULL }
+#define TC_TODO(name, why) { #name, name, why, NULL }
+/* A table-driven case: rows(#name) checks its rows (see T_ROWS). */
+#define TC_ROWS(name, rows) { #name, NULL, NULL, rows }
+#define TC_END { NULL, NULL, NULL, NULL }
 
 /* ---- core (main.c) ---- */
 
@@ -155,6 +159,15 @@ const char *t_set(const MgGraph *g, const uint8_t *set);
 uint8_t    *t_applied(const MgGraph *g, const char *versions);
 /* The version set of an applied set, as "a b". */
 const char *t_vset(const MgGraph *g, const uint8_t *applied);
+/*
+ * Table-driven cases: rows is an array whose elements start with the name
+ * (const char *) of the case they belong to; check is called on each row
+ * of case test, in order, and the case fails when it has none.
+ */
+void		t_each_row(const char *test, const void *rows, size_t n,
+					   size_t size, void (*check) (const void *row));
+#define T_ROWS(test, rows, check) \
+	t_each_row((test), (rows), T_LEN(rows), sizeof((rows)[0]), (check))
 /* Keep a list until the end of the case. */
 MgIntList  *t_keep(MgIntList l);
 MgStrList  *t_keep_str(MgStrList l);

@@ -76,32 +76,28 @@ static const GraphErrRow graph_err_rows[] = {
 };
 
 static void
-check_graph_err_rows(const char *test)
+check_graph_err_row(const void *row)
 {
-	int			n = 0;
+	const GraphErrRow *r = row;
+	MgError    *e = t_graph_err(r->spec, MG_ERR_GRAPH);
+	int			ncycle = 0;
 
-	for (const GraphErrRow *r = graph_err_rows; r < graph_err_rows + T_LEN(graph_err_rows); r++)
-	{
-		MgError    *e;
-		int			ncycle = 0;
-
-		if (strcmp(r->test, test) != 0)
-			continue;
-		n++;
-		e = t_graph_err(r->spec, MG_ERR_GRAPH);
-		while (ncycle < (int) T_LEN(r->cycle) && r->cycle[ncycle])
-			ncycle++;
-		if (ncycle > 0)
-			check_cycle_message(e->message, r->cycle, ncycle);
-		for (size_t i = 0; i < T_LEN(r->contains) && r->contains[i]; i++)
-			CHECK_CONTAINS(e->message, r->contains[i]);
-		for (size_t i = 0; i < T_LEN(r->absent) && r->absent[i]; i++)
-			CHECK_NOT_CONTAINS(e->message, r->absent[i]);
-	}
-	CHECK_MSG(n > 0, "no rows for %s", test);
+	while (ncycle < (int) T_LEN(r->cycle) && r->cycle[ncycle])
+		ncycle++;
+	if (ncycle > 0)
+		check_cycle_message(e->message, r->cycle, ncycle);
+	for (size_t i = 0; i < T_LEN(r->contains) && r->contains[i]; i++)
+		CHECK_CONTAINS(e->message, r->contains[i]);
+	for (size_t i = 0; i < T_LEN(r->absent) && r->absent[i]; i++)
+		CHECK_NOT_CONTAINS(e->message, r->absent[i]);
 }
 
-#define GRAPH_ERR_TEST(name) TEST(name) { check_graph_err_rows(#name); }
+/* The case name: its rows of graph_err_rows. */
+static void
+graph_err_case(const char *name)
+{
+	T_ROWS(name, graph_err_rows, check_graph_err_row);
+}
 
 TEST(build_and_find)
 {
@@ -191,26 +187,6 @@ TEST(empty_graph)
 	CHECK_INT(t_keep(mg_graph_heads(g))->count, 0);
 	CHECK_INT(p->steps.count, 0);
 }
-
-GRAPH_ERR_TEST(unknown_parent)
-
-GRAPH_ERR_TEST(unknown_dependency)
-
-GRAPH_ERR_TEST(duplicate_id)
-
-GRAPH_ERR_TEST(duplicate_branch_label)
-
-GRAPH_ERR_TEST(label_equal_to_an_id)
-
-GRAPH_ERR_TEST(cycle_of_two)
-
-GRAPH_ERR_TEST(cycle_names_only_its_members)
-
-GRAPH_ERR_TEST(cycle_via_depends)
-
-GRAPH_ERR_TEST(cycle_via_depends_on_label)
-
-GRAPH_ERR_TEST(self_revise_and_self_depend)
 
 TEST(depends_may_name_a_label)
 {
@@ -510,16 +486,16 @@ const TestCase graph_cases[] = {
 	TC(depends_do_not_make_heads),
 	TC(merge_is_not_a_branch_point),
 	TC(empty_graph),
-	TC(unknown_parent),
-	TC(unknown_dependency),
-	TC(duplicate_id),
-	TC(duplicate_branch_label),
-	TC(label_equal_to_an_id),
-	TC(cycle_of_two),
-	TC(cycle_names_only_its_members),
-	TC(cycle_via_depends),
-	TC(cycle_via_depends_on_label),
-	TC(self_revise_and_self_depend),
+	TC_ROWS(unknown_parent, graph_err_case),
+	TC_ROWS(unknown_dependency, graph_err_case),
+	TC_ROWS(duplicate_id, graph_err_case),
+	TC_ROWS(duplicate_branch_label, graph_err_case),
+	TC_ROWS(label_equal_to_an_id, graph_err_case),
+	TC_ROWS(cycle_of_two, graph_err_case),
+	TC_ROWS(cycle_names_only_its_members, graph_err_case),
+	TC_ROWS(cycle_via_depends, graph_err_case),
+	TC_ROWS(cycle_via_depends_on_label, graph_err_case),
+	TC_ROWS(self_revise_and_self_depend, graph_err_case),
 	TC(depends_may_name_a_label),
 	TC(rebuild_after_adding),
 	TC(errors_do_not_depend_on_arrival_order),

@@ -57,16 +57,16 @@ hist_err(const MgGraph *g, const char *range, const uint8_t *applied,
 typedef struct HistRow
 {
 	const char *test;
+	MgStatus	status;
 	const char *graph;
 	const char *applied;
 	const char *range;
 	const char *want;
-	MgStatus	status;
 	bool		exact;
 } HistRow;
 
-#define OK_ROW(t, g, a, r, want) {t, g, a, r, want, MG_OK, false}
-#define ERR_ROW(t, g, a, r, want, st) {t, g, a, r, want, st, false}
+#define OK_ROW(t, g, a, r, want) {t, MG_OK, g, a, r, want, false}
+#define ERR_ROW(t, g, a, r, want, st) {t, st, g, a, r, want, false}
 #define NF MG_ERR_NOT_FOUND
 
 static const HistRow hist_rows[] = {
@@ -124,73 +124,55 @@ static const HistRow hist_rows[] = {
 
 	ERR_ROW("range_ends_that_name_nothing", CHAIN, "", "zzzz9:", "zzzz9", NF),
 	ERR_ROW("range_ends_that_name_nothing", CHAIN, "", "a1:nope", "nope", NF),
-	{"range_ends_that_name_nothing", BR, "", ":head",
-		"multiple heads are present; use 'heads' or '<label>@head'", MG_ERR_AMBIGUOUS, true},
+	{"range_ends_that_name_nothing", MG_ERR_AMBIGUOUS, BR, "", ":head",
+		"multiple heads are present; use 'heads' or '<label>@head'", true},
 };
 
-/* Check the rows of the running case (named test). */
 static void
-check_hist_rows(const char *test)
+check_hist_row(const void *row)
 {
-	int			n = 0;
+	const HistRow *r = row;
+	MgGraph    *g = t_graph(r->graph);
+	const uint8_t *applied = t_applied(g, r->applied);
 
-	for (const HistRow *r = hist_rows; r < hist_rows + T_LEN(hist_rows); r++)
+	if (r->status == MG_OK)
 	{
-		MgGraph    *g;
-		const uint8_t *applied;
+		const char *got = hist(g, r->range, applied);
 
-		if (strcmp(r->test, test) != 0)
-			continue;
-		n++;
-		g = t_graph(r->graph);
-		applied = t_applied(g, r->applied);
-		if (r->status == MG_OK)
-		{
-			const char *got = hist(g, r->range, applied);
-
-			CHECK_MSG(strcmp(got, r->want) == 0,
-					  "history \"%s\" of \"%s\" at \"%s\": expected \"%s\", got \"%s\"",
-					  r->range ? r->range : "(null)", r->graph, r->applied,
-					  r->want, got);
-		}
-		else
-		{
-			MgError    *e = hist_err(g, r->range, applied, r->status);
-
-			if (r->exact)
-				CHECK_STR(e->message, r->want);
-			else if (r->want)
-				CHECK_CONTAINS(e->message, r->want);
-		}
+		CHECK_MSG(strcmp(got, r->want) == 0,
+				  "history \"%s\" of \"%s\" at \"%s\": expected \"%s\", got \"%s\"",
+				  r->range ? r->range : "(null)", r->graph, r->applied,
+				  r->want, got);
 	}
-	CHECK_MSG(n > 0, "no rows for %s", test);
+	else
+	{
+		MgError    *e = hist_err(g, r->range, applied, r->status);
+
+		if (r->exact)
+			CHECK_STR(e->message, r->want);
+		else if (r->want)
+			CHECK_CONTAINS(e->message, r->want);
+	}
 }
 
-#define HIST_TEST(name) TEST(name) { check_hist_rows(#name); }
-
-HIST_TEST(history_all_newest_first)
-HIST_TEST(history_is_reverse_upgrade_order)
-HIST_TEST(history_does_not_depend_on_state)
-HIST_TEST(range_a_to_b)
-HIST_TEST(range_open_ends)
-HIST_TEST(range_base_and_heads)
-HIST_TEST(range_current)
-HIST_TEST(range_on_branches)
-HIST_TEST(range_with_labels_prefixes_and_relative_ends)
-HIST_TEST(invalid_ranges)
-HIST_TEST(range_ends_that_name_nothing)
+/* The case name: its rows of hist_rows. */
+static void
+hist_case(const char *name)
+{
+	T_ROWS(name, hist_rows, check_hist_row);
+}
 
 const TestCase history_cases[] = {
-	TC(history_all_newest_first),
-	TC(history_is_reverse_upgrade_order),
-	TC(history_does_not_depend_on_state),
-	TC(range_a_to_b),
-	TC(range_open_ends),
-	TC(range_base_and_heads),
-	TC(range_current),
-	TC(range_on_branches),
-	TC(range_with_labels_prefixes_and_relative_ends),
-	TC(invalid_ranges),
-	TC(range_ends_that_name_nothing),
+	TC_ROWS(history_all_newest_first, hist_case),
+	TC_ROWS(history_is_reverse_upgrade_order, hist_case),
+	TC_ROWS(history_does_not_depend_on_state, hist_case),
+	TC_ROWS(range_a_to_b, hist_case),
+	TC_ROWS(range_open_ends, hist_case),
+	TC_ROWS(range_base_and_heads, hist_case),
+	TC_ROWS(range_current, hist_case),
+	TC_ROWS(range_on_branches, hist_case),
+	TC_ROWS(range_with_labels_prefixes_and_relative_ends, hist_case),
+	TC_ROWS(invalid_ranges, hist_case),
+	TC_ROWS(range_ends_that_name_nothing, hist_case),
 	TC_END
 };

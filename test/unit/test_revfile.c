@@ -84,33 +84,30 @@ static const SyntaxRow syntax_rows[] = {
 	{"missing_required_headers", "", 1, NULL, NULL},
 	{"missing_upgrade_section", HDR "-- migrate:downgrade\nDROP TABLE t;\n", 0, "upgrade", NULL},
 	{"missing_upgrade_section", HDR, 0, "upgrade", NULL},
+	/* An indented directive is still a directive: a typo must not become SQL. */
 	{"indented_directive_is_a_directive", HDR "-- migrate:upgrade\nSELECT 1;\n  -- migrate:upgrade indented\n", 5, "indented", NULL},
 	/* and an indented header line still counts */
 	{"indented_directive_is_a_directive", HDR "  -- migrate:transaction maybe\n-- migrate:upgrade\n", 3, "maybe", NULL},
 };
 
 static void
-check_syntax_rows(const char *test)
+check_syntax_row(const void *row)
 {
-	int			n = 0;
+	const SyntaxRow *r = row;
+	MgError    *e = t_parse_err(r->text, MG_ERR_SYNTAX, r->line);
 
-	for (const SyntaxRow *r = syntax_rows; r < syntax_rows + T_LEN(syntax_rows); r++)
-	{
-		MgError    *e;
-
-		if (strcmp(r->test, test) != 0)
-			continue;
-		n++;
-		e = t_parse_err(r->text, MG_ERR_SYNTAX, r->line);
-		if (r->contains)
-			CHECK_CONTAINS(e->message, r->contains);
-		if (r->contains2)
-			CHECK_CONTAINS(e->message, r->contains2);
-	}
-	CHECK_MSG(n > 0, "no rows for %s", test);
+	if (r->contains)
+		CHECK_CONTAINS(e->message, r->contains);
+	if (r->contains2)
+		CHECK_CONTAINS(e->message, r->contains2);
 }
 
-#define SYNTAX_TEST(name) TEST(name) { check_syntax_rows(#name); }
+/* The case name: its rows of syntax_rows. */
+static void
+syntax_case(const char *name)
+{
+	T_ROWS(name, syntax_rows, check_syntax_row);
+}
 
 /* ---- header ---- */
 
@@ -196,10 +193,6 @@ TEST(revises_base_or_empty_is_root)
 	CHECK_INT(b->revises.count, 0);
 }
 
-SYNTAX_TEST(revises_base_with_parent_is_error)
-
-SYNTAX_TEST(duplicate_list_entries_are_errors)
-
 TEST(invalid_revision_ids_rejected)
 {
 	static const char *const bad[] = {
@@ -217,8 +210,6 @@ TEST(invalid_revision_ids_rejected)
 		CHECK_CONTAINS(e->message, bad[i]);
 	}
 }
-
-SYNTAX_TEST(empty_revision_id_rejected)
 
 TEST(valid_revision_id_edge_cases)
 {
@@ -254,12 +245,6 @@ TEST(valid_id_function)
 	CHECK(!mg_valid_label("feat/x"));
 	CHECK(!mg_valid_label("head"));
 }
-
-SYNTAX_TEST(invalid_ids_in_lists_rejected)
-
-SYNTAX_TEST(branch_label_equal_to_own_id)
-
-SYNTAX_TEST(self_references_rejected)
 
 TEST(timestamps_accepted)
 {
@@ -324,8 +309,6 @@ TEST(timestamps_calendar_edges_accepted)
 		CHECK_MSG(mg_valid_timestamp(good[i]), "rejected \"%s\"", good[i]);
 }
 
-SYNTAX_TEST(created_invalid_in_file)
-
 TEST(transaction_values)
 {
 	MgRevFile  *t = t_parse(HDR "-- migrate:transaction true\n-- migrate:upgrade\n");
@@ -355,22 +338,6 @@ TEST(header_values_trimmed)
 }
 
 /* ---- structural errors, with their line numbers ---- */
-
-SYNTAX_TEST(unknown_directive)
-
-SYNTAX_TEST(duplicate_header)
-
-SYNTAX_TEST(duplicate_section)
-
-SYNTAX_TEST(header_after_first_section)
-
-SYNTAX_TEST(text_before_first_section)
-
-SYNTAX_TEST(unknown_dialect)
-
-SYNTAX_TEST(missing_required_headers)
-
-SYNTAX_TEST(missing_upgrade_section)
 
 static void
 check_bad_utf8(const char *text, int line, const char *what)
@@ -536,9 +503,6 @@ TEST(body_kept_byte_for_byte)
 			  "-- migration notes are SQL comments\n"
 			  "SELECT 'a\rb';");
 }
-
-/* An indented directive is still a directive: a typo must not become SQL. */
-SYNTAX_TEST(indented_directive_is_a_directive)
 
 TEST(empty_bodies)
 {
@@ -946,30 +910,30 @@ const TestCase revfile_cases[] = {
 	TC(parse_all_header_keys),
 	TC(header_comments_and_blanks_allowed),
 	TC(revises_base_or_empty_is_root),
-	TC(revises_base_with_parent_is_error),
-	TC(duplicate_list_entries_are_errors),
+	TC_ROWS(revises_base_with_parent_is_error, syntax_case),
+	TC_ROWS(duplicate_list_entries_are_errors, syntax_case),
 	TC(invalid_revision_ids_rejected),
-	TC(empty_revision_id_rejected),
+	TC_ROWS(empty_revision_id_rejected, syntax_case),
 	TC(valid_revision_id_edge_cases),
 	TC(valid_id_function),
-	TC(invalid_ids_in_lists_rejected),
-	TC(branch_label_equal_to_own_id),
-	TC(self_references_rejected),
+	TC_ROWS(invalid_ids_in_lists_rejected, syntax_case),
+	TC_ROWS(branch_label_equal_to_own_id, syntax_case),
+	TC_ROWS(self_references_rejected, syntax_case),
 	TC(timestamps_accepted),
 	TC(timestamps_rejected),
 	TC(timestamps_out_of_range_rejected),
 	TC(timestamps_calendar_edges_accepted),
-	TC(created_invalid_in_file),
+	TC_ROWS(created_invalid_in_file, syntax_case),
 	TC(transaction_values),
 	TC(header_values_trimmed),
-	TC(unknown_directive),
-	TC(duplicate_header),
-	TC(duplicate_section),
-	TC(header_after_first_section),
-	TC(text_before_first_section),
-	TC(unknown_dialect),
-	TC(missing_required_headers),
-	TC(missing_upgrade_section),
+	TC_ROWS(unknown_directive, syntax_case),
+	TC_ROWS(duplicate_header, syntax_case),
+	TC_ROWS(duplicate_section, syntax_case),
+	TC_ROWS(header_after_first_section, syntax_case),
+	TC_ROWS(text_before_first_section, syntax_case),
+	TC_ROWS(unknown_dialect, syntax_case),
+	TC_ROWS(missing_required_headers, syntax_case),
+	TC_ROWS(missing_upgrade_section, syntax_case),
 	TC(invalid_utf8_rejected),
 	TC(nul_byte_rejected),
 	TC(valid_utf8_kept),
@@ -981,7 +945,7 @@ const TestCase revfile_cases[] = {
 	TC(body_trailing_blank_lines_trimmed),
 	TC(body_leading_blank_lines_kept),
 	TC(body_kept_byte_for_byte),
-	TC(indented_directive_is_a_directive),
+	TC_ROWS(indented_directive_is_a_directive, syntax_case),
 	TC(empty_bodies),
 	TC(body_without_final_newline),
 	TC(utf8_bom_skipped),
