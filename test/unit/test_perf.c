@@ -8,10 +8,10 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "harness.h"
+#include "../../bench/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #define PERF_N 100000
 
@@ -23,15 +23,6 @@ typedef struct Synth
 	int			deplabel[PERF_N];	/* side branch number, or -1 */
 	int			label[PERF_N];	/* side branch number, or -1 */
 } Synth;
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double) ts.tv_sec * 1000.0 + (double) ts.tv_nsec / 1e6;
-}
 
 static void
 synth_id(char *buf, size_t sz, int i)
