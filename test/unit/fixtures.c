@@ -424,24 +424,9 @@ t_applied(const MgGraph *g, const char *versions)
 	MgStrList	l = {0};
 	MgError    *err = t_alloc(sizeof(MgError));
 	MgStatus	st;
-	const char *p = versions;
 
-	while (*p)
-	{
-		const char *start;
-		char	   *item;
-
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		start = p;
-		while (*p && *p != ' ')
-			p++;
-		item = mg_strndup(start, (size_t) (p - start));
-		mg_strlist_add(&l, item);
-		mg_free(item);
-	}
+	for (char *v = strtok(t_printf("%s", versions), " "); v; v = strtok(NULL, " "))
+		mg_strlist_add(&l, v);
 	st = mg_state_from_versions(g, (const char *const *) l.items, l.count,
 								applied, err);
 	mg_strlist_free(&l);
