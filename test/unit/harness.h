@@ -100,6 +100,13 @@ const char *t_status_name(MgStatus st);
 				   #hay, n_, h_ ? h_ : "(null)"); \
 	} while (0)
 
+/* hay contains every string of the array needles up to its first NULL. */
+#define CHECK_CONTAINS_ALL(hay, needles) \
+	do { \
+		for (size_t i_ = 0; i_ < T_LEN(needles) && (needles)[i_]; i_++) \
+			CHECK_CONTAINS((hay), (needles)[i_]); \
+	} while (0)
+
 #define CHECK_NOT_CONTAINS(hay, needle) \
 	do { \
 		const char *h_ = (hay), *n_ = (needle); \
@@ -168,6 +175,9 @@ void		t_each_row(const char *test, const void *rows, size_t n,
 					   size_t size, void (*check) (const void *row));
 #define T_ROWS(test, rows, check) \
 	t_each_row((test), (rows), T_LEN(rows), sizeof((rows)[0]), (check))
+/* static void fn(const char *name): the T_ROWS of name, for TC_ROWS. */
+#define ROWS_CASE(fn, rows, check) \
+	static void fn(const char *name) { T_ROWS(name, rows, check); }
 /* Keep a list until the end of the case. */
 MgIntList  *t_keep(MgIntList l);
 MgStrList  *t_keep_str(MgStrList l);

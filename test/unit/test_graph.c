@@ -86,18 +86,12 @@ check_graph_err_row(const void *row)
 		ncycle++;
 	if (ncycle > 0)
 		check_cycle_message(e->message, r->cycle, ncycle);
-	for (size_t i = 0; i < T_LEN(r->contains) && r->contains[i]; i++)
-		CHECK_CONTAINS(e->message, r->contains[i]);
+	CHECK_CONTAINS_ALL(e->message, r->contains);
 	for (size_t i = 0; i < T_LEN(r->absent) && r->absent[i]; i++)
 		CHECK_NOT_CONTAINS(e->message, r->absent[i]);
 }
 
-/* The case name: its rows of graph_err_rows. */
-static void
-graph_err_case(const char *name)
-{
-	T_ROWS(name, graph_err_rows, check_graph_err_row);
-}
+ROWS_CASE(graph_err_case, graph_err_rows, check_graph_err_row)
 
 TEST(build_and_find)
 {

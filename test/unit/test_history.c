@@ -155,12 +155,7 @@ check_hist_row(const void *row)
 	}
 }
 
-/* The case name: its rows of hist_rows. */
-static void
-hist_case(const char *name)
-{
-	T_ROWS(name, hist_rows, check_hist_row);
-}
+ROWS_CASE(hist_case, hist_rows, check_hist_row)
 
 const TestCase history_cases[] = {
 	TC_ROWS(history_all_newest_first, hist_case),

@@ -38,56 +38,55 @@
 /*
  * Files that must not parse: one row a check, test naming the case it
  * belongs to.  Each fails with MG_ERR_SYNTAX at line (0: any line), and its
- * message contains contains and contains2 (when not NULL).
+ * message contains the strings of contains.
  */
 typedef struct SyntaxRow
 {
 	const char *test;
 	const char *text;
-	const char *contains;
-	const char *contains2;
+	const char *contains[2];
 	int			line;
 } SyntaxRow;
 
 static const SyntaxRow syntax_rows[] = {
-	{"revises_base_with_parent_is_error", "-- migrate:revision a1\n-- migrate:revises base, p1\n-- migrate:upgrade\n", "base", NULL, 2},
-	{"duplicate_list_entries_are_errors", "-- migrate:revision a1\n-- migrate:revises p1, p2, p1\n-- migrate:upgrade\n", "p1", NULL, 2},
-	{"duplicate_list_entries_are_errors", HDR "-- migrate:depends d1,d1\n-- migrate:upgrade\n", "d1", NULL, 3},
-	{"duplicate_list_entries_are_errors", HDR "-- migrate:branch feat, feat\n-- migrate:upgrade\n", "feat", NULL, 3},
-	{"empty_revision_id_rejected", "-- migrate:revises base\n-- migrate:revision\n-- migrate:upgrade\n", NULL, NULL, 2},
-	{"invalid_ids_in_lists_rejected", "-- migrate:revision a1\n-- migrate:revises ok1, bad-id\n-- migrate:upgrade\n", "bad-id", NULL, 2},
-	{"invalid_ids_in_lists_rejected", HDR "-- migrate:message m\n-- migrate:depends .hidden\n-- migrate:upgrade\n", ".hidden", NULL, 4},
-	{"invalid_ids_in_lists_rejected", HDR "-- migrate:branch feat/x\n-- migrate:upgrade\n", "feat/x", NULL, 3},
-	{"invalid_ids_in_lists_rejected", HDR "-- migrate:branch ok, head\n-- migrate:upgrade\n", "head", NULL, 3},
-	{"branch_label_equal_to_own_id", HDR "-- migrate:message m\n-- migrate:branch feat, abc123\n-- migrate:upgrade\n", "abc123", NULL, 4},
-	{"self_references_rejected", "-- migrate:revision abc123\n-- migrate:revises base1, abc123\n-- migrate:upgrade\n", "abc123", NULL, 2},
-	{"self_references_rejected", HDR "\n-- migrate:depends x1,abc123\n-- migrate:upgrade\n", "abc123", NULL, 4},
-	{"created_invalid_in_file", HDR "-- migrate:created 17/02/2026\n-- migrate:upgrade\n", "17/02/2026", "created", 3},
-	{"unknown_directive", HDR "-- migrate:author bob\n-- migrate:upgrade\n", "author", NULL, 3},
+	{"revises_base_with_parent_is_error", "-- migrate:revision a1\n-- migrate:revises base, p1\n-- migrate:upgrade\n", {"base"}, 2},
+	{"duplicate_list_entries_are_errors", "-- migrate:revision a1\n-- migrate:revises p1, p2, p1\n-- migrate:upgrade\n", {"p1"}, 2},
+	{"duplicate_list_entries_are_errors", HDR "-- migrate:depends d1,d1\n-- migrate:upgrade\n", {"d1"}, 3},
+	{"duplicate_list_entries_are_errors", HDR "-- migrate:branch feat, feat\n-- migrate:upgrade\n", {"feat"}, 3},
+	{"empty_revision_id_rejected", "-- migrate:revises base\n-- migrate:revision\n-- migrate:upgrade\n", {NULL}, 2},
+	{"invalid_ids_in_lists_rejected", "-- migrate:revision a1\n-- migrate:revises ok1, bad-id\n-- migrate:upgrade\n", {"bad-id"}, 2},
+	{"invalid_ids_in_lists_rejected", HDR "-- migrate:message m\n-- migrate:depends .hidden\n-- migrate:upgrade\n", {".hidden"}, 4},
+	{"invalid_ids_in_lists_rejected", HDR "-- migrate:branch feat/x\n-- migrate:upgrade\n", {"feat/x"}, 3},
+	{"invalid_ids_in_lists_rejected", HDR "-- migrate:branch ok, head\n-- migrate:upgrade\n", {"head"}, 3},
+	{"branch_label_equal_to_own_id", HDR "-- migrate:message m\n-- migrate:branch feat, abc123\n-- migrate:upgrade\n", {"abc123"}, 4},
+	{"self_references_rejected", "-- migrate:revision abc123\n-- migrate:revises base1, abc123\n-- migrate:upgrade\n", {"abc123"}, 2},
+	{"self_references_rejected", HDR "\n-- migrate:depends x1,abc123\n-- migrate:upgrade\n", {"abc123"}, 4},
+	{"created_invalid_in_file", HDR "-- migrate:created 17/02/2026\n-- migrate:upgrade\n", {"17/02/2026", "created"}, 3},
+	{"unknown_directive", HDR "-- migrate:author bob\n-- migrate:upgrade\n", {"author"}, 3},
 	/* inside a body too: a typo must not become SQL */
-	{"unknown_directive", HDR "-- migrate:upgrade\nSELECT 1;\n-- migrate:donwgrade\nSELECT 2;\n", "donwgrade", NULL, 5},
-	{"duplicate_header", HDR "-- migrate:message one\n-- migrate:message two\n-- migrate:upgrade\n", "message", NULL, 4},
-	{"duplicate_header", HDR "-- migrate:revision abc123\n-- migrate:upgrade\n", "revision", NULL, 3},
-	{"duplicate_section", HDR "-- migrate:upgrade\nA\n-- migrate:downgrade\nB\n-- migrate:upgrade\nC\n", "upgrade", NULL, 7},
-	{"duplicate_section", HDR "-- migrate:upgrade sqlite\nA\n-- migrate:upgrade sqlite\nB\n", "sqlite", NULL, 5},
-	{"duplicate_section", HDR "-- migrate:upgrade\n-- migrate:downgrade\n\n-- migrate:downgrade\n", "downgrade", NULL, 6},
-	{"header_after_first_section", HDR "-- migrate:upgrade\nX\n-- migrate:message late\n", "message", NULL, 5},
-	{"header_after_first_section", "-- migrate:revision a1\n-- migrate:upgrade\n-- migrate:revises base\n", "revises", NULL, 3},
-	{"header_after_first_section", HDR "-- migrate:upgrade\n-- migrate:downgrade\nY\n\n-- migrate:depends x1\n", NULL, NULL, 7},
-	{"text_before_first_section", HDR "SELECT 1;\n-- migrate:upgrade\n", NULL, NULL, 3},
-	{"text_before_first_section", HDR "\n   x\n-- migrate:upgrade\n", NULL, NULL, 4},
-	{"text_before_first_section", "CREATE TABLE t();\n" HDR "-- migrate:upgrade\n", NULL, NULL, 1},
-	{"unknown_dialect", HDR "-- migrate:upgrade mysql\nX\n", "mysql", NULL, 3},
-	{"unknown_dialect", HDR "-- migrate:upgrade\nX\n-- migrate:downgrade oracle\nY\n", "oracle", NULL, 5},
-	{"missing_required_headers", "\n-- migrate:revises base\n-- migrate:upgrade\nX\n", "revision", NULL, 1},
-	{"missing_required_headers", "\n-- migrate:revision a1\n-- migrate:upgrade\nX\n", "revises", NULL, 1},
-	{"missing_required_headers", "", NULL, NULL, 1},
-	{"missing_upgrade_section", HDR "-- migrate:downgrade\nDROP TABLE t;\n", "upgrade", NULL, 0},
-	{"missing_upgrade_section", HDR, "upgrade", NULL, 0},
+	{"unknown_directive", HDR "-- migrate:upgrade\nSELECT 1;\n-- migrate:donwgrade\nSELECT 2;\n", {"donwgrade"}, 5},
+	{"duplicate_header", HDR "-- migrate:message one\n-- migrate:message two\n-- migrate:upgrade\n", {"message"}, 4},
+	{"duplicate_header", HDR "-- migrate:revision abc123\n-- migrate:upgrade\n", {"revision"}, 3},
+	{"duplicate_section", HDR "-- migrate:upgrade\nA\n-- migrate:downgrade\nB\n-- migrate:upgrade\nC\n", {"upgrade"}, 7},
+	{"duplicate_section", HDR "-- migrate:upgrade sqlite\nA\n-- migrate:upgrade sqlite\nB\n", {"sqlite"}, 5},
+	{"duplicate_section", HDR "-- migrate:upgrade\n-- migrate:downgrade\n\n-- migrate:downgrade\n", {"downgrade"}, 6},
+	{"header_after_first_section", HDR "-- migrate:upgrade\nX\n-- migrate:message late\n", {"message"}, 5},
+	{"header_after_first_section", "-- migrate:revision a1\n-- migrate:upgrade\n-- migrate:revises base\n", {"revises"}, 3},
+	{"header_after_first_section", HDR "-- migrate:upgrade\n-- migrate:downgrade\nY\n\n-- migrate:depends x1\n", {NULL}, 7},
+	{"text_before_first_section", HDR "SELECT 1;\n-- migrate:upgrade\n", {NULL}, 3},
+	{"text_before_first_section", HDR "\n   x\n-- migrate:upgrade\n", {NULL}, 4},
+	{"text_before_first_section", "CREATE TABLE t();\n" HDR "-- migrate:upgrade\n", {NULL}, 1},
+	{"unknown_dialect", HDR "-- migrate:upgrade mysql\nX\n", {"mysql"}, 3},
+	{"unknown_dialect", HDR "-- migrate:upgrade\nX\n-- migrate:downgrade oracle\nY\n", {"oracle"}, 5},
+	{"missing_required_headers", "\n-- migrate:revises base\n-- migrate:upgrade\nX\n", {"revision"}, 1},
+	{"missing_required_headers", "\n-- migrate:revision a1\n-- migrate:upgrade\nX\n", {"revises"}, 1},
+	{"missing_required_headers", "", {NULL}, 1},
+	{"missing_upgrade_section", HDR "-- migrate:downgrade\nDROP TABLE t;\n", {"upgrade"}, 0},
+	{"missing_upgrade_section", HDR, {"upgrade"}, 0},
 	/* An indented directive is still a directive: a typo must not become SQL. */
-	{"indented_directive_is_a_directive", HDR "-- migrate:upgrade\nSELECT 1;\n  -- migrate:upgrade indented\n", "indented", NULL, 5},
+	{"indented_directive_is_a_directive", HDR "-- migrate:upgrade\nSELECT 1;\n  -- migrate:upgrade indented\n", {"indented"}, 5},
 	/* and an indented header line still counts */
-	{"indented_directive_is_a_directive", HDR "  -- migrate:transaction maybe\n-- migrate:upgrade\n", "maybe", NULL, 3},
+	{"indented_directive_is_a_directive", HDR "  -- migrate:transaction maybe\n-- migrate:upgrade\n", {"maybe"}, 3},
 };
 
 static void
@@ -96,18 +95,10 @@ check_syntax_row(const void *row)
 	const SyntaxRow *r = row;
 	MgError    *e = t_parse_err(r->text, MG_ERR_SYNTAX, r->line);
 
-	if (r->contains)
-		CHECK_CONTAINS(e->message, r->contains);
-	if (r->contains2)
-		CHECK_CONTAINS(e->message, r->contains2);
+	CHECK_CONTAINS_ALL(e->message, r->contains);
 }
 
-/* The case name: its rows of syntax_rows. */
-static void
-syntax_case(const char *name)
-{
-	T_ROWS(name, syntax_rows, check_syntax_row);
-}
+ROWS_CASE(syntax_case, syntax_rows, check_syntax_row)
 
 /* ---- header ---- */
 

@@ -43,7 +43,7 @@ single(const MgGraph *g, const char *target, const uint8_t *applied)
 /*
  * Plans: one row a check, test naming the case it belongs to.  The plan of
  * target (op, purge) on graph with the applied versions must fail with
- * status, its message containing contains and contains2; or, with status
+ * status, its message containing the strings of contains; or, with status
  * MG_OK, succeed with the steps (as "x y z"), the applied set after it
  * (after, in id order) and version set vset given (NULL: not checked), a
  * downgrade when downgrade is 1 and not one when it is -1.
@@ -57,8 +57,7 @@ typedef struct PlanRow
 	MgOp		op;
 	bool		purge;
 	MgStatus	status;
-	const char *contains;
-	const char *contains2;
+	const char *contains[2];
 	int			downgrade;
 	const char *steps;
 	const char *after;
@@ -82,15 +81,15 @@ static const PlanRow plan_rows[] = {
 	{"unique_prefix", "5aa5020316c5 5ab000000000<5aa5020316c5", "", "5aa5", UP, .steps = "5aa5020316c5"},
 	{"unique_prefix", "5aa5020316c5 5ab000000000<5aa5020316c5", "", "5ab0", UP, .steps = "5aa5020316c5 5ab000000000"},
 	{"unique_prefix", "5aa5020316c5 5ab000000000<5aa5020316c5", "5ab000000000", "5aa502", DOWN, .steps = "5ab000000000"},
-	{"short_prefix_is_not_found", "abcd1111 ab<abcd1111", "", "abc", UP, .status = MG_ERR_NOT_FOUND, .contains = "abc"},
+	{"short_prefix_is_not_found", "abcd1111 ab<abcd1111", "", "abc", UP, .status = MG_ERR_NOT_FOUND, .contains = {"abc"}},
 	/* an exact id shorter than 4 characters is fine */
 	{"short_prefix_is_not_found", "abcd1111 ab<abcd1111", "", "ab", UP, .steps = "abcd1111 ab"},
-	{"unknown_revision_is_not_found", CHAIN, "", "ffff9999", UP, .status = MG_ERR_NOT_FOUND, .contains = "ffff9999"},
-	{"unknown_revision_is_not_found", CHAIN, "d4", "nolabel", DOWN, .status = MG_ERR_NOT_FOUND, .contains = "nolabel"},
+	{"unknown_revision_is_not_found", CHAIN, "", "ffff9999", UP, .status = MG_ERR_NOT_FOUND, .contains = {"ffff9999"}},
+	{"unknown_revision_is_not_found", CHAIN, "d4", "nolabel", DOWN, .status = MG_ERR_NOT_FOUND, .contains = {"nolabel"}},
 	{"label_at_head", BR, "", "A@head", UP, .steps = "r a1 a2"},
 	{"label_at_head", BR, "a2", "B@head", UP, .steps = "b1 b2"},
 	{"label_at_head", BR, "a2 b2", "B@head", DOWN, .steps = ""},
-	{"label_at_head_with_several_heads", "r a1<r@A xx77<a1 yy88<a1 b1<r@B", "", "A@head", UP, .status = MG_ERR_AMBIGUOUS, .contains = "xx77", .contains2 = "yy88"},
+	{"label_at_head_with_several_heads", "r a1<r@A xx77<a1 yy88<a1 b1<r@B", "", "A@head", UP, .status = MG_ERR_AMBIGUOUS, .contains = {"xx77", "yy88"}},
 	{"label_at_head_with_several_heads", "r a1<r@A xx77<a1 yy88<a1 b1<r@B", "", "B@head", UP, .steps = "r b1"},
 	{"label_at_base_downgrade_removes_the_branch", BR, "a2 b2", "A@base", DOWN, .steps = "a2 a1", .after = "b1 b2 r"},
 	{"label_at_base_on_a_single_line", "r x<r y<x@L z<y", "", "L@base", UP, .steps = "r"},
@@ -98,16 +97,16 @@ static const PlanRow plan_rows[] = {
 	{"plus_n_from_base", CHAIN, "", "+1", UP, .steps = "a1"},
 	{"plus_n_from_base", CHAIN, "", "+2", UP, .steps = "a1 b2"},
 	{"plus_n_from_base", CHAIN, "", "+4", UP, .steps = "a1 b2 c3 d4"},
-	{"plus_n_from_base", CHAIN, "", "+5", UP, .status = MG_ERR_STATE, .contains = "+5"},
+	{"plus_n_from_base", CHAIN, "", "+5", UP, .status = MG_ERR_STATE, .contains = {"+5"}},
 	{"plus_n_from_current", CHAIN, "b2", "+1", UP, .steps = "c3"},
 	{"plus_n_from_current", CHAIN, "b2", "+2", UP, .steps = "c3 d4"},
 	{"plus_n_from_current", CHAIN, "b2", "+3", UP, .status = MG_ERR_STATE},
 	{"plus_n_from_current", CHAIN, "d4", "+1", UP, .status = MG_ERR_STATE},
-	{"plus_n_through_a_branch_point_is_ambiguous", BR, "r", "+1", UP, .status = MG_ERR_AMBIGUOUS, .contains = "a1", .contains2 = "b1"},
+	{"plus_n_through_a_branch_point_is_ambiguous", BR, "r", "+1", UP, .status = MG_ERR_AMBIGUOUS, .contains = {"a1", "b1"}},
 	{"plus_n_through_a_branch_point_is_ambiguous", BR, "", "+2", UP, .status = MG_ERR_AMBIGUOUS},
 	/* several bases are a branch point at base */
 	{"plus_n_through_a_branch_point_is_ambiguous", "x1 y1 z1<x1", "", "+1", UP, .status = MG_ERR_AMBIGUOUS},
-	{"plus_n_with_several_current_heads", BR, "a1 b1", "+1", UP, .status = MG_ERR_AMBIGUOUS, .contains = "a1", .contains2 = "b1"},
+	{"plus_n_with_several_current_heads", BR, "a1 b1", "+1", UP, .status = MG_ERR_AMBIGUOUS, .contains = {"a1", "b1"}},
 	{"plus_n_with_several_current_heads", BR, "a1 b1", "A@+1", UP, .steps = "a2"},
 	{"plus_n_with_several_current_heads", BR, "a1 b1", "B@+1", UP, .steps = "b2"},
 	{"plus_n_with_several_current_heads", BR, "a1 b1", "A@+2", UP, .status = MG_ERR_STATE},
@@ -121,15 +120,15 @@ static const PlanRow plan_rows[] = {
 	{"minus_n_on_a_chain", CHAIN, "d4", "-1", DOWN, .downgrade = 1, .steps = "d4", .after = "a1 b2 c3"},
 	{"minus_n_on_a_chain", CHAIN, "d4", "-2", DOWN, .steps = "d4 c3"},
 	{"minus_n_on_a_chain", CHAIN, "d4", "-4", DOWN, .steps = "d4 c3 b2 a1", .after = ""},
-	{"minus_n_on_a_chain", CHAIN, "d4", "-5", DOWN, .status = MG_ERR_STATE, .contains = "-5"},
+	{"minus_n_on_a_chain", CHAIN, "d4", "-5", DOWN, .status = MG_ERR_STATE, .contains = {"-5"}},
 	{"minus_n_on_a_chain", CHAIN, "b2", "-1", DOWN, .steps = "b2"},
 	{"minus_n_with_nothing_applied", CHAIN, "", "-1", DOWN, .status = MG_ERR_STATE},
-	{"minus_n_with_several_current_heads", BR, "a2 b2", "-1", DOWN, .status = MG_ERR_AMBIGUOUS, .contains = "a2", .contains2 = "b2"},
+	{"minus_n_with_several_current_heads", BR, "a2 b2", "-1", DOWN, .status = MG_ERR_AMBIGUOUS, .contains = {"a2", "b2"}},
 	{"minus_n_with_several_current_heads", BR, "a2 b2", "B@-1", DOWN, .steps = "b2", .after = "a1 a2 b1 r"},
 	{"minus_n_with_several_current_heads", BR, "a2 b2", "A@-2", DOWN, .steps = "a2 a1", .after = "b1 b2 r"},
 	{"label_minus_n_on_one_branch", BR, "a1 b2", "A@-1", DOWN, .steps = "a1", .after = "b1 b2 r"},
 	{"minus_n_through_a_merge", "r a<r b<r mm1<a,b t<mm1", "t", "-2", DOWN, .steps = "t mm1"},
-	{"minus_n_through_a_merge", "r a<r b<r mm1<a,b t<mm1", "t", "-3", DOWN, .status = MG_ERR_AMBIGUOUS, .contains = "mm1"},
+	{"minus_n_through_a_merge", "r a<r b<r mm1<a,b t<mm1", "t", "-3", DOWN, .status = MG_ERR_AMBIGUOUS, .contains = {"mm1"}},
 	{"minus_n_through_a_merge", "r a<r b<r mm1<a,b t<mm1", "mm1", "-1", DOWN, .steps = "mm1"},
 
 	/* ---- <rev>+N / <rev>-N ---- */
@@ -148,15 +147,15 @@ static const PlanRow plan_rows[] = {
 	{"revision_minus_n_downgrade", CHAIN, "d4", "c3-1", DOWN, .steps = "d4 c3", .after = "a1 b2"},
 	{"revision_minus_n_upgrade", CHAIN, "", "d4-1", UP, .steps = "a1 b2 c3"},
 	{"revision_minus_n_upgrade", CHAIN, "", "d4-4", UP, .steps = ""},
-	{"revision_minus_n_through_a_merge", "r a<r b<r mm1<a,b t<mm1", "t", "mm1-1", DOWN, .status = MG_ERR_AMBIGUOUS, .contains = "mm1"},
+	{"revision_minus_n_through_a_merge", "r a<r b<r mm1<a,b t<mm1", "t", "mm1-1", DOWN, .status = MG_ERR_AMBIGUOUS, .contains = {"mm1"}},
 	{"revision_minus_n_through_a_merge", "r a<r b<r mm1<a,b t<mm1", "t", "t-1", DOWN, .steps = "t"},
-	{"unknown_branch_labels", BR, "a2 b2", "nolabel@head", UP, .status = MG_ERR_NOT_FOUND, .contains = "nolabel"},
-	{"unknown_branch_labels", BR, "a2 b2", "nolabel@-1", DOWN, .status = MG_ERR_NOT_FOUND, .contains = "nolabel"},
-	{"unknown_branch_labels", BR, "a2 b2", "nolabel@base", DOWN, .status = MG_ERR_NOT_FOUND, .contains = "nolabel"},
-	{"unknown_branch_labels", BR, "a2 b2", "zzzz9+1", UP, .status = MG_ERR_NOT_FOUND, .contains = "zzzz9"},
-	{"downgrade_to_an_unapplied_revision", CHAIN, "b2", "d4", DOWN, .status = MG_ERR_STATE, .contains = "d4"},
+	{"unknown_branch_labels", BR, "a2 b2", "nolabel@head", UP, .status = MG_ERR_NOT_FOUND, .contains = {"nolabel"}},
+	{"unknown_branch_labels", BR, "a2 b2", "nolabel@-1", DOWN, .status = MG_ERR_NOT_FOUND, .contains = {"nolabel"}},
+	{"unknown_branch_labels", BR, "a2 b2", "nolabel@base", DOWN, .status = MG_ERR_NOT_FOUND, .contains = {"nolabel"}},
+	{"unknown_branch_labels", BR, "a2 b2", "zzzz9+1", UP, .status = MG_ERR_NOT_FOUND, .contains = {"zzzz9"}},
+	{"downgrade_to_an_unapplied_revision", CHAIN, "b2", "d4", DOWN, .status = MG_ERR_STATE, .contains = {"d4"}},
 	{"downgrade_to_an_unapplied_revision", CHAIN, "b2", "heads", DOWN, .status = MG_ERR_STATE},
-	{"downgrade_to_an_unapplied_revision", BR, "a2", "b1", DOWN, .status = MG_ERR_STATE, .contains = "b1"},
+	{"downgrade_to_an_unapplied_revision", BR, "a2", "b1", DOWN, .status = MG_ERR_STATE, .contains = {"b1"}},
 	{"downgrade_keeps_other_branches", BR, "a2 b2", "a1", DOWN, .steps = "a2", .after = "a1 b1 b2 r", .vset = "a1 b2"},
 	{"downgrade_keeps_other_branches", BR, "a2 b2", "B", DOWN, .steps = "b2"},
 	{"downgrade_runs_in_reverse_order", BR, "a2 b2", "base", DOWN, .steps = "b2 b1 a2 a1 r"},
@@ -189,10 +188,7 @@ check_plan_row(const void *row)
 	{
 		MgError    *e = t_plan_err(g, r->target, r->op, applied, r->status);
 
-		if (r->contains)
-			CHECK_CONTAINS(e->message, r->contains);
-		if (r->contains2)
-			CHECK_CONTAINS(e->message, r->contains2);
+		CHECK_CONTAINS_ALL(e->message, r->contains);
 		return;
 	}
 	p = t_plan(g, r->target, r->op, applied, r->purge);
@@ -208,12 +204,7 @@ check_plan_row(const void *row)
 		CHECK_STR(t_vset(g, p->after), r->vset);
 }
 
-/* The case name: its rows of plan_rows. */
-static void
-plan_case(const char *name)
-{
-	T_ROWS(name, plan_rows, check_plan_row);
-}
+ROWS_CASE(plan_case, plan_rows, check_plan_row)
 
 /* ---- heads, head, base ---- */
 
