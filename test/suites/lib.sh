@@ -83,10 +83,22 @@ suite_end() {
 #   sha FILE             the SHA-256 of FILE
 #   rev DIR ID PARENTS MESSAGE [EXTRA_HEADER]   write a revision file to
 #                        DIR/versions, its body from stdin
+#   rev_sql DIR ID PARENTS MESSAGE UPGRADE DOWNGRADE [EXTRA_HEADER]   rev
+#                        with the body "-- migrate:upgrade", UPGRADE, a blank
+#                        line, "-- migrate:downgrade", DOWNGRADE
+#   failing_revisions DIR   f0001 "first" (table t1 with a row 1) and f0002
+#                        "second fails", whose upgrade fails at its line 9 (a
+#                        duplicate key in t1) after creating table t2
 #   quiet_ok NAME        the last run exited 0 and printed nothing
 #   json_ok NAME [STATUS]  the last run exited STATUS (0) and printed JSON
 #   jq_py EXPR           a Python expression on the last stdout, parsed as d
 #   progress_ids         the ids of the last run's progress lines
+#   current_is_head URL  current and current --json name the head of the
+#                        example migrations, 4c7d2e9f0b13
+#   at_two_heads URL NAME   the examples' database, just below their merge
+#                        point, has two current heads (test NAME); a bare -1
+#                        is then ambiguous and billing@-1 takes one down
+#   not_ok_whole NAME [DETAIL]    not_ok showing the whole detail
 #   pg_drop_dbs [--force] DB...   drop the databases (--force: WITH (FORCE))
 #   pg_drop_roles ROLE...
 #   pg_new_db DB [SQL]   a new database DB (dropped first, WITH (FORCE)) and
@@ -94,8 +106,20 @@ suite_end() {
 #                        when either fails
 #   pg_add_revisions DB FILE...   store the files with add_revisions(),
 #                        through psql variables as scripts/demo does
-#   not_ok_whole NAME [DETAIL]    not_ok showing the whole detail (suites
-#                        whose details are long diffs use it as not_ok)
+#   pg_examples_db DB    create DB with the extension and the example
+#                        revisions; when that fails the suite stops there,
+#                        with a failed test
+#   pg_setup DB SQL      a step (through q) that must work; a failure counts
+#                        as a failed test
+#   pg_suite_init NAME DB...   DBS=(DB...) and TMP, a fresh scratch directory
+#                        /tmp/migrate-NAME-XXXX; the databases and the roles
+#                        of ROLES (if set) are dropped now and, with TMP, on
+#                        exit (pg_suite_cleanup; a suite that traps EXIT
+#                        itself calls it)
+#   pg_compare_suite NAME DB...   pg_suite_init, and the helpers of the suites
+#                        that compare databases of the example revisions:
+#                        EXAMPLES, their directory; q DB SQL with verbose
+#                        errors; setup (pg_setup); not_ok_whole as not_ok
 sq_py() {
     "$PY" - "$1" "$2" <<'PYEOF' 2>&1
 import sqlite3, sys
@@ -171,16 +195,10 @@ not_ok_whole() {
     n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
     if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/#   /'; fi
 }
-# pg_setup DB SQL: a step (through q) that must work; a failure counts as
-# a failed test
 pg_setup() {
     local out
     if ! out=$(q "$@"); then not_ok "setup: $2" "$out"; fi
 }
-# pg_suite_init NAME DB...: DBS=(DB...) and TMP, a fresh scratch directory
-# /tmp/migrate-NAME-XXXX; the databases and the roles of ROLES (if set) are
-# dropped now and, with TMP, on exit (pg_suite_cleanup; a suite that traps
-# EXIT itself calls it)
 pg_suite_init() {
     TMP=$(mktemp -d "/tmp/migrate-$1-XXXX")
     shift
@@ -194,9 +212,6 @@ pg_suite_cleanup() {
     pg_drop_roles ${ROLES[@]+"${ROLES[@]}"}
     rm -rf "$TMP"
 }
-# failing_revisions DIR: DIR/versions gets f0001 "first" (table t1 with a
-# row 1) and f0002 "second fails", whose upgrade fails at its line 9 (a
-# duplicate key in t1) after creating table t2
 failing_revisions() {
     rev_sql "$1" f0001 base "first" 'CREATE TABLE t1 (id integer PRIMARY KEY);
 INSERT INTO t1 VALUES (1);' 'DROP TABLE t1;'
@@ -205,17 +220,9 @@ INSERT INTO t1 VALUES (1);' 'DROP TABLE t1;'
 INSERT INTO t1 VALUES (2);
 INSERT INTO t1 VALUES (1);' 'DROP TABLE t2;'
 }
-# rev_sql DIR ID PARENTS MESSAGE UPGRADE DOWNGRADE [EXTRA_HEADER]: rev with
-# the body "-- migrate:upgrade", UPGRADE, a blank line, "-- migrate:downgrade",
-# DOWNGRADE
 rev_sql() {
     printf -- '-- migrate:upgrade\n%s\n\n-- migrate:downgrade\n%s\n' "$5" "$6" | rev "$1" "$2" "$3" "$4" "${7:-}"
 }
-# pg_compare_suite NAME DB...: pg_suite_init NAME DB..., and the helpers of
-# the suites that compare databases of the example revisions: EXAMPLES,
-# their directory; q DB SQL shows errors verbosely; setup DB SQL is a step
-# that must work (a failure counts as a failed test); not_ok shows the
-# whole detail
 pg_compare_suite() {
     EXAMPLES=$REPO_ROOT/migrations/versions
     not_ok() { not_ok_whole "$@"; }
@@ -223,8 +230,6 @@ pg_compare_suite() {
     setup() { pg_setup "$@"; }
     pg_suite_init "$@"
 }
-# current_is_head URL: current and current --json name the head of the
-# example migrations, 4c7d2e9f0b13
 current_is_head() {
     run -d "$1" current
     is "current prints '<id> (head)'" "4c7d2e9f0b13 (head)" "$OUT"
@@ -232,9 +237,6 @@ current_is_head() {
     json_ok "current --json is JSON"
     is "... the version set" '["4c7d2e9f0b13"]' "$OUT"
 }
-# at_two_heads URL NAME: the examples' database, just below their merge
-# point, has two current heads (test NAME); a bare -1 is then ambiguous and
-# billing@-1 takes one of them down
 at_two_heads() {
     run -d "$1" current --json
     is "$2" '["72e9b0c4d1a5", "8a5c1e7f3b96"]' "$OUT"
@@ -243,8 +245,6 @@ at_two_heads() {
     run -d "$1" downgrade billing@-1
     expect "downgrade billing@-1: exit 0" 0 "8a5c1e7f3b96 add order status"
 }
-# pg_examples_db DB: create DB with the extension and the example revisions
-# stored; when that fails the suite stops there, with a failed test
 pg_examples_db() {
     local out=
     if ! psql -X -q -d postgres -c "CREATE DATABASE $1" >/dev/null ||

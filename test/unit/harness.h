@@ -2,7 +2,9 @@
  * harness.h — a small self-contained unit-test harness for src/common.
  *
  * Each test case is a void function registered in a per-file table
- * (TC(name) entries ending with TC_END).  A failed check records a
+ * (TC(name) entries ending with TC_END), or a table-driven case
+ * (TC_ROWS(name, runner)): rows of a table, each naming its case, that one
+ * function checks (T_ROWS, ROWS_CASE).  A failed check records a
  * "# detail" line and aborts the case (longjmp back to the runner), so
  * everything a case allocates must be registered with t_defer() or one of
  * the fixture helpers below, which do that: the runner frees it after the
