@@ -55,9 +55,9 @@ typedef struct PlanRow
 	const char *applied;
 	const char *target;
 	MgOp		op;
-	bool		purge;
 	MgStatus	status;
 	const char *contains[2];
+	bool		purge;
 	int			downgrade;
 	const char *steps;
 	const char *after;
