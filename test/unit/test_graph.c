@@ -140,7 +140,7 @@ TEST(unknown_dependency)
 
 TEST(duplicate_id)
 {
-	MgError    *e = t_graph_err("dup1 x1<dup1 dup1", MG_ERR_GRAPH);
+	MgError    *e = t_graph_err("dup1 x1<dup1 dup1", MG_ERR_DUPLICATE);
 
 	CHECK_CONTAINS(e->message, "dup1");
 }
@@ -242,10 +242,10 @@ TEST(rebuild_after_adding)
 /* The same error message whichever of two orders the revisions arrive in. */
 static void
 check_error_independent_of_order(const char *spec, const char *reversed,
-								 const char *expected)
+								 MgStatus status, const char *expected)
 {
-	MgError    *a = t_graph_err(spec, MG_ERR_GRAPH);
-	MgError    *b = t_graph_err(reversed, MG_ERR_GRAPH);
+	MgError    *a = t_graph_err(spec, status);
+	MgError    *b = t_graph_err(reversed, status);
 
 	CHECK_STR(a->message, expected);
 	CHECK_STR(b->message, expected);
@@ -256,16 +256,16 @@ TEST(errors_do_not_depend_on_arrival_order)
 {
 	check_error_independent_of_order("r1 a1<r1@feat b1<r1@feat",
 									 "b1<r1@feat a1<r1@feat r1",
-									 "branch label \"feat\" is declared by both a1 and b1");
+									 MG_ERR_GRAPH, "branch label \"feat\" is declared by both a1 and b1");
 	check_error_independent_of_order("r1 a1<r1@b1 b1<r1 c1<r1@c0 c0",
 									 "c0 c1<r1@c0 b1<r1 a1<r1@b1 r1",
-									 "branch label \"b1\" of revision a1 is also a revision id");
+									 MG_ERR_GRAPH, "branch label \"b1\" of revision a1 is also a revision id");
 	check_error_independent_of_order("r1 b1<ghost1 a1<r1~ghost2",
 									 "a1<r1~ghost2 b1<ghost1 r1",
-									 "revision a1 depends on unknown revision ghost2");
+									 MG_ERR_GRAPH, "revision a1 depends on unknown revision ghost2");
 	check_error_independent_of_order("r1 d1<r1 d1 c1 c1<r1",
 									 "c1<r1 c1 d1 d1<r1 r1",
-									 "duplicate revision id c1");
+									 MG_ERR_DUPLICATE, "duplicate revision id c1");
 }
 
 static void
@@ -328,7 +328,7 @@ TEST(duplicate_id_past_shared_prefixes)
 	t_defer(free_graph_cb, g);
 	for (int i = 0; i < n; i++)
 		mg_graph_add(g, ids[i], NULL, 0, NULL, 0, NULL, 0);
-	CHECK_STATUS(mg_graph_build(g, err), MG_ERR_GRAPH, err);
+	CHECK_STATUS(mg_graph_build(g, err), MG_ERR_DUPLICATE, err);
 	CHECK_STR(err->message, "duplicate revision id shared_prefix_of_twenty_005");
 }
 
