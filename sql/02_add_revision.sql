@@ -167,7 +167,7 @@ SELECT id, revises FROM migrate.revision WHERE id LIKE '3000%' ORDER BY id;
 -- ---------------------------------------------------------------------------
 -- Branch labels: unique, and never equal to a revision id.
 -- ---------------------------------------------------------------------------
--- label already declared by 1000aaaa0001 (42P17)
+-- label already declared by 1000aaaa0001 (42710)
 SELECT migrate.add_revision($$-- migrate:revision 4000dddd0001
 -- migrate:revises 2000bbbb0002
 -- migrate:branch feature, core

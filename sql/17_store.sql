@@ -1,10 +1,11 @@
 --
 -- 17_store: add_revision(), add_revisions() and load() store revision files
 -- through one module, so an error raises one SQLSTATE whichever way the file
--- arrives: 22P02 for a malformed file, 42710 for one id in two files, 42P17
--- for the graph (unknown revises or depends, a branch label taken or equal
--- to an id, a cycle), 55000 for an edited applied revision.  load() reads
--- the same files written on the server.
+-- arrives, new or replacing a stored one: 22P02 for a malformed file, 42710
+-- for one id in two files or a branch label declared twice, 42P17 for the
+-- rest of the graph (unknown revises or depends, a label equal to an id, a
+-- cycle), 55000 for an edited applied revision.  load() reads the same files
+-- written on the server.
 --
 CREATE EXTENSION migrate;
 

@@ -124,6 +124,8 @@ report_graph_error(const StoreBatch *b, const MgError *err)
 		else if (second < 0)
 			second = i;
 	}
+	/* two members with the blamed id: the core's duplicate id (it checks
+	 * ids before labels) */
 	if (err->status == MG_ERR_DUPLICATE && second >= 0)
 		ereport(ERROR,
 				(errcode(mg_sqlstate(err->status)),

@@ -147,7 +147,7 @@ TEST(duplicate_id)
 
 TEST(duplicate_branch_label)
 {
-	MgError    *e = t_graph_err("r1 a1<r1@feat b1<r1@feat", MG_ERR_GRAPH);
+	MgError    *e = t_graph_err("r1 a1<r1@feat b1<r1@feat", MG_ERR_DUPLICATE);
 
 	CHECK_CONTAINS(e->message, "feat");
 	CHECK_CONTAINS(e->message, "a1");
@@ -256,7 +256,7 @@ TEST(errors_do_not_depend_on_arrival_order)
 {
 	check_error_independent_of_order("r1 a1<r1@feat b1<r1@feat",
 									 "b1<r1@feat a1<r1@feat r1",
-									 MG_ERR_GRAPH, "branch label \"feat\" is declared by both a1 and b1");
+									 MG_ERR_DUPLICATE, "branch label \"feat\" is declared by both a1 and b1");
 	check_error_independent_of_order("r1 a1<r1@b1 b1<r1 c1<r1@c0 c0",
 									 "c0 c1<r1@c0 b1<r1 a1<r1@b1 r1",
 									 MG_ERR_GRAPH, "branch label \"b1\" of revision a1 is also a revision id");
