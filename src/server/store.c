@@ -142,18 +142,20 @@ report_graph_error(const StoreBatch *b, const MgError *err)
 }
 
 /*
- * The catalog rows the checked members name (revises, depends by id or
- * label) or could clash with (a label that is taken, or is an id, or an
- * id that is a label), as bare nodes: their own edges lead outside the
- * graph, and nothing the catalog holds can lead back into new revisions.
+ * The catalog rows the checked members name (revises by id, depends by id
+ * or label) or could clash with (a label that is taken or is an id, an id
+ * that is a label), as bare nodes: their own edges lead outside the graph,
+ * and nothing the catalog holds can lead back into new revisions.  One
+ * query, through the id and branch indexes.
  */
 static void
 add_catalog_neighbours(const StoreBatch *b, MgGraph *g)
 {
-	MgStrList	names = {0},
-				ids = {0};
-	Oid			types[2] = {TEXTARRAYOID, TEXTARRAYOID};
-	Datum		args[2];
+	MgStrList	as_id = {0},	/* catalog ids wanted */
+				as_label = {0}, /* catalog labels wanted */
+				ids = {0};		/* the checked members (not wanted) */
+	Oid			types[3] = {TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+	Datum		args[3];
 	int			rc;
 
 	for (int i = 0; i < b->n; i++)
@@ -163,8 +165,12 @@ add_catalog_neighbours(const StoreBatch *b, MgGraph *g)
 		if (!to_check(b, i))
 			continue;
 		mg_strlist_add(&ids, rf->id);
+		mg_strlist_add(&as_label, rf->id);
 		for (int k = 0; k < rf->branch.count; k++)
-			mg_strlist_add(&names, rf->branch.items[k]);
+		{
+			mg_strlist_add(&as_id, rf->branch.items[k]);
+			mg_strlist_add(&as_label, rf->branch.items[k]);
+		}
 		for (int pass = 0; pass < 2; pass++)
 		{
 			const MgStrList *l = pass ? &rf->depends : &rf->revises;
@@ -173,19 +179,22 @@ add_catalog_neighbours(const StoreBatch *b, MgGraph *g)
 			{
 				int			p = mg_map_get(&b->ids, l->items[k]);
 
-				if (p < 0 || !to_check(b, p))
-					mg_strlist_add(&names, l->items[k]);
+				if (p >= 0 && to_check(b, p))
+					continue;
+				mg_strlist_add(&as_id, l->items[k]);
+				if (pass == 1)
+					mg_strlist_add(&as_label, l->items[k]);
 			}
 		}
 	}
-	args[0] = cstrings_to_array(names.items, names.count);
-	args[1] = cstrings_to_array(ids.items, ids.count);
+	args[0] = cstrings_to_array(as_id.items, as_id.count);
+	args[1] = cstrings_to_array(as_label.items, as_label.count);
+	args[2] = cstrings_to_array(ids.items, ids.count);
 	rc = SPI_execute_with_args("SELECT id, branch FROM migrate.revision"
 							   " WHERE (id OPERATOR(pg_catalog.=) ANY ($1)"
-							   "        OR branch OPERATOR(pg_catalog.&&) $1"
 							   "        OR branch OPERATOR(pg_catalog.&&) $2)"
-							   "   AND NOT id OPERATOR(pg_catalog.=) ANY ($2)",
-							   2, types, args, NULL, false, 0);
+							   "   AND NOT id OPERATOR(pg_catalog.=) ANY ($3)",
+							   3, types, args, NULL, false, 0);
 	migrate_spi_check(rc, SPI_OK_SELECT, "reading the revisions a batch builds on");
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
