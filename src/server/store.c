@@ -124,8 +124,7 @@ report_graph_error(const StoreBatch *b, const MgError *err)
 		else if (second < 0)
 			second = i;
 	}
-	/* two members with the blamed id: the core's duplicate id (it checks
-	 * ids before labels) */
+	/* two members with the blamed id: a duplicate id, checked first */
 	if (err->status == MG_ERR_DUPLICATE && second >= 0)
 		ereport(ERROR,
 				(errcode(mg_sqlstate(err->status)),
