@@ -35,7 +35,7 @@ check_cycle_message(const char *msg, const char *const *ids, int nids)
 
 /*
  * Graphs that must not build: one row a check, test naming the case it
- * belongs to.  Each fails with MG_ERR_GRAPH; its message contains every
+ * belongs to.  Each fails with status; its message contains every
  * string of contains and none of absent, and when cycle is given it is the
  * message of a cycle through exactly those ids.
  */
@@ -46,40 +46,41 @@ typedef struct GraphErrRow
 	const char *contains[4];
 	const char *absent[2];
 	const char *cycle[3];
+	MgStatus	status;
 } GraphErrRow;
 
 static const GraphErrRow graph_err_rows[] = {
 	{"unknown_parent", "base1 child1<ghost1",
-		{"child1", "ghost1"}, {NULL}, {NULL}},
+		{"child1", "ghost1"}, {NULL}, {NULL}, MG_ERR_GRAPH},
 	{"unknown_dependency", "aaa1 bbb1<aaa1~ghost2",
-		{"bbb1", "ghost2"}, {NULL}, {NULL}},
+		{"bbb1", "ghost2"}, {NULL}, {NULL}, MG_ERR_GRAPH},
 	{"duplicate_id", "dup1 x1<dup1 dup1",
-		{"dup1"}, {NULL}, {NULL}},
+		{"dup1"}, {NULL}, {NULL}, MG_ERR_DUPLICATE},
 	{"duplicate_branch_label", "r1 a1<r1@feat b1<r1@feat",
-		{"feat", "a1", "b1"}, {NULL}, {NULL}},
+		{"feat", "a1", "b1"}, {NULL}, {NULL}, MG_ERR_DUPLICATE},
 	{"label_equal_to_an_id", "r1 a1<r1@b1 b1<r1",
-		{"b1", "a1"}, {NULL}, {NULL}},
+		{"b1", "a1"}, {NULL}, {NULL}, MG_ERR_GRAPH},
 	{"cycle_of_two", "root0 aa<bb bb<aa",
-		{NULL}, {"root0"}, {"aa", "bb"}},
+		{NULL}, {"root0"}, {"aa", "bb"}, MG_ERR_GRAPH},
 	/* out1 hangs off the cycle cy1 -> cy2 -> cy3 -> cy1 */
 	{"cycle_names_only_its_members", "out1<cy1 root1 cy1<cy3 cy2<cy1 cy3<cy2 leaf<root1",
-		{NULL}, {"out1", "root1"}, {"cy1", "cy2", "cy3"}},
+		{NULL}, {"out1", "root1"}, {"cy1", "cy2", "cy3"}, MG_ERR_GRAPH},
 	/* b1 depends on c1, which revises b1 */
 	{"cycle_via_depends", "a1 b1<a1~c1 c1<b1",
-		{NULL}, {"a1"}, {"b1", "c1"}},
+		{NULL}, {"a1"}, {"b1", "c1"}, MG_ERR_GRAPH},
 	{"cycle_via_depends_on_label", "r0 x1<r0@lab x2<x1~y1 y1<r0~lab2 z1<x2@lab2",
-		{"cycle", "x2", "y1", "z1"}, {NULL}, {NULL}},
+		{"cycle", "x2", "y1", "z1"}, {NULL}, {NULL}, MG_ERR_GRAPH},
 	{"self_revise_and_self_depend", "r0 s1<s1",
-		{"cycle", "s1 -> s1"}, {NULL}, {NULL}},
+		{"cycle", "s1 -> s1"}, {NULL}, {NULL}, MG_ERR_GRAPH},
 	{"self_revise_and_self_depend", "r0 d1<r0~d1",
-		{"cycle", "d1 -> d1"}, {NULL}, {NULL}},
+		{"cycle", "d1 -> d1"}, {NULL}, {NULL}, MG_ERR_GRAPH},
 };
 
 static void
 check_graph_err_row(const void *row)
 {
 	const GraphErrRow *r = row;
-	MgError    *e = t_graph_err(r->spec, MG_ERR_GRAPH);
+	MgError    *e = t_graph_err(r->spec, r->status);
 	int			ncycle = 0;
 
 	while (ncycle < (int) T_LEN(r->cycle) && r->cycle[ncycle])
@@ -209,10 +210,10 @@ TEST(rebuild_after_adding)
 /* The same error message whichever of two orders the revisions arrive in. */
 static void
 check_error_independent_of_order(const char *spec, const char *reversed,
-								 const char *expected)
+								 MgStatus status, const char *expected)
 {
-	MgError    *a = t_graph_err(spec, MG_ERR_GRAPH);
-	MgError    *b = t_graph_err(reversed, MG_ERR_GRAPH);
+	MgError    *a = t_graph_err(spec, status);
+	MgError    *b = t_graph_err(reversed, status);
 
 	CHECK_STR(a->message, expected);
 	CHECK_STR(b->message, expected);
@@ -223,16 +224,16 @@ TEST(errors_do_not_depend_on_arrival_order)
 {
 	check_error_independent_of_order("r1 a1<r1@feat b1<r1@feat",
 									 "b1<r1@feat a1<r1@feat r1",
-									 "branch label \"feat\" is declared by both a1 and b1");
+									 MG_ERR_DUPLICATE, "branch label \"feat\" is declared by both a1 and b1");
 	check_error_independent_of_order("r1 a1<r1@b1 b1<r1 c1<r1@c0 c0",
 									 "c0 c1<r1@c0 b1<r1 a1<r1@b1 r1",
-									 "branch label \"b1\" of revision a1 is also a revision id");
+									 MG_ERR_GRAPH, "branch label \"b1\" of revision a1 is also a revision id");
 	check_error_independent_of_order("r1 b1<ghost1 a1<r1~ghost2",
 									 "a1<r1~ghost2 b1<ghost1 r1",
-									 "revision a1 depends on unknown revision ghost2");
+									 MG_ERR_GRAPH, "revision a1 depends on unknown revision ghost2");
 	check_error_independent_of_order("r1 d1<r1 d1 c1 c1<r1",
 									 "c1<r1 c1 d1 d1<r1 r1",
-									 "duplicate revision id c1");
+									 MG_ERR_DUPLICATE, "duplicate revision id c1");
 }
 
 /* Add ids[0..n) in the order of a fixed shuffle, each a root. */
@@ -285,7 +286,7 @@ TEST(duplicate_id_past_shared_prefixes)
 		ids[i] = t_printf("shared_prefix_of_twenty_%03d", i == 77 ? 5 : i);
 	for (int i = 0; i < n; i++)
 		mg_graph_add(g, ids[i], NULL, 0, NULL, 0, NULL, 0);
-	CHECK_STATUS(mg_graph_build(g, err), MG_ERR_GRAPH, err);
+	CHECK_STATUS(mg_graph_build(g, err), MG_ERR_DUPLICATE, err);
 	CHECK_STR(err->message, "duplicate revision id shared_prefix_of_twenty_005");
 }
 
