@@ -1,5 +1,5 @@
 --
--- 17_repair: the way out after editing an applied revision (Flyway's
+-- 18_repair: the way out after editing an applied revision (Flyway's
 -- repair).  add_revision(..., repair => true) stores the edited text of
 -- an applied revision instead of refusing it; repair() then accepts the
 -- checksums applied revisions have now, one history row "repair" each
