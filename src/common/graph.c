@@ -157,7 +157,7 @@ label_error(MgGraph *g, MgError *err)
 			int			other = mg_map_get(&g->labels, lab);
 
 			if (other >= 0)
-				st = mg_error(err, MG_ERR_GRAPH, nd->id, 0,
+				st = mg_error(err, MG_ERR_DUPLICATE, nd->id, 0,
 							  "branch label \"%s\" is declared by both %s and %s",
 							  lab, g->nodes[other].id, nd->id);
 			else if (mg_index_find(g, lab) >= 0)

@@ -43,6 +43,17 @@ resolve_depend(const MgGraph *g, const char *ref)
 	return d >= 0 ? d : mg_map_get(&g->labels, ref);
 }
 
+/* "revision X revises unknown revision Y", and the hint to add Y. */
+static MgStatus
+unknown_reference(MgError *err, const MgNode *nd, const char *verb,
+				  const char *ref)
+{
+	mg_error(err, MG_ERR_GRAPH, nd->id, 0, "revision %s %s unknown revision %s",
+			 nd->id, verb, ref);
+	mg_error_hint(err, "Add revision %s first.", ref);
+	return MG_ERR_GRAPH;
+}
+
 /*
  * The first bad reference in id order, so that an error names the same
  * revision whatever order the revisions were added in.  Only called once
@@ -61,9 +72,8 @@ reference_error(const MgGraph *g, MgError *err)
 			int			p = mg_index_find(g, nd->revises_txt.items[k]);
 
 			if (p < 0)
-				return mg_error(err, MG_ERR_GRAPH, nd->id, 0,
-								"revision %s revises unknown revision %s",
-								nd->id, nd->revises_txt.items[k]);
+				return unknown_reference(err, nd, "revises",
+										 nd->revises_txt.items[k]);
 			if (p == i)
 				return mg_error(err, MG_ERR_GRAPH, nd->id, 0,
 								"cycle in the revision graph: %s -> %s",
@@ -75,9 +85,7 @@ reference_error(const MgGraph *g, MgError *err)
 			int			d = resolve_depend(g, ref);
 
 			if (d < 0)
-				return mg_error(err, MG_ERR_GRAPH, nd->id, 0,
-								"revision %s depends on unknown revision %s",
-								nd->id, ref);
+				return unknown_reference(err, nd, "depends on", ref);
 			if (d == i)
 				return mg_error(err, MG_ERR_GRAPH, nd->id, 0,
 								"cycle in the revision graph: %s -> %s",

@@ -142,7 +142,7 @@ create_revision(MgRevFile *rf, bool id_given)
 	while (!id_given && revision_exists(rf->id))
 		rf->id = mg_new_revision_id();
 	text = render(rf);
-	addrev_store(text, NULL, &id);
+	store_one(text, NULL, &id);
 	catalog_refresh_state();
 	return id;
 }

@@ -90,15 +90,15 @@ extern bool catalog_up_to_date(bool readonly);
 extern TimestampTz *catalog_applied_at(const MigrateCatalog *cat,
 									  bool **has);
 
-/* addrev.c: storing one revision file's text (lock held, SPI connected) */
-extern bool addrev_store(const char *script, const char *source, char **id);
-extern void addrev_parse(const char *script, const char *source,
-						 MgRevFile *rf, MgRevSelected *sel);
-extern bool addrev_replace(const MgRevFile *rf, const MgRevSelected *sel,
-						   const char *script, const char *source);
-
-/* addbatch.c: a batch of revision files (first_id: the first one's id) */
-extern int	addrev_batch(int n, char **texts, char **sources, char **first_id);
+/*
+ * store.c: storing revision files in the catalog (lock held, SPI
+ * connected, except store_parse); store_batch returns how many revisions
+ * it added or replaced, *first_id the first file's id
+ */
+extern void store_parse(const char *script, const char *source,
+						MgRevFile *rf, MgRevSelected *sel);
+extern int	store_batch(int n, char **texts, char **sources, char **first_id);
+extern bool store_one(const char *script, const char *source, char **id);
 
 /*
  * steps.c: the catalog as the executor's step source (describe, fetch,
