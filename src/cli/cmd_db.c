@@ -4,6 +4,7 @@
  * does the work; the plan always comes from src/common.
  */
 #include "cmd.h"
+#include "problems.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,47 @@ typedef struct State
 	MgStrList	problems;
 } State;
 
+/*
+ * The state's problems (the rule: mg_state_problems), as "id: problem":
+ * ai[node] says what each file's revision was applied with; unknown are
+ * the applied revisions without a file.
+ */
+static void
+add_problems(State *s, const AppliedInfo *ai, const MgStrList *unknown)
+{
+	const Repo *r = &s->repo;
+	MgAppliedWith *hist = mg_alloc0(sizeof(MgAppliedWith) * (size_t) (unknown->count + r->n + 1));
+	const char **checksum = mg_alloc0(sizeof(char *) * (size_t) (r->n + 1));
+	const char **where = mg_alloc0(sizeof(char *) * (size_t) (r->n + 1));
+	int			n = 0;
+	MgProblems	p;
+
+	for (int i = 0; i < unknown->count; i++)
+		hist[n++].revision = unknown->items[i];
+	for (int node = 0; node < r->n; node++)
+	{
+		checksum[node] = r->revs[node].sel.checksum;
+		where[node] = r->revs[node].path;
+		if (ai[node].checksum)
+		{
+			hist[n].revision = r->graph.nodes[node].id;
+			hist[n++].checksum = ai[node].checksum;
+		}
+	}
+	p = mg_state_problems(&r->graph, s->applied, checksum, where,
+						  (const char *const *) s->versions.items, s->versions.count,
+						  hist, n, MG_KNOWN_BY_FILES);
+	for (int i = 0; i < p.count; i++)
+	{
+		MgBuf		b;
+
+		mg_buf_init(&b);
+		mg_buf_printf(&b, "%s: %s", p.items[i].revision, p.items[i].problem);
+		mg_strlist_add(&s->problems, b.data);
+		mg_buf_free(&b);
+	}
+}
+
 static int
 read_state(State *s, bool need_known_versions)
 {
@@ -174,16 +216,9 @@ read_state(State *s, bool need_known_versions)
 
 			if (node < 0)
 			{
-				MgBuf		b;
-
 				if (need_known_versions)
 					return fail(EXIT_FAILED, "the database is at revision %s, which has no revision file",
 								s->versions.items[i]);
-				mg_buf_init(&b);
-				mg_buf_printf(&b, "%s: missing: the database is at this revision, but there is no file for it",
-							  s->versions.items[i]);
-				mg_strlist_add(&s->problems, b.data);
-				mg_buf_free(&b);
 				continue;
 			}
 			s->current[node] = 1;
@@ -193,36 +228,7 @@ read_state(State *s, bool need_known_versions)
 								   known.count, s->applied, &err) != MG_OK)
 			return fail_mg(&err);
 	}
-	for (int i = 0; i < unknown.count; i++)
-	{
-		MgBuf		b;
-		bool		listed = false;
-
-		for (int k = 0; k < s->versions.count; k++)
-			listed |= strcmp(s->versions.items[k], unknown.items[i]) == 0;
-		if (listed)
-			continue;
-		mg_buf_init(&b);
-		mg_buf_printf(&b, "%s: missing: applied, but there is no file for it", unknown.items[i]);
-		mg_strlist_add(&s->problems, b.data);
-		mg_buf_free(&b);
-	}
-	for (int node = 0; node < s->repo.n; node++)
-	{
-		const char *now = s->repo.revs[node].sel.checksum;
-
-		if (s->applied[node] && ai[node].checksum && strcmp(ai[node].checksum, now) != 0)
-		{
-			MgBuf		b;
-
-			mg_buf_init(&b);
-			mg_buf_printf(&b, "%s: checksum changed: applied with %s, now %s (%s)",
-						  s->repo.graph.nodes[node].id, ai[node].checksum, now,
-						  s->repo.revs[node].path);
-			mg_strlist_add(&s->problems, b.data);
-			mg_buf_free(&b);
-		}
-	}
+	add_problems(s, ai, &unknown);
 	if (mg_plan(&s->repo.graph, "heads", MG_OP_UPGRADE, s->applied, false, &plan, &err) != MG_OK)
 		return fail_mg(&err);
 	s->pending = plan.steps;
