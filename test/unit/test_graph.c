@@ -4,6 +4,7 @@
  * sets and the closure of stored versions.
  */
 #include "harness.h"
+#include "problems.h"
 
 #include <stdio.h>
 
@@ -472,9 +473,46 @@ TEST(state_from_unknown_version)
 	CHECK_INT(err->status, MG_ERR_STATE);
 	CHECK_CONTAINS(err->message, "deadbeef0001");
 }
+/* mg_state_problems: the one rule of validate()/check and their order. */
+TEST(state_problems)
+{
+	MgGraph    *g = t_graph("a1 b2<a1 c3<b2");
+	uint8_t    *applied = t_applied(g, "b2");
+	const char *now[3] = {NULL, NULL, NULL};
+	const char *where[3] = {NULL, NULL, NULL};
+	const char *versions[] = {"b2", "gone1"};
+	MgAppliedWith hist[] = {
+		{"a1", "aaaa"},			/* same checksum: fine */
+		{"b2", "old2"},			/* applied with another: changed */
+		{"c3", "old3"},			/* changed, but not applied now: fine */
+		{"gone1", "x"},			/* missing, already said by the version row */
+		{"gone2", NULL},		/* missing */
+	};
+	MgProblems	p;
+
+	now[t_node(g, "a1")] = "aaaa";
+	now[t_node(g, "b2")] = "new2";
+	now[t_node(g, "c3")] = "new3";
+	where[t_node(g, "b2")] = "b2.sql";
+	p = mg_state_problems(g, applied, now, where, versions, 2, hist, 5, MG_KNOWN_BY_FILES);
+	CHECK_INT(p.count, 3);
+	CHECK_STR(p.items[0].revision, "gone1");
+	CHECK_STR(p.items[0].problem, "missing: the database is at this revision, but there is no file for it");
+	CHECK_STR(p.items[1].revision, "b2");
+	CHECK_STR(p.items[1].problem, "checksum changed: applied with old2, now new2 (b2.sql)");
+	CHECK_STR(p.items[2].revision, "gone2");
+	CHECK_STR(p.items[2].problem, "missing: applied, but there is no file for it");
+	p = mg_state_problems(g, applied, now, NULL, versions, 2, hist, 5, MG_KNOWN_BY_CATALOG);
+	CHECK_INT(p.count, 3);
+	CHECK_STR(p.items[0].problem, "missing: the version set names it, but the catalog has no such revision");
+	CHECK_STR(p.items[1].problem, "checksum changed: applied with old2, now new2");
+	CHECK_STR(p.items[2].problem, "missing: applied, but no longer in the catalog");
+}
+
 
 const TestCase graph_cases[] = {
 	TC(build_and_find),
+	TC(state_problems),
 	TC(add_returns_sequential_node_numbers),
 	TC(heads_bases_branch_points),
 	TC(heads_and_bases_in_id_order),
@@ -515,3 +553,4 @@ const TestCase graph_cases[] = {
 	TC(state_from_unknown_version),
 	TC_END
 };
+
