@@ -34,6 +34,45 @@ REVOKE EXECUTE ON FUNCTION migrate.forget(text) FROM PUBLIC;
 
 -- ---- store, forget, repair, digest (src/server/store*.c, integrity.c) ----
 
+-- ---- repair (src/server/repair.c) ----
+
+-- A repair row accepts the checksum an applied revision has now
+-- (checksum) in place of the one it was applied with (previous_checksum).
+ALTER TABLE migrate.history
+    ADD COLUMN previous_checksum text,
+    DROP CONSTRAINT history_action_check,
+    ADD CONSTRAINT history_action_check
+        CHECK (action IN ('upgrade', 'downgrade', 'stamp', 'repair')),
+    ADD CONSTRAINT history_previous_checksum_check
+        CHECK (previous_checksum IS NULL OR action OPERATOR(pg_catalog.=) 'repair');
+COMMENT ON TABLE migrate.history IS 'append-only log of upgrades, downgrades, stamps and repairs';
+
+-- add_revision(s)(..., repair => true): an applied revision whose upgrade
+-- section changed is replaced instead of refused (repair() then logs it).
+DROP FUNCTION migrate.add_revision(text, text);
+CREATE FUNCTION migrate.add_revision(script text, source text DEFAULT NULL,
+                                     repair boolean DEFAULT false)
+RETURNS text
+AS 'MODULE_PATHNAME', 'migrate_add_revision'
+LANGUAGE C VOLATILE;
+REVOKE EXECUTE ON FUNCTION migrate.add_revision(text, text, boolean) FROM PUBLIC;
+
+DROP FUNCTION migrate.add_revisions(text[], text[]);
+CREATE FUNCTION migrate.add_revisions(scripts text[], sources text[] DEFAULT NULL,
+                                      repair boolean DEFAULT false)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'migrate_add_revisions'
+LANGUAGE C VOLATILE;
+REVOKE EXECUTE ON FUNCTION migrate.add_revisions(text[], text[], boolean) FROM PUBLIC;
+
+-- repair(): accept the current checksums of applied revisions, one
+-- history row each; returns how many.
+CREATE FUNCTION migrate.repair()
+    RETURNS integer
+    AS 'MODULE_PATHNAME', 'migrate_repair'
+    LANGUAGE C VOLATILE;
+REVOKE EXECUTE ON FUNCTION migrate.repair() FROM PUBLIC;
+
 -- ---- the push digest: the program's no-op boot path (src/server/pushed.c) ----
 
 -- The digest of the program's migrations directory at its last push (names

@@ -19,11 +19,11 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "graph.h"
+#include "clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct Rev
 {
@@ -35,15 +35,6 @@ typedef struct Rev
 	char	  **lab;
 	int			nlab;
 } Rev;
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double) ts.tv_sec * 1000.0 + (double) ts.tv_nsec / 1e6;
-}
 
 static void *
 xmalloc(size_t n)

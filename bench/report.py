@@ -63,26 +63,23 @@ def fmt_n(n):
     return f"{n:,}"
 
 
-def fmt_s(s):
-    if s is None:
+def fmt_decimals(x, tiers):
+    """x with fewer decimals the larger it is: tiers are (at least, decimals)
+    pairs, largest first; three decimals below them all; "—" for None."""
+    if x is None:
         return "—"
-    if s >= 100:
-        return f"{s:.0f}"
-    if s >= 10:
-        return f"{s:.1f}"
-    if s >= 1:
-        return f"{s:.2f}"
-    return f"{s:.3f}"
+    for least, decimals in tiers:
+        if x >= least:
+            return f"{x:.{decimals}f}"
+    return f"{x:.3f}"
+
+
+def fmt_s(s):
+    return fmt_decimals(s, ((100, 0), (10, 1), (1, 2)))
 
 
 def fmt_ms(ms):
-    if ms is None:
-        return "—"
-    if ms >= 100:
-        return f"{ms:.0f}"
-    if ms >= 1:
-        return f"{ms:.2f}"
-    return f"{ms:.3f}"
+    return fmt_decimals(ms, ((100, 0), (1, 2)))
 
 
 def fmt_mb(kb):

@@ -3,7 +3,7 @@
 --
 -- Every parse error is SQLSTATE 22P02 and its message starts with
 -- "source:line:" (the source argument, or "(script)" when it is NULL).
--- After each expected error, \echo :SQLSTATE prints the error's SQLSTATE.
+-- Each expected error shows its SQLSTATE (\echo :SQLSTATE, or a column).
 --
 CREATE EXTENSION migrate;
 
@@ -38,194 +38,83 @@ FROM migrate.revision;
 -- Parse errors: each names the source and the line.
 -- ---------------------------------------------------------------------------
 
--- unknown directive (line 3)
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises base
--- migrate:author someone
--- migrate:upgrade
-SELECT 1;
-$$, 'aaaa01_unknown.sql');
-\echo :SQLSTATE
+-- refused(source, script): add_revision(script, source) must fail; the
+-- error's SQLSTATE and message ('accepted' if it did not fail).
+CREATE FUNCTION pg_temp.refused(source text, script text, OUT state text, OUT message text)
+LANGUAGE plpgsql AS $f$
+BEGIN
+  PERFORM migrate.add_revision(script, source);
+  state := 'accepted';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
+END $f$;
 
--- duplicate header (line 3)
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises base
--- migrate:revision aaaa02
--- migrate:upgrade
-SELECT 1;
-$$, 'aaaa01_dup_header.sql');
-\echo :SQLSTATE
+-- One row a case; "what" says what it checks and on which line it fails.
+SELECT what, r.*
+FROM (VALUES
+  ('unknown directive (line 3)', 'aaaa01_unknown.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises base\n-- migrate:author someone\n-- migrate:upgrade\nSELECT 1;\n'),
+  ('duplicate header (line 3)', 'aaaa01_dup_header.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises base\n-- migrate:revision aaaa02\n-- migrate:upgrade\nSELECT 1;\n'),
+  ('duplicate section (line 6)', 'aaaa01_dup_section.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises base\n-- migrate:upgrade\nSELECT 1;\n-- migrate:downgrade\n-- migrate:upgrade\nSELECT 2;\n'),
+  ('a dialect section may appear once as well (line 5)', 'aaaa01_dup_dialect.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises base\n-- migrate:upgrade postgresql\nSELECT 1;\n-- migrate:upgrade postgresql\nSELECT 2;\n'),
+  ('header line after the first section (line 5)', 'aaaa01_late_header.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises base\n-- migrate:upgrade\nSELECT 1;\n-- migrate:message too late\n'),
+  ('text before the first section; an indented comment is fine (line 4)', 'aaaa01_text.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises base\n   -- an indented comment is fine\nCREATE TABLE t (id int);\n-- migrate:upgrade\nSELECT 1;\n'),
+  ('unknown dialect (line 3)', 'aaaa01_dialect.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises base\n-- migrate:upgrade mysql\nSELECT 1;\n'),
+  -- invalid revision ids: bad characters, leading dot, too long, reserved word
+  ('id with bad characters', 'bad_id.sql',
+   E'-- migrate:revision bad-id\n-- migrate:revises base\n-- migrate:upgrade\n'),
+  ('id with a leading dot', 'hidden.sql',
+   E'-- migrate:revision .hidden\n-- migrate:revises base\n-- migrate:upgrade\n'),
+  ('id of 65 characters', 'long.sql',
+   format(E'-- migrate:revision %s\n-- migrate:revises base\n-- migrate:upgrade\n', repeat('a', 65))),
+  ('reserved word as id', 'head.sql',
+   E'-- migrate:revision head\n-- migrate:revises base\n-- migrate:upgrade\n'),
+  -- invalid ids in revises / depends, and invalid branch labels (line 2/3)
+  ('bad id in revises', 'aaaa01_revises.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises 5aa5020316c5, no/slash\n-- migrate:upgrade\n'),
+  ('base with other parents', 'aaaa01_revises_base.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises base, 5aa5020316c5\n-- migrate:upgrade\n'),
+  ('bad branch label', 'aaaa01_branch.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises 5aa5020316c5\n-- migrate:branch has space\n-- migrate:upgrade\n'),
+  ('id twice in depends', 'aaaa01_depends.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises 5aa5020316c5\n-- migrate:depends x1, x1\n-- migrate:upgrade\n'),
+  ('bad timestamp (line 3)', 'aaaa01_created.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises base\n-- migrate:created yesterday\n-- migrate:upgrade\n'),
+  ('a well-formed but impossible date (line 3)', 'aaaa01_feb30.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises base\n-- migrate:created 2026-02-30T12:00:00Z\n-- migrate:upgrade\n'),
+  ('bad transaction value (line 3)', 'aaaa01_transaction.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises base\n-- migrate:transaction maybe\n-- migrate:upgrade\n'),
+  -- missing revision, missing revises, missing upgrade section, empty file
+  ('missing revision', 'no_revision.sql',
+   E'-- migrate:revises base\n-- migrate:upgrade\nSELECT 1;\n'),
+  ('missing revises', 'aaaa01_no_revises.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:upgrade\nSELECT 1;\n'),
+  ('missing upgrade section', 'aaaa01_no_upgrade.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises base\n-- migrate:downgrade\nSELECT 1;\n'),
+  ('empty file', 'empty.sql', ''),
+  ('without a source the message says "(script)"', NULL,
+   E'-- migrate:revision aaaa01\n-- migrate:revises base\n-- migrate:nonsense\n-- migrate:upgrade\n'),
+  -- A typo'd directive is never silently SQL: "-- migrate:downgrde" inside
+  -- the upgrade body, and "-- migrate: upgrade" with a space after the colon.
+  ('typo inside the upgrade body (line 5)', 'aaaa01_typo.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises base\n-- migrate:upgrade\nCREATE TABLE t (id int);\n-- migrate:downgrde\nDROP TABLE t;\n'),
+  ('space after the colon (line 3)', 'aaaa01_space.sql',
+   E'-- migrate:revision aaaa01\n-- migrate:revises base\n-- migrate: upgrade\nSELECT 1;\n'),
+  ('a NULL script is refused', NULL, NULL)
+) AS c(what, source, script),
+LATERAL pg_temp.refused(c.source, c.script) AS r;
 
--- duplicate section (line 6)
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises base
--- migrate:upgrade
-SELECT 1;
--- migrate:downgrade
--- migrate:upgrade
-SELECT 2;
-$$, 'aaaa01_dup_section.sql');
-\echo :SQLSTATE
-
--- a dialect section may appear once as well (line 5)
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises base
--- migrate:upgrade postgresql
-SELECT 1;
--- migrate:upgrade postgresql
-SELECT 2;
-$$, 'aaaa01_dup_dialect.sql');
-\echo :SQLSTATE
-
--- header line after the first section (line 5)
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises base
--- migrate:upgrade
-SELECT 1;
--- migrate:message too late
-$$, 'aaaa01_late_header.sql');
-\echo :SQLSTATE
-
--- text other than comments and blank lines before the first section (line 4)
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises base
-   -- an indented comment is fine
-CREATE TABLE t (id int);
--- migrate:upgrade
-SELECT 1;
-$$, 'aaaa01_text.sql');
-\echo :SQLSTATE
-
--- unknown dialect (line 3)
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises base
--- migrate:upgrade mysql
-SELECT 1;
-$$, 'aaaa01_dialect.sql');
-\echo :SQLSTATE
-
--- invalid revision ids: bad characters, leading dot, too long, reserved word
-SELECT migrate.add_revision($$-- migrate:revision bad-id
--- migrate:revises base
--- migrate:upgrade
-$$, 'bad_id.sql');
-\echo :SQLSTATE
-SELECT migrate.add_revision($$-- migrate:revision .hidden
--- migrate:revises base
--- migrate:upgrade
-$$, 'hidden.sql');
-\echo :SQLSTATE
-SELECT migrate.add_revision(format(E'-- migrate:revision %s\n-- migrate:revises base\n-- migrate:upgrade\n',
-                                   repeat('a', 65)), 'long.sql');
-\echo :SQLSTATE
-SELECT migrate.add_revision($$-- migrate:revision head
--- migrate:revises base
--- migrate:upgrade
-$$, 'head.sql');
-\echo :SQLSTATE
 -- ... a 64-character id is still valid (checked, then discarded)
 BEGIN;
 SELECT length(migrate.add_revision(format(E'-- migrate:revision %s\n-- migrate:revises base\n-- migrate:upgrade\n',
                                           repeat('a', 64)), 'long.sql'));
 ROLLBACK;
-
--- invalid ids in revises / depends, and invalid branch labels (line 2/3)
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises 5aa5020316c5, no/slash
--- migrate:upgrade
-$$, 'aaaa01_revises.sql');
-\echo :SQLSTATE
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises base, 5aa5020316c5
--- migrate:upgrade
-$$, 'aaaa01_revises_base.sql');
-\echo :SQLSTATE
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises 5aa5020316c5
--- migrate:branch has space
--- migrate:upgrade
-$$, 'aaaa01_branch.sql');
-\echo :SQLSTATE
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises 5aa5020316c5
--- migrate:depends x1, x1
--- migrate:upgrade
-$$, 'aaaa01_depends.sql');
-\echo :SQLSTATE
-
--- bad timestamp (line 3)
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises base
--- migrate:created yesterday
--- migrate:upgrade
-$$, 'aaaa01_created.sql');
-\echo :SQLSTATE
-
--- a well-formed but impossible date is a parse error too (line 3)
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises base
--- migrate:created 2026-02-30T12:00:00Z
--- migrate:upgrade
-$$, 'aaaa01_feb30.sql');
-\echo :SQLSTATE
-
--- bad transaction value (line 3)
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises base
--- migrate:transaction maybe
--- migrate:upgrade
-$$, 'aaaa01_transaction.sql');
-\echo :SQLSTATE
-
--- missing revision, missing revises, missing upgrade section
-SELECT migrate.add_revision($$-- migrate:revises base
--- migrate:upgrade
-SELECT 1;
-$$, 'no_revision.sql');
-\echo :SQLSTATE
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:upgrade
-SELECT 1;
-$$, 'aaaa01_no_revises.sql');
-\echo :SQLSTATE
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises base
--- migrate:downgrade
-SELECT 1;
-$$, 'aaaa01_no_upgrade.sql');
-\echo :SQLSTATE
-SELECT migrate.add_revision('', 'empty.sql');
-\echo :SQLSTATE
-
--- without a source the message says "(script)"
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises base
--- migrate:nonsense
--- migrate:upgrade
-$$);
-\echo :SQLSTATE
-
--- A typo'd directive is never silently SQL.  "-- migrate:downgrde" inside the
--- upgrade body is an unknown directive (line 5), and so is "-- migrate: upgrade"
--- with a space after the colon (line 3).
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises base
--- migrate:upgrade
-CREATE TABLE t (id int);
--- migrate:downgrde
-DROP TABLE t;
-$$, 'aaaa01_typo.sql');
-\echo :SQLSTATE
-SELECT migrate.add_revision($$-- migrate:revision aaaa01
--- migrate:revises base
--- migrate: upgrade
-SELECT 1;
-$$, 'aaaa01_space.sql');
-\echo :SQLSTATE
-
--- A NULL script is refused.
-SELECT migrate.add_revision(NULL);
-\echo :SQLSTATE
 
 -- None of the bad scripts left anything behind.
 SELECT id FROM migrate.revision ORDER BY id;

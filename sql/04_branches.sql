@@ -13,13 +13,37 @@ CREATE FUNCTION pg_temp.rev(id text, revises text, message text,
                             branch text DEFAULT NULL, depends text DEFAULT NULL)
 RETURNS text LANGUAGE sql AS $f$
   SELECT migrate.add_revision(
-    format(E'-- migrate:revision %s\n-- migrate:revises %s\n-- migrate:message %s\n', id, revises, message)
-    || coalesce(format(E'-- migrate:branch %s\n', branch), '')
-    || coalesce(format(E'-- migrate:depends %s\n', depends), '')
-    || format(E'\n-- migrate:upgrade\nINSERT INTO steps VALUES (%L);\n'
-              '\n-- migrate:downgrade\nDELETE FROM steps WHERE id = %L;\n', id, id),
+    concat(format(E'-- migrate:revision %s\n-- migrate:revises %s\n-- migrate:message %s\n', id, revises, message),
+           E'-- migrate:branch ' || branch || E'\n', E'-- migrate:depends ' || depends || E'\n',
+           format(E'\n-- migrate:upgrade\nINSERT INTO steps VALUES (%L);\n'
+                  '\n-- migrate:downgrade\nDELETE FROM steps WHERE id = %L;\n', id, id)),
     id || '.sql')
 $f$;
+
+-- go(step, ...): run "upgrade T", "downgrade T" or "stamp T" (T left out:
+-- the default) one after the other.  A row a step: what it returned, the
+-- version set and the steps table after it, and its error if it failed
+-- (SQLSTATE: message HINT: hint), in which case it is rolled back on its own.
+-- The NOTICEs of the steps come before the rows.
+CREATE FUNCTION pg_temp.go(VARIADIC steps text[])
+RETURNS TABLE (step text, returned text, version_set text, ran text, error text)
+LANGUAGE plpgsql AS $f$
+DECLARE err_state text; err_msg text; err_hint text;
+BEGIN
+  FOREACH step IN ARRAY steps LOOP
+    returned := NULL; error := NULL;
+    BEGIN
+      EXECUTE format('SELECT migrate.%s(%s)::text', split_part(step, ' ', 1),
+                     quote_literal(nullif(split_part(step, ' ', 2), ''))) INTO returned;
+    EXCEPTION WHEN OTHERS THEN
+      GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_msg = MESSAGE_TEXT, err_hint = PG_EXCEPTION_HINT;
+      error := format('%s: %s', err_state, err_msg) || coalesce(' HINT: ' || nullif(err_hint, ''), '');
+    END;
+    SELECT string_agg(c, ', ' ORDER BY c) INTO version_set FROM migrate.current() AS c;
+    SELECT string_agg(id, ', ' ORDER BY id) INTO ran FROM steps;
+    RETURN NEXT;
+  END LOOP;
+END $f$;
 
 -- ---------------------------------------------------------------------------
 -- Two labelled branches off a common trunk:
@@ -27,74 +51,47 @@ $f$;
 --   a1b2c3 -> b1b2c3 -+-> c1aa01 (billing) -> d1aaaa
 --                     +-> c1aa02 (reports)
 -- ---------------------------------------------------------------------------
-SELECT pg_temp.rev('a1b2c3', 'base', 'one');
-SELECT pg_temp.rev('b1b2c3', 'a1b2c3', 'two');
-SELECT pg_temp.rev('c1aa01', 'b1b2c3', 'billing one', 'billing');
-SELECT pg_temp.rev('c1aa02', 'b1b2c3', 'reports one', 'reports');
-SELECT pg_temp.rev('d1aaaa', 'c1aa01', 'billing two');
+-- tree(): add these five revisions (again in the last part of this file).
+CREATE FUNCTION pg_temp.tree() RETURNS SETOF text LANGUAGE sql AS $f$
+  SELECT pg_temp.rev(id, revises, message, branch)
+  FROM (VALUES ('a1b2c3', 'base', 'one', NULL), ('b1b2c3', 'a1b2c3', 'two', NULL),
+               ('c1aa01', 'b1b2c3', 'billing one', 'billing'), ('c1aa02', 'b1b2c3', 'reports one', 'reports'),
+               ('d1aaaa', 'c1aa01', 'billing two', NULL)) AS t(id, revises, message, branch)
+$f$;
+SELECT pg_temp.tree();
 
 -- heads() shows the branch labels of each head, branches() the branch point.
 SELECT * FROM migrate.heads();
 SELECT * FROM migrate.branches();
 
 -- 'head' is refused when there are several heads, and nothing is applied.
-SELECT migrate.upgrade('head');
-\echo :SQLSTATE
 SELECT * FROM migrate.plan('head');
-SELECT migrate.stamp('head');
-SELECT * FROM migrate.current();
-TABLE steps;
+SELECT * FROM pg_temp.go('upgrade head', 'stamp head');
 
 -- Walking +N through the branch point needs a branch name.
-SELECT migrate.upgrade('b1b2c3');
-SELECT migrate.upgrade('+1');
-\echo :SQLSTATE
-SELECT migrate.upgrade('b1b2c3+1');
-SELECT migrate.upgrade('billing@+1');
-SELECT * FROM migrate.current();
+SELECT * FROM pg_temp.go('upgrade b1b2c3', 'upgrade +1', 'upgrade b1b2c3+1', 'upgrade billing@+1');
 
 -- A label names its revision; label@head the head of its branch.
-SELECT migrate.upgrade('reports');
-SELECT * FROM migrate.current();
-SELECT migrate.upgrade('billing@head');
-SELECT * FROM migrate.current();
-TABLE steps ORDER BY id;
+SELECT * FROM pg_temp.go('upgrade reports', 'upgrade billing@head');
 
--- With two current heads, +N and -N are ambiguous unless the branch is named.
-SELECT migrate.downgrade('-1');
-\echo :SQLSTATE
-SELECT migrate.downgrade('billing@-1');
-SELECT * FROM migrate.current();
-SELECT migrate.upgrade('billing@+1');
-SELECT * FROM migrate.current();
-SELECT migrate.downgrade('reports@-1');
-SELECT * FROM migrate.current();
--- <label>@<junk> and unknown labels
-SELECT migrate.upgrade('billing@tip');
-\echo :SQLSTATE
-SELECT migrate.downgrade('nolabel@-1');
-\echo :SQLSTATE
+-- With two current heads, +N and -N are ambiguous unless the branch is named;
+-- then <label>@<junk> and unknown labels.
+SELECT * FROM pg_temp.go('downgrade -1', 'downgrade billing@-1', 'upgrade billing@+1', 'downgrade reports@-1',
+                         'upgrade billing@tip', 'downgrade nolabel@-1');
 
 -- label@base: the first revision of the branch (downgrade removes it and
 -- what is above it on that branch; upgrade applies up to it).
-SELECT migrate.downgrade('billing@base');
-SELECT * FROM migrate.current();
-SELECT migrate.upgrade('billing@base');
-SELECT * FROM migrate.current();
-SELECT migrate.downgrade('reports@base');
-SELECT * FROM migrate.current();
+SELECT * FROM pg_temp.go('downgrade billing@base', 'upgrade billing@base', 'downgrade reports@base');
 
 -- 'heads' applies every branch; ready revisions go smallest id first
 -- (c1aa02 before d1aaaa although d1aaaa's branch was started first).
-SELECT migrate.downgrade('b1b2c3');
+SELECT * FROM pg_temp.go('downgrade b1b2c3');
 SELECT * FROM migrate.plan('heads');
-SELECT migrate.upgrade('heads');
-SELECT * FROM migrate.current();
+SELECT * FROM pg_temp.go('upgrade heads');
 
 -- Downgrading below the branch point removes both branches, newest first.
 SELECT * FROM migrate.plan('a1b2c3');
-SELECT migrate.downgrade('a1b2c3');
-SELECT * FROM migrate.current();
+SELECT * FROM pg_temp.go('downgrade a1b2c3');
 
 -- ---------------------------------------------------------------------------
 -- A merge:  d1aaaa, c1aa02 -> e1e1e1.  The merge inherits both labels.
@@ -103,26 +100,15 @@ SELECT pg_temp.rev('e1e1e1', 'd1aaaa, c1aa02', 'merge billing and reports');
 SELECT * FROM migrate.heads();
 SELECT * FROM migrate.plan('head');
 -- the NOTICE of a merge names both parents
-SELECT migrate.upgrade('head');
-SELECT * FROM migrate.current();
+SELECT * FROM pg_temp.go('upgrade head');
 -- billing@head and reports@head are now the merge
 SELECT * FROM migrate.plan('billing@head');
 SELECT * FROM migrate.plan('reports@head');
 
--- Walking -N down through a merge is ambiguous; -1 is fine.
-SELECT migrate.downgrade('-2');
-\echo :SQLSTATE
-SELECT migrate.downgrade('e1e1e1-1');
-\echo :SQLSTATE
-SELECT migrate.downgrade();
-SELECT * FROM migrate.current();
--- and back up through the merge from one branch
-SELECT migrate.upgrade('c1aa02+1');
-SELECT * FROM migrate.current();
-SELECT migrate.upgrade('c1aa02+2');
-\echo :SQLSTATE
-SELECT migrate.downgrade('base');
-TABLE steps;
+-- Walking -N down through a merge is ambiguous; -1 is fine; and back up
+-- through the merge from one branch, but not past the head.
+SELECT * FROM pg_temp.go('downgrade -2', 'downgrade e1e1e1-1', 'downgrade',
+                         'upgrade c1aa02+1', 'upgrade c1aa02+2', 'downgrade base');
 
 DROP EXTENSION migrate CASCADE;
 TRUNCATE steps;
@@ -141,19 +127,15 @@ SELECT pg_temp.rev('c0c0c0', '0000aa', 'contract: drop old column', 'contract', 
 SELECT * FROM migrate.heads();
 -- c0c0c0 sorts first but must wait for e0e0e0
 SELECT * FROM migrate.plan('heads');
-SELECT migrate.upgrade('heads');
-SELECT * FROM migrate.current();
+SELECT * FROM pg_temp.go('upgrade heads');
 SELECT revision FROM migrate.version;
 -- upgrading to the contract head alone brings its dependency along
-SELECT migrate.downgrade('base');
+SELECT * FROM pg_temp.go('downgrade base');
 SELECT * FROM migrate.plan('contract@head');
-SELECT migrate.upgrade('c0c0c0');
-SELECT * FROM migrate.current();
+SELECT * FROM pg_temp.go('upgrade c0c0c0');
 -- downgrading the dependency takes its dependents with it
 SELECT * FROM migrate.plan('0000aa');
-SELECT migrate.downgrade('-1');
-SELECT * FROM migrate.current();
-SELECT migrate.downgrade('base');
+SELECT * FROM pg_temp.go('downgrade -1', 'downgrade base');
 
 DROP EXTENSION migrate CASCADE;
 
@@ -169,10 +151,9 @@ SELECT pg_temp.rev('aa1', 'zz1', 'child of zed');
 SELECT pg_temp.rev('mm1', 'base', 'em root');
 SELECT pg_temp.rev('mm2', 'base', 'em two', NULL, 'aa1');
 SELECT * FROM migrate.plan();
-SELECT migrate.upgrade();
-SELECT * FROM migrate.current();
+SELECT * FROM pg_temp.go('upgrade');
 SELECT * FROM migrate.plan('base');
-SELECT migrate.downgrade('base');
+SELECT * FROM pg_temp.go('downgrade base');
 
 DROP EXTENSION migrate CASCADE;
 TRUNCATE steps;
@@ -184,15 +165,10 @@ TRUNCATE steps;
 -- so reports@+1 is c1aa02 (and nothing is downgraded).
 -- ---------------------------------------------------------------------------
 CREATE EXTENSION migrate;
-SELECT pg_temp.rev('a1b2c3', 'base', 'one');
-SELECT pg_temp.rev('b1b2c3', 'a1b2c3', 'two');
-SELECT pg_temp.rev('c1aa01', 'b1b2c3', 'billing one', 'billing');
-SELECT pg_temp.rev('c1aa02', 'b1b2c3', 'reports one', 'reports');
-SELECT pg_temp.rev('d1aaaa', 'c1aa01', 'billing two');
-SELECT migrate.upgrade('billing@head');
+SELECT pg_temp.tree();
+SELECT * FROM pg_temp.go('upgrade billing@head');
 SELECT * FROM migrate.plan('reports@+1');
-SELECT migrate.upgrade('reports@+1');
-SELECT * FROM migrate.current();
+SELECT * FROM pg_temp.go('upgrade reports@+1');
 
 DROP EXTENSION migrate CASCADE;
 DROP TABLE steps;

@@ -18,13 +18,27 @@ CREATE TABLE widgets (id integer PRIMARY KEY, name text UNIQUE);
 DROP TABLE widgets;
 $$, '100000000001_create_widgets.sql');
 
--- The 3rd statement (file line 12) fails: widgets_log does not exist.
-SELECT migrate.add_revision($$-- migrate:revision 200000000002
--- migrate:revises 100000000001
--- migrate:message seed widgets
+-- seed(upgrade, downgrade): (re)add revision 200000000002 "seed widgets" of
+-- file 200000000002_seed_widgets.sql, its upgrade body starting on file
+-- line 6:
+--   -- migrate:revision 200000000002
+--   -- migrate:revises 100000000001
+--   -- migrate:message seed widgets
+--
+--   -- migrate:upgrade
+--   <upgrade>
+--   -- migrate:downgrade
+--   <downgrade, by default DELETE FROM widgets;>
+CREATE FUNCTION pg_temp.seed(upgrade text, downgrade text DEFAULT E'DELETE FROM widgets;\n')
+RETURNS text LANGUAGE sql AS $f$
+  SELECT migrate.add_revision(E'-- migrate:revision 200000000002\n-- migrate:revises 100000000001\n'
+                              || E'-- migrate:message seed widgets\n\n-- migrate:upgrade\n'
+                              || upgrade || E'-- migrate:downgrade\n' || downgrade,
+                              '200000000002_seed_widgets.sql')
+$f$;
 
--- migrate:upgrade
--- a comment, then three statements
+-- The 3rd statement (file line 12) fails: widgets_log does not exist.
+SELECT pg_temp.seed($$-- a comment, then three statements
 INSERT INTO widgets VALUES (1, 'one');
 INSERT INTO widgets
     VALUES (2, 'two');
@@ -32,10 +46,7 @@ INSERT INTO widgets
 /* a block comment */
 INSERT INTO widgets_log VALUES ('seeded');
 INSERT INTO widgets VALUES (3, 'three');
-
--- migrate:downgrade
-DELETE FROM widgets;
-$$, '200000000002_seed_widgets.sql');
+$$);
 
 -- Both revisions start (two NOTICEs, the first from base), the second
 -- fails: 42P01 with the file line of the failing statement.
@@ -55,17 +66,9 @@ ROLLBACK;
 
 -- A unique violation (23505) in the 2nd statement of the body, file line 7;
 -- the error keeps its DETAIL.
-SELECT migrate.add_revision($$-- migrate:revision 200000000002
--- migrate:revises 100000000001
--- migrate:message seed widgets
-
--- migrate:upgrade
-INSERT INTO widgets VALUES (1, 'one');
+SELECT pg_temp.seed($$INSERT INTO widgets VALUES (1, 'one');
 INSERT INTO widgets VALUES (2, 'one');
-
--- migrate:downgrade
-DELETE FROM widgets;
-$$, '200000000002_seed_widgets.sql');
+$$);
 SELECT migrate.upgrade();
 \echo :SQLSTATE
 SELECT to_regclass('widgets') AS widgets;
@@ -73,43 +76,27 @@ SELECT to_regclass('widgets') AS widgets;
 -- A syntax error anywhere in the body is found before the body runs, and
 -- the CONTEXT names its line (file line 8, the statement after the missing
 -- semicolon).
-SELECT migrate.add_revision($$-- migrate:revision 200000000002
--- migrate:revises 100000000001
--- migrate:message seed widgets
-
--- migrate:upgrade
-INSERT INTO widgets VALUES (1, 'one');
+SELECT pg_temp.seed($$INSERT INTO widgets VALUES (1, 'one');
 INSERT INTO widgets VALUES (2, 'two')
 INSERT INTO widgets VALUES (3, 'three');
-
--- migrate:downgrade
-DELETE FROM widgets;
-$$, '200000000002_seed_widgets.sql');
+$$);
 SELECT migrate.upgrade();
 \echo :SQLSTATE
 
 -- An error raised from a DO block keeps its SQLSTATE (P0001 here) and the
 -- line of the DO statement (file line 6).
-SELECT migrate.add_revision($$-- migrate:revision 200000000002
--- migrate:revises 100000000001
--- migrate:message seed widgets
-
--- migrate:upgrade
-DO $do$
+SELECT pg_temp.seed($$DO $do$
 BEGIN
     RAISE EXCEPTION 'widgets are not ready';
 END
 $do$;
-
--- migrate:downgrade
-DELETE FROM widgets;
-$$, '200000000002_seed_widgets.sql');
+$$);
 SELECT migrate.upgrade();
 \echo :SQLSTATE
 
 -- Multibyte text before the error does not shift the line: the bad token
 -- is on file line 11, inside a statement that starts on line 9.
-SELECT migrate.add_revision($$-- migrate:revision 200000000002
+SELECT $$-- migrate:revision 200000000002
 -- migrate:revises 100000000001
 -- migrate:message seed widgets ✓
 
@@ -120,44 +107,30 @@ INSERT INTO widgets VALUES (1, 'naïve ☕');
 INSERT INTO widgets VALUES (2, '日本語'),
   (3, 'more ☕'),
   (4, no_such_column);
-$$, '200000000002_seed_widgets_ünï.sql');
+$$ AS multibyte \gset
+SELECT migrate.add_revision(:'multibyte', '200000000002_seed_widgets_ünï.sql');
 SELECT migrate.upgrade();
 \echo :SQLSTATE
--- ... and the same for a syntax error
-SELECT migrate.add_revision($$-- migrate:revision 200000000002
--- migrate:revises 100000000001
--- migrate:message seed widgets ✓
-
--- migrate:upgrade
-
--- café crème ☕ ☕ ☕
-INSERT INTO widgets VALUES (1, 'naïve ☕');
-INSERT INTO widgets VALUES (2, '日本語'),
-  (3, 'more ☕')
-  oops;
-$$, '200000000002_seed_widgets_ünï.sql');
+-- ... and the same for a syntax error: the same file with "oops" in place
+-- of the last row (still file line 11)
+SELECT migrate.add_revision(replace(:'multibyte', E',\n  (4, no_such_column);', E'\n  oops;'),
+                            '200000000002_seed_widgets_ünï.sql');
 SELECT migrate.upgrade();
 \echo :SQLSTATE
 
 -- A revision whose body has dollar-quoted semicolons and comments runs
 -- statement by statement; the NOTICEs name parents (none for a root).
-SELECT migrate.add_revision($$-- migrate:revision 200000000002
--- migrate:revises 100000000001
--- migrate:message seed widgets
-
--- migrate:upgrade
-CREATE FUNCTION widget_name(i integer) RETURNS text
+SELECT pg_temp.seed($$CREATE FUNCTION widget_name(i integer) RETURNS text
 LANGUAGE plpgsql AS $fn$
 BEGIN
     RETURN 'widget ' || i;  -- a semicolon; and a comment
 END
 $fn$;
 INSERT INTO widgets SELECT g, widget_name(g) FROM generate_series(1, 3) g;
-
--- migrate:downgrade
-DELETE FROM widgets;
+$$,
+                    $$DELETE FROM widgets;
 DROP FUNCTION widget_name(integer);
-$$, '200000000002_seed_widgets.sql');
+$$);
 SELECT migrate.upgrade();
 SELECT * FROM widgets ORDER BY id;
 SELECT * FROM migrate.current();

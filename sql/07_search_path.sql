@@ -59,24 +59,21 @@ CREATE TABLE evil.revision (id text, revises text[], depends text[], branch text
 INSERT INTO evil.revision VALUES ('fake', '{}', '{}', '{}', 'fake', true);
 CREATE TABLE evil.history (id bigint);
 
-CREATE FUNCTION evil.trap(text, text) RETURNS boolean
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil operator called'; END $$;
-CREATE FUNCTION evil.trap_arr(text[], text[]) RETURNS boolean
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil array operator called'; END $$;
-CREATE FUNCTION evil.trap_cat(text[], text) RETURNS text[]
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil || called'; END $$;
-CREATE FUNCTION evil.trap_ts(timestamptz, timestamptz) RETURNS interval
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil - called'; END $$;
-CREATE OPERATOR evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.trap);
-CREATE OPERATOR evil.<> (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.trap);
-CREATE OPERATOR evil.&& (LEFTARG = text[], RIGHTARG = text[], FUNCTION = evil.trap_arr);
-CREATE OPERATOR evil.@> (LEFTARG = text[], RIGHTARG = text[], FUNCTION = evil.trap_arr);
-CREATE OPERATOR evil.|| (LEFTARG = text[], RIGHTARG = text, FUNCTION = evil.trap_cat);
-CREATE OPERATOR evil.- (LEFTARG = timestamptz, RIGHTARG = timestamptz, FUNCTION = evil.trap_ts);
-CREATE FUNCTION evil.unnest(text[]) RETURNS SETOF text
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil unnest called'; END $$;
-CREATE FUNCTION evil.now() RETURNS timestamptz
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil now called'; END $$;
+-- The traps: each function raises "evil <what> called"; the operators
+-- listed with it call it.
+SELECT format('CREATE FUNCTION evil.%s(%s) RETURNS %s LANGUAGE plpgsql AS $b$ BEGIN RAISE EXCEPTION %L; END $b$;',
+              fn, args, returns, 'evil ' || what || ' called')
+       || coalesce((SELECT string_agg(format(' CREATE OPERATOR evil.%s (LEFTARG = %s, RIGHTARG = %s, FUNCTION = evil.%s);',
+                                             op, split_part(args, ', ', 1), split_part(args, ', ', 2), fn), '')
+                    FROM unnest(ops) AS op), '')
+FROM (VALUES
+  ('trap', 'text, text', 'boolean', 'operator', '{=,<>}'::text[]),
+  ('trap_arr', 'text[], text[]', 'boolean', 'array operator', '{&&,@>}'),
+  ('trap_cat', 'text[], text', 'text[]', '||', '{||}'),
+  ('trap_ts', 'timestamptz, timestamptz', 'interval', '-', '{-}'),
+  ('unnest', 'text[]', 'SETOF text', 'unnest', NULL),
+  ('now', '', 'timestamptz', 'now', NULL)
+) AS t(fn, args, returns, what, ops) \gexec
 
 SET search_path = app, evil, pg_catalog;
 -- the trap works: an unqualified = on text is evil's

@@ -5,18 +5,25 @@
 CREATE EXTENSION migrate;
 CREATE TABLE steps (id text PRIMARY KEY);
 
-CREATE FUNCTION pg_temp.rev(id text, revises text, message text,
-                            branch text DEFAULT NULL, depends text DEFAULT NULL)
+-- rev(id, revises, message, branch, depends): a revision created at a fixed
+-- time that records itself in steps; fails(fn, arg): migrate.fn(arg) (no
+-- argument if arg is NULL) must fail, and what it raised.
+CREATE FUNCTION pg_temp.rev(id text, revises text, message text, branch text DEFAULT NULL, depends text DEFAULT NULL)
 RETURNS text LANGUAGE sql AS $f$
-  SELECT migrate.add_revision(
-    format(E'-- migrate:revision %s\n-- migrate:revises %s\n-- migrate:message %s\n'
-           '-- migrate:created 2026-01-01 10:00:00Z\n', id, revises, message)
-    || coalesce(format(E'-- migrate:branch %s\n', branch), '')
-    || coalesce(format(E'-- migrate:depends %s\n', depends), '')
-    || format(E'\n-- migrate:upgrade\nINSERT INTO steps VALUES (%L);\n'
-              '\n-- migrate:downgrade\nDELETE FROM steps WHERE id = %L;\n', id, id),
-    id || '.sql')
+  SELECT migrate.add_revision(concat_ws(E'\n',
+    '-- migrate:revision ' || id, '-- migrate:revises ' || revises, '-- migrate:message ' || message,
+    '-- migrate:created 2026-01-01 10:00:00Z', '-- migrate:branch ' || branch, '-- migrate:depends ' || depends,
+    '', '-- migrate:upgrade', format('INSERT INTO steps VALUES (%L);', id),
+    '', '-- migrate:downgrade', format('DELETE FROM steps WHERE id = %L;', id), ''), id || '.sql')
 $f$;
+CREATE FUNCTION pg_temp.fails(fn text, arg text, OUT state text, OUT message text, OUT hint text)
+LANGUAGE plpgsql AS $f$
+BEGIN
+  EXECUTE format('SELECT FROM migrate.%s(%s)', fn, quote_literal(arg));
+  state := 'no error';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
+END $f$;
 
 -- An empty catalog: nothing anywhere.
 SELECT * FROM migrate.current();
@@ -70,17 +77,10 @@ SELECT revision FROM migrate.history('-1:current');
 SELECT revision FROM migrate.history('base:2222bb');
 SELECT revision FROM migrate.history(':base');
 SELECT revision FROM migrate.history('heads:');
--- errors: not a range, too many colons, unknown revision, ambiguous prefix
-SELECT revision FROM migrate.history('current');
-\echo :SQLSTATE
-SELECT revision FROM migrate.history('a:b:c');
-\echo :SQLSTATE
-SELECT revision FROM migrate.history('zzzz:');
-\echo :SQLSTATE
-SELECT revision FROM migrate.history(':3333');
-\echo :SQLSTATE
-SELECT revision FROM migrate.history(':head');
-\echo :SQLSTATE
+-- errors: not a range, too many colons, unknown revision, ambiguous prefix,
+-- several heads
+SELECT arg, f.* FROM unnest(ARRAY['current', 'a:b:c', 'zzzz:', ':3333', ':head']) AS arg,
+                     LATERAL pg_temp.fails('history', arg) AS f;
 
 -- ---------------------------------------------------------------------------
 -- show(): by id, prefix or label; stable columns only
@@ -96,14 +96,9 @@ SELECT revision, branch, children, is_head, is_applied FROM migrate.show('report
 SELECT revision, depends, branch, is_applied FROM migrate.show('audit');
 SELECT revision, is_head FROM migrate.show('billing@head');
 SELECT revision FROM migrate.show('4444dd-1');
-SELECT revision FROM migrate.show('heads');
-\echo :SQLSTATE
-SELECT revision FROM migrate.show('base');
-\echo :SQLSTATE
-SELECT revision FROM migrate.show('3333');
-\echo :SQLSTATE
-SELECT revision FROM migrate.show('nope');
-\echo :SQLSTATE
+-- errors: not a single revision (heads, base), ambiguous prefix, unknown
+SELECT arg, f.* FROM unnest(ARRAY['heads', 'base', '3333', 'nope']) AS arg,
+                     LATERAL pg_temp.fails('show', arg) AS f;
 
 -- ---------------------------------------------------------------------------
 -- plan(): upgrade plans, and downgrade plans when the target is below
@@ -133,11 +128,8 @@ SELECT revision, revises, is_head FROM migrate.history('4444dd:');
 -- every function that reads it, and by stamp without purge; stamp with
 -- purge repairs it.
 INSERT INTO migrate.version VALUES ('deadbeef');
-SELECT * FROM migrate.current();
-\echo :SQLSTATE
-SELECT * FROM migrate.plan();
-SELECT migrate.upgrade();
-SELECT migrate.stamp('4444dd');
+SELECT fn, arg, f.* FROM (VALUES ('current', NULL), ('plan', NULL), ('upgrade', NULL), ('stamp', '4444dd')) AS c(fn, arg),
+                         LATERAL pg_temp.fails(fn, arg) AS f;
 SELECT migrate.stamp('4444dd', purge => true);
 SELECT * FROM migrate.current();
 

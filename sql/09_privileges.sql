@@ -21,13 +21,17 @@ CREATE ROLE regress_migrate_nobody;
 CREATE ROLE regress_migrate_monitor;
 GRANT USAGE ON SCHEMA migrate TO regress_migrate_user;
 
--- try(sql): run sql, return 'ok' or "SQLSTATE: message" -- never raises.
+-- try(sql): run sql, return 'ok' or "SQLSTATE: message", followed by
+-- " DETAIL: detail" and " HINT: hint" when the error has them -- never raises.
 CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE detail text; hint text;
 BEGIN
     EXECUTE sql;
     RETURN 'ok';
 EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
+    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+    RETURN SQLSTATE || ': ' || SQLERRM || coalesce(' DETAIL: ' || nullif(detail, ''), '')
+           || coalesce(' HINT: ' || nullif(hint, ''), '');
 END
 $$;
 -- One call of every function of the schema, all arguments NULL -- as
@@ -43,7 +47,8 @@ GRANT SELECT ON every_call TO PUBLIC;
 SELECT count(*) >= 20 AS many_functions FROM every_call;
 
 -- A script that would be valid, for the calls below.
-\set script '''-- migrate:revision 7b7b7b7b0002\n-- migrate:revises 7a7a7a7a0001\n-- migrate:upgrade\n'''
+CREATE FUNCTION pg_temp.script() RETURNS text LANGUAGE sql
+AS $$ SELECT E'-- migrate:revision 7b7b7b7b0002\n-- migrate:revises 7a7a7a7a0001\n-- migrate:upgrade\n' $$;
 
 -- ---------------------------------------------------------------------------
 -- A role with no grant at all: every function is refused at the schema.
@@ -60,34 +65,19 @@ RESET ROLE;
 -- nothing is executable by PUBLIC -- read-only ones included.
 -- ---------------------------------------------------------------------------
 SET ROLE regress_migrate_user;
-SELECT migrate.add_revision(E:script);
-\echo :SQLSTATE
-SELECT migrate.add_revisions(ARRAY[E:script]);
-\echo :SQLSTATE
-SELECT migrate.upgrade();
-\echo :SQLSTATE
-SELECT migrate.downgrade();
-\echo :SQLSTATE
-SELECT migrate.stamp('base');
-\echo :SQLSTATE
-SELECT migrate.revision('new', 'SELECT 1;');
-\echo :SQLSTATE
-SELECT migrate.merge();
-\echo :SQLSTATE
-SELECT migrate.load('/nonexistent');
-\echo :SQLSTATE
-SELECT * FROM migrate.current();
-\echo :SQLSTATE
-SELECT * FROM migrate.status();
-\echo :SQLSTATE
+SELECT call, pg_temp.try(call) AS result
+FROM unnest(ARRAY['SELECT migrate.add_revision(pg_temp.script())',
+                  'SELECT migrate.add_revisions(ARRAY[pg_temp.script()])',
+                  'SELECT migrate.upgrade()', 'SELECT migrate.downgrade()', $$SELECT migrate.stamp('base')$$,
+                  $$SELECT migrate.revision('new', 'SELECT 1;')$$, 'SELECT migrate.merge()',
+                  $$SELECT migrate.load('/nonexistent')$$,
+                  'SELECT * FROM migrate.current()', 'SELECT * FROM migrate.status()']) AS call;
 -- all of them, whatever they are
 SELECT fn, result FROM (SELECT fn, pg_temp.try(call) AS result FROM every_call) r
 WHERE result <> '42501: permission denied for function ' || fn ORDER BY fn;
 -- The catalog tables are closed to it too.
-SELECT * FROM migrate.version;
-\echo :SQLSTATE
-INSERT INTO migrate.version VALUES ('7a7a7a7a0001');
-\echo :SQLSTATE
+SELECT call, pg_temp.try(call) AS result
+FROM unnest(ARRAY['SELECT * FROM migrate.version', $$INSERT INTO migrate.version VALUES ('7a7a7a7a0001')$$]) AS call;
 RESET ROLE;
 
 -- EXECUTE on the read-only functions without SELECT on the catalog: they
@@ -96,18 +86,10 @@ GRANT EXECUTE ON FUNCTION migrate.current(), migrate.status(), migrate.check(),
     migrate.script(text), migrate.upgrade_sql(text)
     TO regress_migrate_user;
 SET ROLE regress_migrate_user;
-\set SHOW_CONTEXT never
-SELECT * FROM migrate.current();
-\echo :SQLSTATE
-SELECT * FROM migrate.status();
-\echo :SQLSTATE
-SELECT migrate.check();
-\echo :SQLSTATE
-SELECT migrate.script('7a7a');
-\echo :SQLSTATE
-SELECT migrate.upgrade_sql();
-\echo :SQLSTATE
-\set SHOW_CONTEXT errors
+SELECT call, pg_temp.try(call) AS result
+FROM unnest(ARRAY['SELECT * FROM migrate.current()', 'SELECT * FROM migrate.status()',
+                  'SELECT migrate.check()', $$SELECT migrate.script('7a7a')$$,
+                  'SELECT migrate.upgrade_sql()']) AS call;
 RESET ROLE;
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA migrate FROM regress_migrate_user;
 
@@ -144,13 +126,10 @@ WHERE fn NOT IN ('current', 'heads', 'branches', 'history', 'show', 'plan',
                  'status', 'check', 'validate', 'script', 'upgrade_sql', 'downgrade_sql')
   AND result <> '42501: permission denied for function ' || fn ORDER BY fn;
 -- nor can it write the catalog
-DELETE FROM migrate.version;
-\echo :SQLSTATE
-UPDATE migrate.revision SET checksum = 'x';
-\echo :SQLSTATE
-INSERT INTO migrate.history (revision, action, started_at, duration)
-VALUES ('7a7a7a7a0001', 'stamp', now(), '0');
-\echo :SQLSTATE
+SELECT call, pg_temp.try(call) AS result
+FROM unnest(ARRAY['DELETE FROM migrate.version', $$UPDATE migrate.revision SET checksum = 'x'$$,
+                  $$INSERT INTO migrate.history (revision, action, started_at, duration)
+                    VALUES ('7a7a7a7a0001', 'stamp', now(), '0')$$]) AS call;
 RESET ROLE;
 SELECT migrate.downgrade('base');
 
@@ -162,40 +141,25 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA migrate
     TO regress_migrate_user, regress_migrate_monitor;
 GRANT ALL ON ALL TABLES IN SCHEMA migrate TO regress_migrate_user;
 GRANT ALL ON ALL SEQUENCES IN SCHEMA migrate TO regress_migrate_user;
+-- (the last call: a parse error is still reported as such, since parsing
+-- needs no privilege)
 SET ROLE regress_migrate_user;
-SELECT migrate.add_revision(E:script);
-\echo :SQLSTATE
-SELECT migrate.add_revisions(ARRAY[E:script]);
-\echo :SQLSTATE
-SELECT migrate.upgrade();
-\echo :SQLSTATE
-SELECT migrate.downgrade();
-\echo :SQLSTATE
-SELECT migrate.stamp('base');
-\echo :SQLSTATE
-SELECT migrate.revision('new', 'SELECT 1;', id => '7c7c7c7c0003');
-\echo :SQLSTATE
-SELECT migrate.merge(ARRAY['7a7a7a7a0001', '7a7a7a7a0001']);
-\echo :SQLSTATE
--- a parse error is still reported as such (parsing needs no privilege)
-SELECT migrate.add_revision('nonsense', 'x.sql');
-\echo :SQLSTATE
+SELECT call, pg_temp.try(call) AS result
+FROM unnest(ARRAY['SELECT migrate.add_revision(pg_temp.script())',
+                  'SELECT migrate.add_revisions(ARRAY[pg_temp.script()])',
+                  'SELECT migrate.upgrade()', 'SELECT migrate.downgrade()', $$SELECT migrate.stamp('base')$$,
+                  $$SELECT migrate.revision('new', 'SELECT 1;', id => '7c7c7c7c0003')$$,
+                  $$SELECT migrate.merge(ARRAY['7a7a7a7a0001', '7a7a7a7a0001'])$$,
+                  $$SELECT migrate.add_revision('nonsense', 'x.sql')$$]) AS call;
 RESET ROLE;
--- the monitoring role granted EXECUTE on the state-changing functions
+-- the monitoring role granted EXECUTE on the state-changing functions; the
+-- last call: load() needs superuser or pg_read_server_files first ...
 SET ROLE regress_migrate_monitor;
-SELECT migrate.upgrade();
-\echo :SQLSTATE
-SELECT migrate.upgrade('7a7a7a7a0001');
-\echo :SQLSTATE
-SELECT migrate.stamp('heads');
-\echo :SQLSTATE
-SELECT migrate.revision('new', 'SELECT 1;');
-\echo :SQLSTATE
-SELECT migrate.add_revisions(ARRAY[E:script]);
-\echo :SQLSTATE
--- load() needs superuser or pg_read_server_files first ...
-SELECT migrate.load('/nonexistent');
-\echo :SQLSTATE
+SELECT call, pg_temp.try(call) AS result
+FROM unnest(ARRAY['SELECT migrate.upgrade()', $$SELECT migrate.upgrade('7a7a7a7a0001')$$,
+                  $$SELECT migrate.stamp('heads')$$, $$SELECT migrate.revision('new', 'SELECT 1;')$$,
+                  'SELECT migrate.add_revisions(ARRAY[pg_temp.script()])',
+                  $$SELECT migrate.load('/nonexistent')$$]) AS call;
 RESET ROLE;
 -- ... and with pg_read_server_files, still the owner check
 GRANT pg_read_server_files TO regress_migrate_monitor;

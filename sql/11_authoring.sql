@@ -16,6 +16,19 @@ CREATE FUNCTION pg_temp.script(rev text) RETURNS text LANGUAGE sql AS $$
                           '^-- migrate:created [0-9T:Z-]+$', '-- migrate:created <now>', 'n')
 $$;
 
+-- try(sql): run sql; the SQLSTATE, message, DETAIL and HINT of its error
+-- (state 'ok' if it did not fail).
+CREATE FUNCTION pg_temp.try(sql text, OUT state text, OUT message text, OUT detail text, OUT hint text)
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE sql;
+    state := 'ok';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                            detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+END
+$$;
+
 -- ---------------------------------------------------------------------------
 -- revision() on an empty graph: a root with a generated id.
 -- ---------------------------------------------------------------------------
@@ -84,45 +97,28 @@ FROM migrate.revision WHERE id = 'f6f6f6f6f606';
 -- revision() errors: nothing is stored.
 -- ---------------------------------------------------------------------------
 SELECT count(*) AS revisions_before FROM migrate.revision;
-SELECT migrate.revision(NULL, 'SELECT 1;');
-\echo :SQLSTATE
-SELECT migrate.revision('no upgrade', NULL);
-\echo :SQLSTATE
-SELECT migrate.revision(E'two\nlines', 'SELECT 1;');
-\echo :SQLSTATE
-SELECT migrate.revision(E'carriage\rreturn', 'SELECT 1;');
-\echo :SQLSTATE
--- a body that would change the file's meaning
-SELECT migrate.revision('marker', E'SELECT 1;\n-- migrate:downgrade\nSELECT 2;');
-\echo :SQLSTATE
-SELECT migrate.revision('marker', 'SELECT 1;', E'SELECT 2;\n\n-- migrate:upgrade postgresql\nSELECT 3;');
-\echo :SQLSTATE
-SELECT migrate.revision('typo', E'SELECT 1;\n--migrate:downgrade\nSELECT 2;');
-\echo :SQLSTATE
-SELECT migrate.revision('bad id', 'SELECT 1;', id => 'not an id');
-\echo :SQLSTATE
-SELECT migrate.revision('bad id', 'SELECT 1;', id => '.hidden');
-\echo :SQLSTATE
-SELECT migrate.revision('bad id', 'SELECT 1;', id => repeat('x', 65));
-\echo :SQLSTATE
-SELECT migrate.revision('taken', 'SELECT 1;', id => 'a1a1a1a1a102');
-\echo :SQLSTATE
-SELECT migrate.revision('unknown parent', 'SELECT 1;', revises => ARRAY['nope'], id => 'aaaa00000001');
-\echo :SQLSTATE
-SELECT migrate.revision('unknown dependency', 'SELECT 1;', depends => ARRAY['nope'], id => 'aaaa00000002');
-\echo :SQLSTATE
-SELECT migrate.revision('label taken', 'SELECT 1;', branch => ARRAY['paint'], id => 'aaaa00000003');
-\echo :SQLSTATE
-SELECT migrate.revision('label is an id', 'SELECT 1;', branch => ARRAY['a1a1a1a1a102'], id => 'aaaa00000004');
-\echo :SQLSTATE
-SELECT migrate.revision('id is a label', 'SELECT 1;', id => 'geometry');
-\echo :SQLSTATE
-SELECT migrate.revision('bad label', 'SELECT 1;', branch => ARRAY['two words'], id => 'aaaa00000005');
-\echo :SQLSTATE
-SELECT migrate.revision('null parent', 'SELECT 1;', revises => ARRAY[NULL]::text[]);
-\echo :SQLSTATE
-SELECT migrate.revision('null label', 'SELECT 1;', branch => ARRAY['x', NULL]);
-\echo :SQLSTATE
+SELECT call, t.* FROM unnest(ARRAY[
+  $$migrate.revision(NULL, 'SELECT 1;')$$,
+  $$migrate.revision('no upgrade', NULL)$$,
+  $$migrate.revision(E'two\nlines', 'SELECT 1;')$$,
+  $$migrate.revision(E'carriage\rreturn', 'SELECT 1;')$$,
+  -- a body that would change the file's meaning
+  $$migrate.revision('marker', E'SELECT 1;\n-- migrate:downgrade\nSELECT 2;')$$,
+  $$migrate.revision('marker', 'SELECT 1;', E'SELECT 2;\n\n-- migrate:upgrade postgresql\nSELECT 3;')$$,
+  $$migrate.revision('typo', E'SELECT 1;\n--migrate:downgrade\nSELECT 2;')$$,
+  $$migrate.revision('bad id', 'SELECT 1;', id => 'not an id')$$,
+  $$migrate.revision('bad id', 'SELECT 1;', id => '.hidden')$$,
+  $$migrate.revision('bad id', 'SELECT 1;', id => repeat('x', 65))$$,
+  $$migrate.revision('taken', 'SELECT 1;', id => 'a1a1a1a1a102')$$,
+  $$migrate.revision('unknown parent', 'SELECT 1;', revises => ARRAY['nope'], id => 'aaaa00000001')$$,
+  $$migrate.revision('unknown dependency', 'SELECT 1;', depends => ARRAY['nope'], id => 'aaaa00000002')$$,
+  $$migrate.revision('label taken', 'SELECT 1;', branch => ARRAY['paint'], id => 'aaaa00000003')$$,
+  $$migrate.revision('label is an id', 'SELECT 1;', branch => ARRAY['a1a1a1a1a102'], id => 'aaaa00000004')$$,
+  $$migrate.revision('id is a label', 'SELECT 1;', id => 'geometry')$$,
+  $$migrate.revision('bad label', 'SELECT 1;', branch => ARRAY['two words'], id => 'aaaa00000005')$$,
+  $$migrate.revision('null parent', 'SELECT 1;', revises => ARRAY[NULL]::text[])$$,
+  $$migrate.revision('null label', 'SELECT 1;', branch => ARRAY['x', NULL])$$
+]) AS call, LATERAL pg_temp.try('SELECT ' || call) AS t;
 SELECT count(*) AS revisions_after FROM migrate.revision;
 
 -- ---------------------------------------------------------------------------
@@ -155,18 +151,14 @@ FROM migrate.revision WHERE id = :'m3';
 -- errors
 SELECT migrate.revision('x', 'SELECT 1;', 'SELECT 1;', revises => ARRAY[:'m3'], id => 'ac0ac0ac0a12');
 SELECT migrate.revision('y', 'SELECT 1;', 'SELECT 1;', revises => ARRAY[:'m3'], id => 'ad0ad0ad0a13');
-SELECT migrate.merge(ARRAY['ac0ac0ac0a12']);
-\echo :SQLSTATE
-SELECT migrate.merge('{}');
-\echo :SQLSTATE
-SELECT migrate.merge(ARRAY['ac0ac0ac0a12', 'ac0a']);
-\echo :SQLSTATE
-SELECT migrate.merge(ARRAY['ac0ac0ac0a12', 'nothing']);
-\echo :SQLSTATE
-SELECT migrate.merge(ARRAY['ac0ac0ac0a12', NULL]);
-\echo :SQLSTATE
-SELECT migrate.merge(ARRAY['ac0ac0ac0a12', 'ad0ad0ad0a13'], E'multi\nline');
-\echo :SQLSTATE
+SELECT call, t.* FROM unnest(ARRAY[
+  $$migrate.merge(ARRAY['ac0ac0ac0a12'])$$,
+  $$migrate.merge('{}')$$,
+  $$migrate.merge(ARRAY['ac0ac0ac0a12', 'ac0a'])$$,
+  $$migrate.merge(ARRAY['ac0ac0ac0a12', 'nothing'])$$,
+  $$migrate.merge(ARRAY['ac0ac0ac0a12', NULL])$$,
+  $$migrate.merge(ARRAY['ac0ac0ac0a12', 'ad0ad0ad0a13'], E'multi\nline')$$
+]) AS call, LATERAL pg_temp.try('SELECT ' || call) AS t;
 SELECT migrate.merge(ARRAY['ac0ac0ac0a12', 'ad0ad0ad0a13'], 'ok') AS m4 \gset
 SELECT revision = :'m4' AS single_head FROM migrate.heads();
 
@@ -249,12 +241,11 @@ SELECT count(*) AS revisions FROM migrate.revision;
 SELECT * FROM migrate.current();
 
 -- script() errors
-SELECT migrate.script('nothing');
-\echo :SQLSTATE
-SELECT migrate.script('heads');
-\echo :SQLSTATE
-SELECT migrate.script('a');
-\echo :SQLSTATE
+SELECT call, t.* FROM unnest(ARRAY[
+  $$migrate.script('nothing')$$,
+  $$migrate.script('heads')$$,
+  $$migrate.script('a')$$
+]) AS call, LATERAL pg_temp.try('SELECT ' || call) AS t;
 SELECT migrate.script(NULL) IS NULL AS strict;
 
 -- ---------------------------------------------------------------------------

@@ -142,21 +142,27 @@ SELECT migrate.downgrade_sql('13ee00000005');
 -- ---------------------------------------------------------------------------
 \pset tuples_only off
 \pset format aligned
+-- refused(call): SELECT call must fail; its SQLSTATE, message and HINT.
+CREATE FUNCTION pg_temp.refused(call text, OUT state text, OUT message text, OUT hint text)
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE 'SELECT ' || call;
+    state := 'no error';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT, hint = PG_EXCEPTION_HINT;
+END
+$$;
 -- an irreversible revision on the way down
-SELECT migrate.downgrade_sql('base');
-\echo :SQLSTATE
+SELECT * FROM pg_temp.refused($$migrate.downgrade_sql('base')$$);
+-- several heads, an unknown target, a bad relative one, past the head
 SELECT migrate.add_revision($$-- migrate:revision 13zz00000000
 -- migrate:revises base
 -- migrate:upgrade
 $$);
-SELECT migrate.upgrade_sql('head');
-\echo :SQLSTATE
-SELECT migrate.upgrade_sql('nothing');
-\echo :SQLSTATE
-SELECT migrate.upgrade_sql('+x');
-\echo :SQLSTATE
-SELECT migrate.downgrade_sql('+1');
-\echo :SQLSTATE
+SELECT call, r.*
+FROM unnest(ARRAY[$$migrate.upgrade_sql('head')$$, $$migrate.upgrade_sql('nothing')$$,
+                  $$migrate.upgrade_sql('+x')$$, $$migrate.downgrade_sql('+1')$$]) AS call,
+     LATERAL pg_temp.refused(call) AS r;
 SELECT migrate.upgrade_sql(NULL) IS NULL AS strict, migrate.downgrade_sql(NULL) IS NULL AS strict;
 -- downgrade_sql() has no default target
 SELECT migrate.downgrade_sql();

@@ -20,14 +20,29 @@ VALUES ('fake', '{}', '{}', '{}', 'fake', true, 'fake');
 CREATE TABLE evil.history (id bigint, revision text, action text, checksum text);
 INSERT INTO evil.history VALUES (1, 'fake', 'upgrade', 'fake');
 
-CREATE FUNCTION evil.trap(text, text) RETURNS boolean
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil operator called'; END $$;
-CREATE FUNCTION evil.trap_arr(text[], text[]) RETURNS boolean
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil array operator called'; END $$;
-CREATE FUNCTION evil.trap_cat(text[], text) RETURNS text[]
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil || called'; END $$;
-CREATE FUNCTION evil.trap_ts(timestamptz, timestamptz) RETURNS interval
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil - called'; END $$;
+-- The trap functions, [name, arguments, result, what]: each raises
+-- "evil <what> called".
+DO $do$
+DECLARE t text[];
+BEGIN
+  FOREACH t SLICE 1 IN ARRAY ARRAY[
+    ['trap', 'text, text', 'boolean', 'operator'],
+    ['trap_arr', 'text[], text[]', 'boolean', 'array operator'],
+    ['trap_cat', 'text[], text', 'text[]', '||'],
+    ['trap_ts', 'timestamptz, timestamptz', 'interval', '-'],
+    ['unnest', 'text[]', 'SETOF text', 'unnest'],
+    ['now', '', 'timestamptz', 'now'],
+    ['clock_timestamp', '', 'timestamptz', 'clock_timestamp'],
+    ['set_config', 'text, text, boolean', 'text', 'set_config'],
+    ['current_setting', 'text', 'text', 'current_setting'],
+    ['pg_advisory_xact_lock', 'bigint', 'void', 'lock'],
+    ['array_agg_trap', 'text[], text', 'text[]', 'array_agg'],
+    ['sha256', 'bytea', 'bytea', 'sha256']]
+  LOOP
+    EXECUTE format('CREATE FUNCTION evil.%s(%s) RETURNS %s LANGUAGE plpgsql AS $b$ BEGIN RAISE EXCEPTION %L; END $b$',
+                   t[1], t[2], t[3], 'evil ' || t[4] || ' called');
+  END LOOP;
+END $do$;
 CREATE OPERATOR evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.trap);
 CREATE OPERATOR evil.<> (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.trap);
 CREATE OPERATOR evil.< (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.trap);
@@ -37,23 +52,7 @@ CREATE OPERATOR evil.&& (LEFTARG = text[], RIGHTARG = text[], FUNCTION = evil.tr
 CREATE OPERATOR evil.@> (LEFTARG = text[], RIGHTARG = text[], FUNCTION = evil.trap_arr);
 CREATE OPERATOR evil.|| (LEFTARG = text[], RIGHTARG = text, FUNCTION = evil.trap_cat);
 CREATE OPERATOR evil.- (LEFTARG = timestamptz, RIGHTARG = timestamptz, FUNCTION = evil.trap_ts);
-CREATE FUNCTION evil.unnest(text[]) RETURNS SETOF text
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil unnest called'; END $$;
-CREATE FUNCTION evil.now() RETURNS timestamptz
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil now called'; END $$;
-CREATE FUNCTION evil.clock_timestamp() RETURNS timestamptz
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil clock_timestamp called'; END $$;
-CREATE FUNCTION evil.set_config(text, text, boolean) RETURNS text
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil set_config called'; END $$;
-CREATE FUNCTION evil.current_setting(text) RETURNS text
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil current_setting called'; END $$;
-CREATE FUNCTION evil.pg_advisory_xact_lock(bigint) RETURNS void
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil lock called'; END $$;
-CREATE FUNCTION evil.array_agg_trap(text[], text) RETURNS text[]
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil array_agg called'; END $$;
 CREATE AGGREGATE evil.array_agg(text) (SFUNC = evil.array_agg_trap, STYPE = text[]);
-CREATE FUNCTION evil.sha256(bytea) RETURNS bytea
-    LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'evil sha256 called'; END $$;
 
 SET search_path = app, evil, pg_catalog;
 -- the traps work

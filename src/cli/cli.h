@@ -45,8 +45,10 @@ int			fail_mg(const MgError *err);
  * a server error (running: raised while revisions ran, always 1). */
 int			exit_for_status(MgStatus status);
 int			exit_for_sqlstate(const char *sqlstate, bool running);
-void		info(const char *fmt,...) __attribute__((format(printf, 1, 2)));	/* unless -q */
-void		verbose(const char *fmt,...) __attribute__((format(printf, 1, 2)));	/* with -v */
+/* level 0: stdout unless -q (info); level 1: stderr with -v (verbose) */
+void		say(int level, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+#define info(...) say(0, __VA_ARGS__)
+#define verbose(...) say(1, __VA_ARGS__)
 void		json_string(FILE *f, const char *s);	/* a JSON string literal or null */
 double		now_ms(void);
 
@@ -121,6 +123,22 @@ typedef struct AppliedInfo
 	char	   *applied_at;		/* text timestamp */
 } AppliedInfo;
 
+/* How a push treats an applied revision whose upgrade section changed. */
+typedef enum PushMode
+{
+	PUSH_REFUSE,				/* an error (the default) */
+	PUSH_REPAIR,				/* store the new text (migrate repair) */
+	PUSH_KEEP					/* keep the stored text (stamp --purge) */
+} PushMode;
+
+/* One revision whose new checksum repair accepted. */
+typedef struct Repaired
+{
+	char	   *id;
+	char	   *old_checksum;	/* the one it was applied with */
+	char	   *new_checksum;	/* the file's */
+} Repaired;
+
 /* Progress of an apply: called before and after each revision. */
 typedef struct Progress
 {
@@ -186,6 +204,12 @@ typedef struct DbOps
 	int			(*applied_info) (Db *db, Repo *repo, AppliedInfo *info,
 								 MgStrList *unknown);
 	/*
+	 * Push in PUSH_REPAIR mode and log a history row "repair" (old and new
+	 * checksum) for every applied revision whose file's checksum differs
+	 * from the one it was applied with; *out (*n of them, id order).
+	 */
+	int			(*repair) (Db *db, Repo *repo, Repaired **out, int *n);
+	/*
 	 * The BootState of the scanned (maybe unparsed) repo, in one round
 	 * trip; anything that prevents an answer is just "not pushed".  NULL
 	 * for a backend without one (SQLite): its commands parse first.  The
@@ -203,20 +227,19 @@ const DbOps *db_ops_for(const char *url);
 /* ---- commands (cmd_*.c) ---- */
 
 typedef int (*CommandFn) (int argc, char **argv);
+/* commands that share one implementation get a variant (an MgOp, a flag) */
+typedef int (*CommandVariantFn) (int argc, char **argv, int variant);
 
 int			cmd_init(int argc, char **argv);
 int			cmd_revision(int argc, char **argv);
 int			cmd_merge(int argc, char **argv);
-int			cmd_upgrade(int argc, char **argv);
-int			cmd_downgrade(int argc, char **argv);
-int			cmd_stamp(int argc, char **argv);
+int			cmd_change(int argc, char **argv, int op);	/* upgrade, downgrade, stamp */
 int			cmd_current(int argc, char **argv);
 int			cmd_history(int argc, char **argv);
-int			cmd_heads(int argc, char **argv);
-int			cmd_branches(int argc, char **argv);
+int			cmd_list_nodes(int argc, char **argv, int heads);	/* heads, branches */
 int			cmd_show(int argc, char **argv);
 int			cmd_check(int argc, char **argv);
 int			cmd_status(int argc, char **argv);
-int			cmd_push(int argc, char **argv);
+int			cmd_sync(int argc, char **argv, int repair);	/* push, repair */
 
 #endif							/* MIGRATE_CLI_H */

@@ -8,19 +8,19 @@
 
 #include <getopt.h>
 
-/* every command accepts these */
-#define COMMON_LONGOPTS \
-	{"help", no_argument, NULL, 'h'}, \
-	{"json", no_argument, NULL, 'J'}
-
-/* getopt_long that handles --help (returns -2, *status set) and --json */
-int			cmd_getopt(int argc, char **argv, const char *shortopts,
-					   const struct option *longopts, int *status);
+/*
+ * getopt_long over the one table of command options (cmd_common.c):
+ * ACCEPTED lists the option letters the command takes (see the table;
+ * --help and --json go with every command).  Handles --help (returns -2,
+ * *status set), --json and unknown options (-2, *status = 2).
+ */
+int			cmd_getopt(int argc, char **argv, const char *accepted, int *status);
 int			command_help(const char *name);
 /* -1: the command has no options of its own and none were given */
 int			no_options(int argc, char **argv);
 int			open_db(const DbOps **ops, bool write, Db **db);
 int			open_both(const DbOps **ops, bool write, Db **db, Repo *repo);
+int			read_versions(Repo *repo, MgStrList *versions);
 int			open_scanned(const DbOps **ops, bool write, Db **db, Repo *repo);
 
 #define LINE_PARENTS	0x01

@@ -7,12 +7,57 @@
 #include <stdlib.h>
 #include <string.h>
 
-int
-cmd_getopt(int argc, char **argv, const char *shortopts,
-		   const struct option *longopts, int *status)
+/* Every option of every command, once; the letter is its getopt value. */
+typedef struct CmdOption
 {
-	int			c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	struct option opt;
+	bool		short_form;		/* also "-<letter>" */
+} CmdOption;
 
+static const CmdOption cmd_options[] = {
+	{{"help", no_argument, NULL, 'h'}, false},
+	{{"json", no_argument, NULL, 'J'}, false},
+	{{"message", required_argument, NULL, 'm'}, true},	/* revision, merge */
+	{{"rev-id", required_argument, NULL, 'I'}, false},
+	{{"head", required_argument, NULL, 'H'}, false},	/* revision */
+	{{"branch-label", required_argument, NULL, 'b'}, false},
+	{{"depends-on", required_argument, NULL, 'p'}, false},
+	{{"splice", no_argument, NULL, 's'}, false},
+	{{"rev-range", required_argument, NULL, 'r'}, true},	/* history */
+	{{"indicate-current", no_argument, NULL, 'i'}, true},
+	{{"verbose", no_argument, NULL, 'v'}, true},
+	{{"sql", no_argument, NULL, 'S'}, false},	/* upgrade, downgrade, stamp */
+	{{"purge", no_argument, NULL, 'P'}, false},
+	{{"dialect", required_argument, NULL, 'L'}, false},
+};
+#define N_CMD_OPTIONS (sizeof(cmd_options) / sizeof(cmd_options[0]))
+
+int
+cmd_getopt(int argc, char **argv, const char *accepted, int *status)
+{
+	struct option longopts[N_CMD_OPTIONS + 1];
+	char		shortopts[2 * N_CMD_OPTIONS + 1];
+	int			nl = 0,
+				ns = 0,
+				c;
+
+	for (size_t i = 0; i < N_CMD_OPTIONS; i++)
+	{
+		const struct option *o = &cmd_options[i].opt;
+
+		if (o->val != 'h' && o->val != 'J' && strchr(accepted, o->val) == NULL)
+			continue;
+		longopts[nl++] = *o;
+		if (cmd_options[i].short_form)
+		{
+			shortopts[ns++] = (char) o->val;
+			if (o->has_arg == required_argument)
+				shortopts[ns++] = ':';
+		}
+	}
+	memset(&longopts[nl], 0, sizeof(longopts[nl]));
+	shortopts[ns] = '\0';
+	c = getopt_long(argc, argv, shortopts, longopts, NULL);
 	if (c == 'h')
 	{
 		*status = command_help(argv[0]);
@@ -33,11 +78,10 @@ cmd_getopt(int argc, char **argv, const char *shortopts,
 int
 no_options(int argc, char **argv)
 {
-	static const struct option longopts[] = {COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
 	int			c,
 				status = EXIT_OK;
 
-	while ((c = cmd_getopt(argc, argv, "", longopts, &status)) != -1)
+	while ((c = cmd_getopt(argc, argv, "", &status)) != -1)
 		if (c == -2)
 			return status;
 	return -1;
@@ -73,6 +117,21 @@ open_both(const DbOps **ops, bool write, Db **db, Repo *repo)
 	if (st != EXIT_OK)
 		return st;
 	return open_db(ops, write, db);
+}
+
+/* The files, and the database's version set (read only, then closed). */
+int
+read_versions(Repo *repo, MgStrList *versions)
+{
+	const DbOps *ops;
+	Db		   *db;
+	int			st = open_both(&ops, false, &db, repo);
+
+	if (st != EXIT_OK)
+		return st;
+	st = ops->versions(db, versions);
+	ops->close(db);
+	return st;
 }
 
 /*
@@ -133,7 +192,7 @@ rev_line(const Repo *repo, int node, int flags, const uint8_t *current)
 		}
 		mg_strlist_free(&br);
 	}
-	if (nd->children.count == 0)
+	if (mg_graph_is_head(&repo->graph, node))
 		mg_buf_puts(&b, " (head)");
 	if (current && current[node])
 		mg_buf_puts(&b, " (current)");

@@ -1,9 +1,10 @@
 /*
  * cmd_db.c — the commands that need a database: upgrade, downgrade,
- * stamp, current, check, status, push.  The backend (pg.c, sqlite.c)
+ * stamp, current, check, status, push, repair.  The backend (pg.c, sqlite.c)
  * does the work; the plan always comes from src/common.
  */
 #include "cmd.h"
+#include "problems.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,16 +64,9 @@ offline_range(const char *range, MgOp op, const char *dialect_name)
 }
 
 /* upgrade/downgrade [TARGET] [--sql]; stamp TARGET [--purge] */
-static int
-change(int argc, char **argv, MgOp op)
+int
+cmd_change(int argc, char **argv, int op)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{"sql", no_argument, NULL, 'S'},
-		{"purge", no_argument, NULL, 'P'},
-		{"dialect", required_argument, NULL, 'D'},
-		{NULL, 0, NULL, 0}
-	};
 	const char *target = op == MG_OP_UPGRADE ? "heads" : op == MG_OP_DOWNGRADE ? "-1" : NULL;
 	bool		sql = false,
 				purge = false,
@@ -95,7 +89,7 @@ change(int argc, char **argv, MgOp op)
 			relative = true;
 			break;
 		}
-	while ((c = cmd_getopt(argc, argv, "", longopts, &st)) != -1)
+	while ((c = cmd_getopt(argc, argv, "SPL", &st)) != -1)
 	{
 		if (c == -2)
 			return st;
@@ -103,9 +97,9 @@ change(int argc, char **argv, MgOp op)
 			sql = true;
 		else if (c == 'P' && op == MG_OP_STAMP)
 			purge = true;
-		else if (c == 'D' && op != MG_OP_STAMP)
+		else if (c == 'L' && op != MG_OP_STAMP)
 			dialect = optarg;
-		else if (c == 'S' || c == 'P' || c == 'D')
+		else if (c == 'S' || c == 'P' || c == 'L')
 			return fail(EXIT_USAGE, "%s does not take --%s", argv[0],
 						c == 'S' ? "sql" : c == 'P' ? "purge" : "dialect");
 	}
@@ -134,24 +128,6 @@ change(int argc, char **argv, MgOp op)
 	return st;
 }
 
-int
-cmd_upgrade(int argc, char **argv)
-{
-	return change(argc, argv, MG_OP_UPGRADE);
-}
-
-int
-cmd_downgrade(int argc, char **argv)
-{
-	return change(argc, argv, MG_OP_DOWNGRADE);
-}
-
-int
-cmd_stamp(int argc, char **argv)
-{
-	return change(argc, argv, MG_OP_STAMP);
-}
-
 /*
  * What check and status report.  settled: the database holds exactly
  * these files, all applied (BootState), so nothing is pending, nothing
@@ -168,6 +144,47 @@ typedef struct State
 	bool		settled;
 	MgStrList	heads;			/* when settled */
 } State;
+
+/*
+ * The state's problems (the rule: mg_state_problems), as "id: problem":
+ * ai[node] says what each file's revision was applied with; unknown are
+ * the applied revisions without a file.
+ */
+static void
+add_problems(State *s, const AppliedInfo *ai, const MgStrList *unknown)
+{
+	const Repo *r = &s->repo;
+	MgAppliedWith *hist = mg_alloc0(sizeof(MgAppliedWith) * (size_t) (unknown->count + r->n + 1));
+	const char **checksum = mg_alloc0(sizeof(char *) * (size_t) (r->n + 1));
+	const char **where = mg_alloc0(sizeof(char *) * (size_t) (r->n + 1));
+	int			n = 0;
+	MgProblems	p;
+
+	for (int i = 0; i < unknown->count; i++)
+		hist[n++].revision = unknown->items[i];
+	for (int node = 0; node < r->n; node++)
+	{
+		checksum[node] = r->revs[node].sel.checksum;
+		where[node] = r->revs[node].path;
+		if (ai[node].checksum)
+		{
+			hist[n].revision = r->graph.nodes[node].id;
+			hist[n++].checksum = ai[node].checksum;
+		}
+	}
+	p = mg_state_problems(&r->graph, s->applied, checksum, where,
+						  (const char *const *) s->versions.items, s->versions.count,
+						  hist, n, MG_KNOWN_BY_FILES);
+	for (int i = 0; i < p.count; i++)
+	{
+		MgBuf		b;
+
+		mg_buf_init(&b);
+		mg_buf_printf(&b, "%s: %s", p.items[i].revision, p.items[i].problem);
+		mg_strlist_add(&s->problems, b.data);
+		mg_buf_free(&b);
+	}
+}
 
 static int
 read_state(State *s, bool need_known_versions)
@@ -224,16 +241,9 @@ read_state(State *s, bool need_known_versions)
 
 			if (node < 0)
 			{
-				MgBuf		b;
-
 				if (need_known_versions)
 					return fail(EXIT_FAILED, "the database is at revision %s, which has no revision file",
 								s->versions.items[i]);
-				mg_buf_init(&b);
-				mg_buf_printf(&b, "%s: missing: the database is at this revision, but there is no file for it",
-							  s->versions.items[i]);
-				mg_strlist_add(&s->problems, b.data);
-				mg_buf_free(&b);
 				continue;
 			}
 			s->current[node] = 1;
@@ -243,36 +253,7 @@ read_state(State *s, bool need_known_versions)
 								   known.count, s->applied, &err) != MG_OK)
 			return fail_mg(&err);
 	}
-	for (int i = 0; i < unknown.count; i++)
-	{
-		MgBuf		b;
-		bool		listed = false;
-
-		for (int k = 0; k < s->versions.count; k++)
-			listed |= strcmp(s->versions.items[k], unknown.items[i]) == 0;
-		if (listed)
-			continue;
-		mg_buf_init(&b);
-		mg_buf_printf(&b, "%s: missing: applied, but there is no file for it", unknown.items[i]);
-		mg_strlist_add(&s->problems, b.data);
-		mg_buf_free(&b);
-	}
-	for (int node = 0; node < s->repo.n; node++)
-	{
-		const char *now = s->repo.revs[node].sel.checksum;
-
-		if (s->applied[node] && ai[node].checksum && strcmp(ai[node].checksum, now) != 0)
-		{
-			MgBuf		b;
-
-			mg_buf_init(&b);
-			mg_buf_printf(&b, "%s: checksum changed: applied with %s, now %s (%s)",
-						  s->repo.graph.nodes[node].id, ai[node].checksum, now,
-						  s->repo.revs[node].path);
-			mg_strlist_add(&s->problems, b.data);
-			mg_buf_free(&b);
-		}
-	}
+	add_problems(s, ai, &unknown);
 	if (mg_plan(&s->repo.graph, "heads", MG_OP_UPGRADE, s->applied, false, &plan, &err) != MG_OK)
 		return fail_mg(&err);
 	s->pending = plan.steps;
@@ -317,11 +298,9 @@ print_state_json(const State *s, bool with_ok)
 int
 cmd_check(int argc, char **argv)
 {
-	int			st = no_options(argc, argv);
+	int			st;
 	State		s;
 
-	if (st >= 0)
-		return st;
 	if ((st = read_state(&s, false)) != EXIT_OK)
 		return st;
 	if (opt.json)
@@ -342,12 +321,10 @@ cmd_check(int argc, char **argv)
 int
 cmd_status(int argc, char **argv)
 {
-	int			st = no_options(argc, argv);
+	int			st;
 	State		s;
 	MgStrList	heads;
 
-	if (st >= 0)
-		return st;
 	if ((st = read_state(&s, false)) != EXIT_OK)
 		return st;
 	if (opt.json)
@@ -374,15 +351,13 @@ cmd_status(int argc, char **argv)
 int
 cmd_current(int argc, char **argv)
 {
-	int			st = no_options(argc, argv);
+	int			st;
 	const DbOps *ops;
 	Db		   *db;
 	Repo		repo;
 	MgStrList	versions = {0};
 	BootState	bs = {0};
 
-	if (st >= 0)
-		return st;
 	if ((st = open_scanned(&ops, false, &db, &repo)) != EXIT_OK)
 		return st;
 	if (ops->boot_state)
@@ -421,22 +396,41 @@ cmd_current(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/*
+ * push: the files into the catalog.  repair: the same, accepting the
+ * files' checksums of edited applied revisions, each logged in the
+ * history as "repair" with the old and the new one.
+ */
 int
-cmd_push(int argc, char **argv)
+cmd_sync(int argc, char **argv, int repair)
 {
-	int			st = no_options(argc, argv),
-				changed = 0;
+	int			st,
+				changed = 0,
+				n = 0;
 	const DbOps *ops;
 	Db		   *db;
 	Repo		repo;
+	Repaired   *list = NULL;
 
-	if (st >= 0)
-		return st;
+	/* options: parsed in main (a plain command) */
+	if (repair && optind < argc)
+		return fail(EXIT_USAGE, "repair takes no arguments (it accepts every edited applied revision)");
 	if ((st = open_both(&ops, true, &db, &repo)) != EXIT_OK)
 		return st;
-	st = ops->push(db, &repo, &changed);
+	st = repair ? ops->repair(db, &repo, &list, &n) : ops->push(db, &repo, &changed);
 	ops->close(db);
-	if (st == EXIT_OK)
+	if (st != EXIT_OK)
+		return st;
+	if (!repair)
 		info("pushed %d revision%s: %d added or replaced\n", repo.n, repo.n == 1 ? "" : "s", changed);
-	return st;
+	else
+		info("repaired %d revision%s\n", n, n == 1 ? "" : "s");
+	for (int i = 0; i < n; i++)
+	{
+		int			node = repo_find(&repo, list[i].id);
+
+		info("  %s: checksum %s -> %s (%s)\n", list[i].id, list[i].old_checksum,
+			 list[i].new_checksum, node >= 0 ? repo.revs[node].path : "no file");
+	}
+	return EXIT_OK;
 }

@@ -10,19 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-/* Parse options that take no value but --help/--json; returns -1 or status. */
+/* migrate init: the directory, versions/ and a README */
 int
 cmd_init(int argc, char **argv)
 {
-	int			st = no_options(argc, argv);
 	MgBuf		path;
 	FILE	   *f;
 
-	if (st >= 0)
-		return st;
 	if (optind < argc)
 		return fail(EXIT_USAGE, "init takes no arguments (use --dir DIR)");
 	if (mkdir(opt.dir, 0777) != 0 && errno != EEXIST)
@@ -48,36 +44,6 @@ cmd_init(int argc, char **argv)
 	}
 	mg_buf_free(&path);
 	return EXIT_OK;
-}
-
-static char *
-random_id(void)
-{
-	unsigned char bytes[6];
-	char	   *id = mg_alloc(13);
-	FILE	   *f = fopen("/dev/urandom", "rb");
-
-	if (f == NULL || fread(bytes, 1, sizeof(bytes), f) != sizeof(bytes))
-	{
-		fprintf(stderr, "migrate: cannot read /dev/urandom\n");
-		exit(EXIT_FAILED);
-	}
-	fclose(f);
-	for (int i = 0; i < 6; i++)
-		sprintf(id + 2 * i, "%02x", bytes[i]);
-	return id;
-}
-
-static char *
-utc_now(void)
-{
-	time_t		now = time(NULL);
-	struct tm	tm;
-	char	   *buf = mg_alloc(32);
-
-	gmtime_r(&now, &tm);
-	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return buf;
 }
 
 /* versions/<id>_<slug>.sql, slug from the message */
@@ -133,193 +99,173 @@ write_revision(Repo *repo, MgRevFile *rf)
 	return EXIT_OK;
 }
 
-static void
-new_revision(MgRevFile *rf, const char *id, const char *message)
-{
-	memset(rf, 0, sizeof(*rf));
-	rf->id = mg_strdup(id ? id : random_id());
-	rf->message = message && *message ? mg_strdup(message) : NULL;
-	rf->created = utc_now();
-	rf->transactional = true;
-	for (int k = 0; k < MG_NUM_SECTION_KINDS; k++)
-	{
-		rf->sections[k][MG_DIALECT_ANY].present = true;
-		rf->sections[k][MG_DIALECT_ANY].body = mg_strdup("");
-	}
-}
-
 static int
 check_new_id(const char *id, const char *message)
 {
 	if (id && !mg_valid_id(id))
 		return fail(EXIT_USAGE, "invalid revision id \"%s\" (1-64 letters, digits, \"_\" or \".\")", id);
-	if (message && strpbrk(message, "\r\n"))
+	if (!mg_valid_message(message))
 		return fail(EXIT_USAGE, "the message must be a single line");
+	return EXIT_OK;
+}
+
+/* The options of revision and merge (merge takes only -m and --rev-id). */
+typedef struct NewRev
+{
+	const char *message;
+	const char *rev_id;
+	const char *head;
+	MgStrList	labels;
+	MgStrList	depends;
+	bool		splice;
+	/* what both then build on */
+	Repo		repo;
+	MgRevFile	rf;
+	uint8_t    *none;			/* an all-zero state for target lookups */
+} NewRev;
+
+static void
+add_split(MgStrList *to, const char *list)
+{
+	MgStrList	l = mg_split_list(list, false);
+
+	for (int i = 0; i < l.count; i++)
+		mg_strlist_add(to, l.items[i]);
+}
+
+#define REV_OPTIONS "mIHbps"
+
+/* Parse them into o; -1 to go on, else the exit status. */
+static int
+new_rev_options(int argc, char **argv, const char *accepted, NewRev *o)
+{
+	int			c,
+				st = EXIT_OK;
+
+	while ((c = cmd_getopt(argc, argv, accepted, &st)) != -1)
+	{
+		if (c == -2)
+			return st;
+		if (c == 'm')
+			o->message = optarg;
+		else if (c == 'I')
+			o->rev_id = optarg;
+		else if (c == 'H')
+			o->head = optarg;
+		else if (c == 'b')
+			add_split(&o->labels, optarg);
+		else if (c == 'p')
+			add_split(&o->depends, optarg);
+		else if (c == 's')
+			o->splice = true;
+	}
+	if ((st = check_new_id(o->rev_id, o->message)) != EXIT_OK)
+		return st;
+	return -1;
+}
+
+/* Load the directory and start the new revision. */
+static int
+new_rev_load(NewRev *o)
+{
+	int			st = repo_load(&o->repo, opt.dir, MG_DIALECT_ANY);
+
+	if (st != EXIT_OK)
+		return st;
+	o->none = mg_alloc0(o->repo.graph.n + 1);
+	mg_revfile_new(&o->rf, o->rev_id, o->message);
 	return EXIT_OK;
 }
 
 int
 cmd_revision(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{"message", required_argument, NULL, 'm'},
-		{"rev-id", required_argument, NULL, 'i'},
-		{"head", required_argument, NULL, 'H'},
-		{"branch-label", required_argument, NULL, 'b'},
-		{"depends-on", required_argument, NULL, 'p'},
-		{"splice", no_argument, NULL, 's'},
-		{NULL, 0, NULL, 0}
-	};
-	const char *message = NULL,
-			   *rev_id = NULL,
-			   *head = "head";
-	MgStrList	labels = {0},
-				depends = {0};
-	bool		splice = false;
-	int			c,
-				st = EXIT_OK;
-	Repo		repo;
-	MgRevFile	rf;
+	NewRev		o = {.head = "head"};
+	int			st;
 	MgError		err;
-	uint8_t    *none;
 
-	while ((c = cmd_getopt(argc, argv, "m:", longopts, &st)) != -1)
-	{
-		if (c == -2)
-			return st;
-		if (c == 'm')
-			message = optarg;
-		else if (c == 'i')
-			rev_id = optarg;
-		else if (c == 'H')
-			head = optarg;
-		else if (c == 'b')
-		{
-			MgStrList	l = mg_split_list(optarg, false);
-
-			for (int i = 0; i < l.count; i++)
-				mg_strlist_add(&labels, l.items[i]);
-		}
-		else if (c == 'p')
-		{
-			MgStrList	l = mg_split_list(optarg, false);
-
-			for (int i = 0; i < l.count; i++)
-				mg_strlist_add(&depends, l.items[i]);
-		}
-		else if (c == 's')
-			splice = true;
-	}
+	if ((st = new_rev_options(argc, argv, REV_OPTIONS, &o)) >= 0)
+		return st;
 	if (optind < argc)
 		return fail(EXIT_USAGE, "unexpected argument \"%s\" (the message goes with -m)", argv[optind]);
-	if (message == NULL)
+	if (o.message == NULL)
 		return fail(EXIT_USAGE, "revision needs a message: -m MSG");
-	if ((st = check_new_id(rev_id, message)) != EXIT_OK)
+	for (int i = 0; i < o.labels.count; i++)
+		if (!mg_valid_label(o.labels.items[i]))
+			return fail(EXIT_USAGE, "invalid branch label \"%s\"", o.labels.items[i]);
+	if ((st = new_rev_load(&o)) != EXIT_OK)
 		return st;
-	for (int i = 0; i < labels.count; i++)
-		if (!mg_valid_label(labels.items[i]))
-			return fail(EXIT_USAGE, "invalid branch label \"%s\"", labels.items[i]);
-	if ((st = repo_load(&repo, opt.dir, MG_DIALECT_ANY)) != EXIT_OK)
-		return st;
-
-	new_revision(&rf, rev_id, message);
-	none = mg_alloc0(repo.graph.n + 1);
-	if (strcmp(head, "base") != 0 && repo.n > 0)
+	if (strcmp(o.head, "base") != 0 && o.repo.n > 0)
 	{
 		int			node;
 
-		if (mg_target_single(&repo.graph, head, none, &node, &err) != MG_OK)
+		if (mg_target_single(&o.repo.graph, o.head, o.none, &node, &err) != MG_OK)
 		{
-			if (err.status == MG_ERR_AMBIGUOUS && strcmp(head, "head") == 0)
+			if (err.status == MG_ERR_AMBIGUOUS && strcmp(o.head, "head") == 0)
 				mg_error_hint(&err, "Pass --head with the revision (or <label>@head) to build on, or merge the heads first with \"migrate merge\".");
 			return fail_mg(&err);
 		}
-		if (repo.graph.nodes[node].children.count > 0 && !splice)
+		if (!mg_graph_is_head(&o.repo.graph, node) && !o.splice)
 			return fail(EXIT_USAGE, "revision %s is not a head; pass --splice to branch from it",
-						repo.graph.nodes[node].id);
-		mg_strlist_add(&rf.revises, repo.graph.nodes[node].id);
+						o.repo.graph.nodes[node].id);
+		mg_strlist_add(&o.rf.revises, o.repo.graph.nodes[node].id);
 	}
-	for (int i = 0; i < depends.count; i++)
+	for (int i = 0; i < o.depends.count; i++)
 	{
 		int			node;
 
-		if (mg_target_single(&repo.graph, depends.items[i], none, &node, &err) != MG_OK)
+		if (mg_target_single(&o.repo.graph, o.depends.items[i], o.none, &node, &err) != MG_OK)
 			return fail_mg(&err);
-		mg_strlist_add(&rf.depends, repo.graph.nodes[node].id);
+		mg_strlist_add(&o.rf.depends, o.repo.graph.nodes[node].id);
 	}
-	for (int i = 0; i < labels.count; i++)
+	for (int i = 0; i < o.labels.count; i++)
 	{
-		if (mg_map_get(&repo.graph.labels, labels.items[i]) >= 0)
+		if (mg_map_get(&o.repo.graph.labels, o.labels.items[i]) >= 0)
 			return fail(EXIT_USAGE, "branch label \"%s\" is already used by revision %s",
-						labels.items[i],
-						repo.graph.nodes[mg_map_get(&repo.graph.labels, labels.items[i])].id);
-		mg_strlist_add(&rf.branch, labels.items[i]);
+						o.labels.items[i],
+						o.repo.graph.nodes[mg_map_get(&o.repo.graph.labels, o.labels.items[i])].id);
+		mg_strlist_add(&o.rf.branch, o.labels.items[i]);
 	}
-	return write_revision(&repo, &rf);
+	return write_revision(&o.repo, &o.rf);
 }
 
 int
 cmd_merge(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{"message", required_argument, NULL, 'm'},
-		{"rev-id", required_argument, NULL, 'i'},
-		{NULL, 0, NULL, 0}
-	};
-	const char *message = "merge heads",
-			   *rev_id = NULL;
-	int			c,
-				st = EXIT_OK;
-	Repo		repo;
-	MgRevFile	rf;
+	NewRev		o = {.message = "merge heads"};
+	int			st;
 	MgIntList	parents = {0};
-	uint8_t    *none;
 
-	while ((c = cmd_getopt(argc, argv, "m:", longopts, &st)) != -1)
-	{
-		if (c == -2)
-			return st;
-		if (c == 'm')
-			message = optarg;
-		else if (c == 'i')
-			rev_id = optarg;
-	}
-	if ((st = check_new_id(rev_id, message)) != EXIT_OK)
+	if ((st = new_rev_options(argc, argv, "mI", &o)) >= 0)
 		return st;
-	if ((st = repo_load(&repo, opt.dir, MG_DIALECT_ANY)) != EXIT_OK)
+	if ((st = new_rev_load(&o)) != EXIT_OK)
 		return st;
-	none = mg_alloc0(repo.graph.n + 1);
 	if (optind == argc)
-		parents = mg_graph_heads(&repo.graph);
+		parents = mg_graph_heads(&o.repo.graph);
 	for (int i = optind; i < argc; i++)
 	{
 		MgError		err;
 		int			node;
 
-		if (mg_target_single(&repo.graph, argv[i], none, &node, &err) != MG_OK)
+		if (mg_target_single(&o.repo.graph, argv[i], o.none, &node, &err) != MG_OK)
 			return fail_mg(&err);
 		mg_intlist_add(&parents, node);
 	}
 	if (parents.count < 2)
 		return fail(EXIT_USAGE, "nothing to merge: %s",
 					optind == argc ? "there is only one head" : "give at least two revisions");
-	new_revision(&rf, rev_id, message);
 	for (int i = 0; i < parents.count; i++)
-		mg_strlist_add(&rf.revises, repo.graph.nodes[parents.items[i]].id);
-	return write_revision(&repo, &rf);
+		mg_strlist_add(&o.rf.revises, o.repo.graph.nodes[parents.items[i]].id);
+	return write_revision(&o.repo, &o.rf);
 }
 
-static int
-list_nodes(int argc, char **argv, bool heads)
+int
+cmd_list_nodes(int argc, char **argv, int heads)
 {
-	int			st = no_options(argc, argv);
+	int			st;
 	Repo		repo;
 	MgIntList	l;
 
-	if (st >= 0)
-		return st;
 	if ((st = repo_load(&repo, opt.dir, MG_DIALECT_ANY)) != EXIT_OK)
 		return st;
 	l = heads ? mg_graph_heads(&repo.graph) : mg_graph_branch_points(&repo.graph);
@@ -366,27 +312,8 @@ list_nodes(int argc, char **argv, bool heads)
 }
 
 int
-cmd_heads(int argc, char **argv)
-{
-	return list_nodes(argc, argv, true);
-}
-
-int
-cmd_branches(int argc, char **argv)
-{
-	return list_nodes(argc, argv, false);
-}
-
-int
 cmd_history(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		COMMON_LONGOPTS,
-		{"rev-range", required_argument, NULL, 'r'},
-		{"indicate-current", no_argument, NULL, 'i'},
-		{"verbose", no_argument, NULL, 'v'},
-		{NULL, 0, NULL, 0}
-	};
 	const char *range = NULL;
 	bool		indicate = false;
 	int			c,
@@ -397,7 +324,7 @@ cmd_history(int argc, char **argv)
 	MgIntList	l;
 	MgError		err;
 
-	while ((c = cmd_getopt(argc, argv, "r:iv", longopts, &st)) != -1)
+	while ((c = cmd_getopt(argc, argv, "riv", &st)) != -1)
 	{
 		if (c == -2)
 			return st;
@@ -414,15 +341,9 @@ cmd_history(int argc, char **argv)
 		(range && (range[0] == '-' || range[0] == '+' || strstr(range, ":-") || strstr(range, ":+"))))
 	{
 		/* the database's state is needed */
-		const DbOps *ops;
-		Db		   *db;
 		MgStrList	versions = {0};
 
-		if ((st = open_both(&ops, false, &db, &repo)) != EXIT_OK)
-			return st;
-		st = ops->versions(db, &versions);
-		ops->close(db);
-		if (st != EXIT_OK)
+		if ((st = read_versions(&repo, &versions)) != EXIT_OK)
 			return st;
 		applied = mg_alloc0(repo.graph.n + 1);
 		if (mg_state_from_versions(&repo.graph, (const char *const *) versions.items,
@@ -457,7 +378,7 @@ cmd_history(int argc, char **argv)
 			json_strs(stdout, &r->rf.depends);
 			printf(", \"message\": ");
 			json_string(stdout, r->rf.message);
-			printf(", \"is_head\": %s", repo.graph.nodes[node].children.count ? "false" : "true");
+			printf(", \"is_head\": %s", mg_graph_is_head(&repo.graph, node) ? "true" : "false");
 			if (current)
 				printf(", \"is_current\": %s, \"is_applied\": %s",
 					   current[node] ? "true" : "false", applied[node] ? "true" : "false");
@@ -477,7 +398,7 @@ cmd_history(int argc, char **argv)
 int
 cmd_show(int argc, char **argv)
 {
-	int			st = no_options(argc, argv);
+	int			st;
 	Repo		repo;
 	MgError		err;
 	int			node;
@@ -485,8 +406,6 @@ cmd_show(int argc, char **argv)
 	const MgNode *nd;
 	const RepoRev *r;
 
-	if (st >= 0)
-		return st;
 	if (optind + 1 != argc)
 		return fail(EXIT_USAGE, "show needs exactly one revision");
 	if ((st = repo_load(&repo, opt.dir, MG_DIALECT_ANY)) != EXIT_OK)
@@ -515,7 +434,7 @@ cmd_show(int argc, char **argv)
 		printf(", \"created\": ");
 		json_string(stdout, r->rf.created);
 		printf(", \"transactional\": %s, \"is_head\": %s, \"path\": ",
-			   r->rf.transactional ? "true" : "false", nd->children.count ? "false" : "true");
+			   r->rf.transactional ? "true" : "false", mg_graph_is_head(&repo.graph, node) ? "true" : "false");
 		json_string(stdout, r->path);
 		printf("}\n");
 		return EXIT_OK;

@@ -3,7 +3,7 @@
  * programs (the migrate program and the unit tests): malloc, and OpenSSL's
  * SHA-256.
  */
-#include "../common/mg_base.h"
+#include "../common/syntax.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -60,4 +60,24 @@ mg_sha256_hex(const void *data, size_t len, char out[65])
 		out[2 * i + 1] = hex[digest[i] & 15];
 	}
 	out[64] = '\0';
+}
+
+/* Hints raised in the program name program commands. */
+bool
+mg_caller_is_program(void)
+{
+	return true;
+}
+
+void
+mg_random_bytes(void *buf, size_t len)
+{
+	FILE	   *f = fopen("/dev/urandom", "rb");
+
+	if (f == NULL || fread(buf, 1, len, f) != len)
+	{
+		fprintf(stderr, "migrate: cannot read /dev/urandom\n");
+		exit(1);
+	}
+	fclose(f);
 }

@@ -4,7 +4,7 @@
  *
  *   migrate [-d URL] [--dir DIR] [-q|-v] COMMAND [ARGS]
  */
-#include "cli.h"
+#include "cmd.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -16,24 +16,28 @@ typedef struct Command
 	CommandFn	fn;
 	const char *args;
 	const char *summary;
+	CommandVariantFn variant_fn;	/* instead of fn, with variant */
+	int			variant;
+	bool		plain;			/* takes no options but --help, --json */
 } Command;
 
 static const Command commands[] = {
-	{"init", cmd_init, "", "create the migrations directory"},
-	{"revision", cmd_revision, "-m MSG [--rev-id ID] [--head H] [--branch-label L] [--depends-on R] [--splice]", "write a new revision file"},
-	{"merge", cmd_merge, "[-m MSG] [--rev-id ID] [REV...]", "write a revision merging heads (default: all)"},
-	{"upgrade", cmd_upgrade, "[TARGET] [--sql]", "apply revisions up to TARGET (default heads)"},
-	{"downgrade", cmd_downgrade, "[TARGET] [--sql]", "revert revisions down to TARGET (default -1)"},
-	{"stamp", cmd_stamp, "TARGET [--purge]", "set the version without running anything"},
-	{"current", cmd_current, "[--json]", "show the database's current revisions"},
-	{"history", cmd_history, "[-r RANGE] [-i] [--json]", "list revisions, newest first"},
-	{"heads", cmd_heads, "[--json]", "list the heads of the revision graph"},
-	{"branches", cmd_branches, "[--json]", "list branch points"},
-	{"show", cmd_show, "REV [--json]", "show one revision"},
-	{"check", cmd_check, "[--json]", "fail unless the database is at heads with unchanged revisions"},
-	{"status", cmd_status, "[--json]", "current, heads, pending revisions and problems"},
-	{"push", cmd_push, "", "load the revision files into the database without applying them"},
-	{NULL, NULL, NULL, NULL}
+	{"init", cmd_init, "", "create the migrations directory", NULL, 0, true},
+	{"revision", cmd_revision, "-m MSG [--rev-id ID] [--head H] [--branch-label L] [--depends-on R] [--splice]", "write a new revision file", NULL, 0, false},
+	{"merge", cmd_merge, "[-m MSG] [--rev-id ID] [REV...]", "write a revision merging heads (default: all)", NULL, 0, false},
+	{"upgrade", NULL, "[TARGET] [--sql]", "apply revisions up to TARGET (default heads)", cmd_change, MG_OP_UPGRADE, false},
+	{"downgrade", NULL, "[TARGET] [--sql]", "revert revisions down to TARGET (default -1)", cmd_change, MG_OP_DOWNGRADE, false},
+	{"stamp", NULL, "TARGET [--purge]", "set the version without running anything", cmd_change, MG_OP_STAMP, false},
+	{"current", cmd_current, "[--json]", "show the database's current revisions", NULL, 0, true},
+	{"history", cmd_history, "[-r RANGE] [-i] [--json]", "list revisions, newest first", NULL, 0, false},
+	{"heads", NULL, "[--json]", "list the heads of the revision graph", cmd_list_nodes, true, true},
+	{"branches", NULL, "[--json]", "list branch points", cmd_list_nodes, false, true},
+	{"show", cmd_show, "REV [--json]", "show one revision", NULL, 0, true},
+	{"check", cmd_check, "[--json]", "fail unless the database is at heads with unchanged revisions", NULL, 0, true},
+	{"status", cmd_status, "[--json]", "current, heads, pending revisions and problems", NULL, 0, true},
+	{"push", NULL, "", "load the revision files into the database without applying them", cmd_sync, false, true},
+	{"repair", NULL, "", "accept the current checksums of edited applied revisions", cmd_sync, true, true},
+	{NULL, NULL, NULL, NULL, NULL, 0, false}
 };
 
 static void
@@ -84,7 +88,8 @@ main(int argc, char **argv)
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0}
 	};
-	int			c;
+	int			c,
+				st;
 
 	opt.url = getenv("DATABASE_URL");
 	/* '+': stop at the command; its own options come after it */
@@ -128,7 +133,10 @@ main(int argc, char **argv)
 			char	  **sub_argv = argv + optind;
 
 			optind = 0;			/* full getopt reset (glibc) */
-			return cmd->fn(sub_argc, sub_argv);
+			if (cmd->plain && (st = no_options(sub_argc, sub_argv)) >= 0)
+				return st;
+			return cmd->fn ? cmd->fn(sub_argc, sub_argv)
+				: cmd->variant_fn(sub_argc, sub_argv, cmd->variant);
 		}
 	return fail(EXIT_USAGE, "unknown command \"%s\" (see \"migrate --help\")", argv[optind]);
 }

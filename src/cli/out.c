@@ -54,28 +54,17 @@ exit_for_sqlstate(const char *sqlstate, bool running)
 }
 
 void
-info(const char *fmt,...)
+say(int level, const char *fmt,...)
 {
 	va_list		ap;
+	FILE	   *f = level > 0 ? stderr : stdout;
 
-	if (opt.verbosity < 0)
+	if (opt.verbosity < level)
 		return;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfprintf(f, fmt, ap);
 	va_end(ap);
-	fflush(stdout);
-}
-
-void
-verbose(const char *fmt,...)
-{
-	va_list		ap;
-
-	if (opt.verbosity < 1)
-		return;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
+	fflush(f);
 }
 
 void

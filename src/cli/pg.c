@@ -1,6 +1,7 @@
 /*
  * pg.c — the PostgreSQL backend: the connection, pushing the files, and
- * the server calls.  The extension does the work: it plans, and runs
+ * the server calls (repair: add_revisions(..., repair => true), then
+ * repair(), in one transaction).  The extension does the work: it plans, and runs
  * transactional steps; pg_exec.c executes its plans (and runs
  * transaction-false revisions itself).  Every state change happens under
  * the migrate advisory lock taken at session level by polling
@@ -274,23 +275,63 @@ forget_missing(Db *db, Repo *repo, const char *ids, int *forgotten)
 	return EXIT_OK;
 }
 
+/*
+ * PUSH_KEEP: which files not to push, those of applied revisions whose
+ * stored checksum differs (the catalog keeps what was applied).
+ */
 static int
-push_in_tx(Db *db, Repo *repo, bool prune, int *changed)
+kept_files(Db *db, Repo *repo, bool *keep)
+{
+	PGresult   *res = PQexec(db->conn, "SELECT id, checksum FROM migrate.revision"
+							 " WHERE applied_checksum IS NOT NULL");
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return pg_fail(db, res, "could not read the catalog", false);
+	for (int i = 0; i < PQntuples(res); i++)
+	{
+		int			node = repo_find(repo, PQgetvalue(res, i, 0));
+
+		if (node >= 0 && strcmp(PQgetvalue(res, i, 1), repo->revs[node].sel.checksum) != 0)
+		{
+			keep[node] = true;
+			verbose("migrate: revision %s is applied and its file changed; the catalog keeps the applied text\n",
+					repo->revs[node].rf.id);
+		}
+	}
+	PQclear(res);
+	return EXIT_OK;
+}
+
+static int
+push_in_tx(Db *db, Repo *repo, bool prune, PushMode mode, int *changed)
 {
 	char	  **texts = mg_alloc(sizeof(char *) * (repo->n + 1));
 	char	  **files = mg_alloc(sizeof(char *) * (repo->n + 1));
-	const char *params[2];
+	bool	   *keep = mg_alloc0(sizeof(bool) * (repo->n + 1));
+	const char *params[3];
 	PGresult   *res;
+	int			npush = 0;
 
+	if (mode == PUSH_KEEP && kept_files(db, repo, keep) != EXIT_OK)
+	{
+		mg_free(keep);
+		mg_free(texts);
+		mg_free(files);
+		return EXIT_FAILED;
+	}
 	for (int i = 0; i < repo->n; i++)
 	{
-		texts[i] = repo->revs[i].text;
-		files[i] = repo->revs[i].file;
+		if (keep[i])
+			continue;
+		texts[npush] = repo->revs[i].text;
+		files[npush++] = repo->revs[i].file;
 	}
-	params[0] = pg_array_literal(texts, repo->n);
-	params[1] = pg_array_literal(files, repo->n);
-	res = pg_params(db, "SELECT migrate.add_revisions($1::pg_catalog.text[], $2::pg_catalog.text[])",
-					  2, params);
+	mg_free(keep);
+	params[0] = pg_array_literal(texts, npush);
+	params[1] = pg_array_literal(files, npush);
+	params[2] = mode == PUSH_REPAIR ? "true" : "false";
+	res = pg_params(db, "SELECT migrate.add_revisions($1::pg_catalog.text[], $2::pg_catalog.text[],"
+					" $3::pg_catalog.bool)", 3, params);
 	mg_free((void *) params[0]);
 	mg_free((void *) params[1]);
 	mg_free(texts);
@@ -336,14 +377,14 @@ record_push(Db *db, const Repo *repo)
 	return EXIT_OK;
 }
 
-/* BEGIN or COMMIT of the push's transaction. */
+/* A command without rows (BEGIN, COMMIT); what: the error's heading. */
 static int
-push_tx(Db *db, const char *cmd)
+pg_command(Db *db, const char *sql, const char *what)
 {
-	PGresult   *res = PQexec(db->conn, cmd);
+	PGresult   *res = PQexec(db->conn, sql);
 
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		return pg_fail(db, res, "could not push the revisions", false);
+		return pg_fail(db, res, what, false);
 	PQclear(res);
 	return EXIT_OK;
 }
@@ -352,17 +393,18 @@ push_tx(Db *db, const char *cmd)
  * Make the catalog's revisions the files (prune: forget those without a
  * file too), in one transaction; after a pruning push the catalog is
  * exactly the files, and migrate.pushed() records their digest with it.
+ * (PUSH_KEEP does not prune; repair pushes inside its own transaction.)
  */
 static int
-push_files(Db *db, Repo *repo, bool prune, int *changed)
+push_files(Db *db, Repo *repo, bool prune, PushMode mode, int *changed)
 {
 	int			st;
 
 	if ((st = repo_parse(repo, MG_DIALECT_POSTGRESQL)) != EXIT_OK)
 		return st;
-	if ((st = push_tx(db, "BEGIN")) != EXIT_OK)
+	if ((st = pg_command(db, "BEGIN", "could not push the revisions")) != EXIT_OK)
 		return st;
-	st = push_in_tx(db, repo, prune, changed);
+	st = push_in_tx(db, repo, prune, mode, changed);
 	if (st == EXIT_OK && prune)
 		st = record_push(db, repo);
 	if (st != EXIT_OK)
@@ -370,7 +412,7 @@ push_files(Db *db, Repo *repo, bool prune, int *changed)
 		PQclear(PQexec(db->conn, "ROLLBACK"));
 		return st;
 	}
-	return push_tx(db, "COMMIT");
+	return pg_command(db, "COMMIT", "could not push the revisions");
 }
 
 /*
@@ -515,7 +557,7 @@ apply_locked(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *c
 	{
 		/* whatever the database is at: unknown versions are dropped (and
 		 * file-less revisions are forgotten by the next command) */
-		if ((st = push_files(db, repo, false, &changed)) != EXIT_OK)
+		if ((st = push_files(db, repo, false, PUSH_KEEP, &changed)) != EXIT_OK)
 			return st;
 		return server_stamp(db, repo, target, purge, count);
 	}
@@ -536,7 +578,7 @@ apply_locked(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *c
 		return st;
 	/* then the catalog follows the files: new, changed, deleted (unless it
 	 * holds exactly these files already) */
-	if (!bs.pushed && (st = push_files(db, repo, true, &changed)) != EXIT_OK)
+	if (!bs.pushed && (st = push_files(db, repo, true, PUSH_REFUSE, &changed)) != EXIT_OK)
 		return st;
 	if (op == MG_OP_STAMP)
 		return server_stamp(db, repo, target, purge, count);
@@ -559,7 +601,7 @@ pg_push(Db *db, Repo *repo, int *changed)
 
 	if (st != EXIT_OK)
 		return st;
-	return unlock_session(db, push_files(db, repo, true, changed));
+	return unlock_session(db, push_files(db, repo, true, PUSH_REFUSE, changed));
 }
 
 /*
@@ -610,13 +652,20 @@ pg_offline(Db *db, Repo *repo, const char *target, MgOp op)
 static int
 pg_applied_info(Db *db, Repo *repo, AppliedInfo *info_out, MgStrList *unknown)
 {
+	/*
+	 * the checksum of the last row that applied it, or of a repair since;
+	 * when it was applied, not repaired
+	 */
 	PGresult   *res = PQexec(db->conn,
-							 "SELECT revision, checksum, started_at FROM ("
-							 " SELECT DISTINCT ON (revision) revision, action, checksum, started_at"
-							 " FROM migrate.history ORDER BY revision, id DESC) h"
-							 " WHERE action OPERATOR(pg_catalog.=) 'upgrade'"
-							 "    OR (action OPERATOR(pg_catalog.=) 'stamp' AND checksum IS NOT NULL)"
-							 " ORDER BY revision");
+							 "SELECT a.revision, a.checksum,"
+							 " CASE WHEN a.action OPERATOR(pg_catalog.=) 'repair' THEN"
+							 "  (SELECT h.started_at FROM migrate.history h"
+							 "   WHERE h.revision OPERATOR(pg_catalog.=) a.revision"
+							 "     AND h.action OPERATOR(pg_catalog.<>) 'repair'"
+							 "   ORDER BY h.id DESC LIMIT 1)"
+							 " ELSE a.started_at END"
+							 " FROM (" MG_PG_APPLIED_WITH_SQL ") a"
+							 " ORDER BY a.revision");
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		return pg_fail(db, res, "could not read the history", false);
@@ -636,8 +685,81 @@ pg_applied_info(Db *db, Repo *repo, AppliedInfo *info_out, MgStrList *unknown)
 	return EXIT_OK;
 }
 
+/* ---- repair ---- */
+
+/*
+ * In one transaction: push the files in repair mode, repair(), record the
+ * digest, and read back the history rows it wrote.
+ */
+static int
+repair_in_tx(Db *db, Repo *repo, Repaired **out, int *n)
+{
+	int			changed,
+				st;
+	PGresult   *res;
+
+	if ((st = push_in_tx(db, repo, true, PUSH_REPAIR, &changed)) != EXIT_OK)
+		return st;
+	res = PQexec(db->conn, "SELECT migrate.repair()");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return pg_fail(db, res, "could not repair", false);
+	PQclear(res);
+	/* the catalog is exactly the files now, their new texts accepted */
+	if ((st = record_push(db, repo)) != EXIT_OK)
+		return st;
+	res = PQexec(db->conn, "SELECT revision, previous_checksum, checksum"
+				 " FROM migrate.history"
+				 " WHERE action OPERATOR(pg_catalog.=) 'repair'"
+				 "   AND xid OPERATOR(pg_catalog.=) pg_catalog.pg_current_xact_id()"
+				 " ORDER BY id");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return pg_fail(db, res, "could not read the history", false);
+	*n = PQntuples(res);
+	*out = mg_alloc0(sizeof(Repaired) * (size_t) (*n + 1));
+	for (int i = 0; i < *n; i++)
+	{
+		(*out)[i].id = mg_strdup(PQgetvalue(res, i, 0));
+		(*out)[i].old_checksum = mg_strdup(PQgetvalue(res, i, 1));
+		(*out)[i].new_checksum = mg_strdup(PQgetvalue(res, i, 2));
+	}
+	PQclear(res);
+	return EXIT_OK;
+}
+
+static int
+pg_repair(Db *db, Repo *repo, Repaired **out, int *n)
+{
+	MgStrList	versions = {0};
+	uint8_t    *applied;
+	int			st;
+
+	*n = 0;
+	if ((st = lock_session(db)) != EXIT_OK)
+		return st;
+	/* an applied revision without a file is reported, never acted on */
+	if ((st = pg_versions(db, &versions)) != EXIT_OK)
+		return unlock_session(db, st);
+	applied = mg_alloc0((size_t) repo->graph.n + 1);
+	st = repo_applied(repo, &versions, false, applied);
+	mg_free(applied);
+	mg_strlist_free(&versions);
+	if (st != EXIT_OK)
+		return unlock_session(db, st);
+	if ((st = pg_command(db, "BEGIN", "could not start a transaction")) != EXIT_OK)
+		return unlock_session(db, st);
+	st = repair_in_tx(db, repo, out, n);
+	if (st == EXIT_OK)
+		st = pg_command(db, "COMMIT", "could not commit the repair");
+	else
+	{
+		PQclear(PQexec(db->conn, "ROLLBACK"));
+		*n = 0;
+	}
+	return unlock_session(db, st);
+}
+
 const DbOps pg_ops = {
 	"postgresql", MG_DIALECT_POSTGRESQL,
 	pg_open, pg_close, pg_push, pg_versions, pg_apply, pg_offline, pg_applied_info,
-	pg_boot_state
+	pg_repair, pg_boot_state
 };

@@ -5,6 +5,7 @@
  * (repo_parse).  Every error names the file (and line, where there is one).
  */
 #include "cli.h"
+#include "syntax.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -334,8 +335,8 @@ repo_applied(const Repo *repo, const MgStrList *versions, bool ignore_unknown,
 			mg_error(&err, MG_ERR_STATE, versions->items[i], 0,
 					 "the database is at revision %s, which is not in %s",
 					 versions->items[i], repo->versions);
-			mg_error_hint(&err, "Restore the revision file for %s, or reset the version with \"migrate stamp --purge <target>\".",
-						  versions->items[i]);
+			mg_error_hint(&err, "Restore the revision file for %s, or reset the version with %s.",
+						  versions->items[i], mg_command(MG_CMD_STAMP_PURGE, "<target>"));
 			st = fail_mg(&err);
 		}
 	}

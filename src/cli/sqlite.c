@@ -309,16 +309,16 @@ cmp_str(const void *a, const void *b)
 }
 
 /*
- * What the history says about applied revisions: for each revision whose
- * last history row applied it (upgrade, or a stamp with a checksum) and
- * that is applied now, that row's checksum and time.  Recorded revisions
- * and stored versions the repo lacks go to *unknown, sorted.
+ * What the history says about applied revisions, in the open transaction:
+ * for each revision whose last history row applied it (mg_history_applies)
+ * and that is applied now, that row's checksum, and the time of the last
+ * row that was not a repair.  Recorded revisions the repo lacks go to
+ * *unknown.
  */
-static int
-sq_applied_info(Db *db, Repo *repo, AppliedInfo *info, MgStrList *unknown)
+int
+sq_read_applied(Db *db, Repo *repo, const uint8_t *applied, AppliedInfo *info,
+				MgStrList *unknown)
 {
-	uint8_t    *applied = NULL;
-	MgStrList	versions = {0};
 	sqlite3_stmt *st;
 	bool		exists;
 	int			rc;
@@ -326,30 +326,21 @@ sq_applied_info(Db *db, Repo *repo, AppliedInfo *info, MgStrList *unknown)
 
 	for (int i = 0; i < repo->n; i++)
 		info[i].checksum = info[i].applied_at = NULL;
-	/* one snapshot for the version set and the history */
-	if (sq_exec_sql(db, "BEGIN", "starting a read transaction") != EXIT_OK)
+	if (sq_table_exists(db, "migrate_history", &exists) != EXIT_OK)
 		return EXIT_FAILED;
-	if (sq_load_versions(db, &versions) != EXIT_OK ||
-		sq_load_state(db, repo, true, &applied) != EXIT_OK ||
-		sq_table_exists(db, "migrate_history", &exists) != EXIT_OK)
-	{
-		status = EXIT_FAILED;
-		goto done;
-	}
-	for (int i = 0; i < versions.count; i++)
-		if (repo_find(repo, versions.items[i]) < 0)
-			add_unknown(unknown, versions.items[i]);
 	if (!exists)
-		goto done;
-	st = sq_prepare(db, "SELECT revision, action, checksum, started_at"
-				 " FROM migrate_history"
-				 " WHERE id IN (SELECT max(id) FROM migrate_history GROUP BY revision)"
-				 " ORDER BY revision");
+		return EXIT_OK;
+	st = sq_prepare(db, "SELECT h.revision, h.action, h.checksum,"
+				 " CASE WHEN h.action = 'repair' THEN"
+				 "  (SELECT started_at FROM migrate_history a"
+				 "   WHERE a.revision = h.revision AND a.action <> 'repair'"
+				 "   ORDER BY a.id DESC LIMIT 1)"
+				 " ELSE h.started_at END"
+				 " FROM migrate_history h"
+				 " WHERE h.id IN (SELECT max(id) FROM migrate_history GROUP BY revision)"
+				 " ORDER BY h.revision");
 	if (st == NULL)
-	{
-		status = EXIT_FAILED;
-		goto done;
-	}
+		return EXIT_FAILED;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 	{
 		const char *id = (const char *) sqlite3_column_text(st, 0);
@@ -358,10 +349,7 @@ sq_applied_info(Db *db, Repo *repo, AppliedInfo *info, MgStrList *unknown)
 		const char *at = (const char *) sqlite3_column_text(st, 3);
 		int			node;
 
-		if (id == NULL || action == NULL)
-			continue;
-		if (!(strcmp(action, "upgrade") == 0 ||
-			  (strcmp(action, "stamp") == 0 && checksum != NULL)))
+		if (id == NULL || !mg_history_applies(action, checksum))
 			continue;
 		node = repo_find(repo, id);
 		if (node < 0)
@@ -375,8 +363,28 @@ sq_applied_info(Db *db, Repo *repo, AppliedInfo *info, MgStrList *unknown)
 	if (rc != SQLITE_DONE)
 		status = sq_sql_fail(db, "reading migrate_history");
 	sqlite3_finalize(st);
+	return status;
+}
 
-done:
+/* DbOps.applied_info: the above, and the stored versions the repo lacks. */
+static int
+sq_applied_info(Db *db, Repo *repo, AppliedInfo *info, MgStrList *unknown)
+{
+	uint8_t    *applied = NULL;
+	MgStrList	versions = {0};
+	int			status = EXIT_OK;
+
+	/* one snapshot for the version set and the history */
+	if (sq_exec_sql(db, "BEGIN", "starting a read transaction") != EXIT_OK)
+		return EXIT_FAILED;
+	if (sq_load_versions(db, &versions) != EXIT_OK ||
+		sq_load_state(db, repo, true, &applied) != EXIT_OK)
+		status = EXIT_FAILED;
+	for (int i = 0; status == EXIT_OK && i < versions.count; i++)
+		if (repo_find(repo, versions.items[i]) < 0)
+			add_unknown(unknown, versions.items[i]);
+	if (status == EXIT_OK)
+		status = sq_read_applied(db, repo, applied, info, unknown);
 	sq_rollback(db);
 	if (unknown->count > 1)
 		qsort(unknown->items, (size_t) unknown->count, sizeof(char *), cmp_str);
@@ -397,6 +405,7 @@ const DbOps sqlite_ops = {
 	sq_apply,
 	sq_offline,
 	sq_applied_info,
+	sq_repair,
 	NULL						/* no boot state: every command parses first */
 };
 

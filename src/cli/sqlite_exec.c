@@ -135,7 +135,7 @@ save_state(Db *db, Change *c, const uint8_t *state)
 		none = mg_alloc0((size_t) c->repo->graph.n + 1);
 		st = sq_exec_sql(db, mg_sqlite_catalog_ddl, "creating the migrate tables");
 		if (st == EXIT_OK)
-			st = sq_push_in_tx(db, c->repo, none, &changed);
+			st = sq_push_in_tx(db, c->repo, none, PUSH_REFUSE, &changed);
 		mg_free(none);
 		if (st != EXIT_OK)
 			return EXIT_FAILED;
@@ -288,7 +288,9 @@ sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 	}
 	if (!x.c.new_catalog)
 	{
-		if (sq_push_in_tx(db, repo, applied, &changed) != EXIT_OK)
+		/* stamp --purge: whatever the checksums (nothing accepted) */
+		if (sq_push_in_tx(db, repo, applied, op == MG_OP_STAMP && purge ? PUSH_KEEP : PUSH_REFUSE,
+						  &changed) != EXIT_OK)
 		{
 			sq_rollback(db);
 			mg_free(applied);

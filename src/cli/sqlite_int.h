@@ -32,6 +32,7 @@ typedef struct HistoryRow
 	const char *revision;		/* point into the repo */
 	const char *action;
 	const char *checksum;
+	const char *previous_checksum;	/* a repair's old checksum, else NULL */
 	char		started_at[32];
 	double		duration;
 } HistoryRow;
@@ -67,13 +68,24 @@ void		sq_history_add(History *h, const char *id, const char *action,
 						   const char *checksum, const char *started_at, double duration);
 int			sq_history_write(Db *db, History *h);
 void		sq_history_free(History *h);
-int			sq_push_in_tx(Db *db, Repo *repo, const uint8_t *applied, int *changed);
+int			sq_push_in_tx(Db *db, Repo *repo, const uint8_t *applied, PushMode mode,
+						  int *changed);
 int			sq_catalog_absent(Db *db, bool *absent);
 int			sq_begin_change(Db *db, Repo *repo, bool ignore_unknown, bool *defer,
 							uint8_t **applied);
 void		sq_report_stored(int changed);
 int			sq_push(Db *db, Repo *repo, int *changed);
 int			sq_versions(Db *db, MgStrList *out);
+
+/*
+ * sqlite.c: the checksum each applied revision was applied with, from
+ * migrate_history, in the open transaction (see DbOps.applied_info)
+ */
+int			sq_read_applied(Db *db, Repo *repo, const uint8_t *applied,
+							AppliedInfo *info, MgStrList *unknown);
+
+/* sqlite_repair.c: migrate repair */
+int			sq_repair(Db *db, Repo *repo, Repaired **out, int *n);
 
 /* sqlite_exec.c: the executor and offline scripts */
 int			sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,

@@ -5,6 +5,7 @@
  */
 #include "sqlite_int.h"
 #include "sqltext.h"
+#include "syntax.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -165,6 +166,7 @@ sq_history_add(History *h, const char *id, const char *action,
 	row->revision = id;
 	row->action = action;
 	row->checksum = checksum;
+	row->previous_checksum = NULL;
 	snprintf(row->started_at, sizeof(row->started_at), "%s", started_at);
 	row->duration = duration;
 }
@@ -179,8 +181,9 @@ sq_history_write(Db *db, History *h)
 	if (h->count == 0)
 		return EXIT_OK;
 	st = sq_prepare(db, "INSERT INTO migrate_history"
-				 " (revision, action, checksum, started_at, duration, role, xid)"
-				 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+				 " (revision, action, checksum, started_at, duration, role, xid,"
+				 " previous_checksum)"
+				 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	if (st == NULL)
 		return EXIT_FAILED;
 	sq_bind_text(st, 6, sq_os_user());
@@ -194,6 +197,7 @@ sq_history_write(Db *db, History *h)
 		sq_bind_text(st, 3, row->checksum);
 		sq_bind_text(st, 4, row->started_at);
 		sqlite3_bind_double(st, 5, row->duration);
+		sq_bind_text(st, 8, row->previous_checksum);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			s = sq_sql_fail(db, "recording history");
 		sqlite3_reset(st);
@@ -227,25 +231,36 @@ join_list(const MgStrList *l)
 
 /*
  * An applied revision must keep its upgrade checksum, revises and depends
- * (the messages are the extension's, see src/server/addrev.c).
+ * (the messages are the extension's, see src/server/addrev.c); a changed
+ * checksum is accepted with PUSH_REPAIR, and with PUSH_KEEP the stored
+ * row stays (*keep).
  */
 static int
 check_replacement(const RepoRev *r, const char *old_checksum,
-				  const char *old_revises, const char *old_depends)
+				  const char *old_revises, const char *old_depends,
+				  PushMode mode, bool *keep)
 {
 	char	   *revises = join_list(&r->rf.revises);
 	char	   *depends = join_list(&r->rf.depends);
 	bool		same = strcmp(revises, old_revises ? old_revises : "") == 0 &&
 		strcmp(depends, old_depends ? old_depends : "") == 0;
+	bool		changed = strcmp(old_checksum ? old_checksum : "", r->sel.checksum) != 0;
 
 	mg_free(revises);
 	mg_free(depends);
-	if (strcmp(old_checksum ? old_checksum : "", r->sel.checksum) != 0)
+	*keep = changed && mode == PUSH_KEEP;
+	if (*keep)
+	{
+		verbose("migrate: revision %s is applied and its file changed; migrate_revision keeps the applied text\n",
+				r->rf.id);
+		return EXIT_OK;
+	}
+	if (changed && mode != PUSH_REPAIR)
 	{
 		fail(EXIT_FAILED, "revision %s was applied with checksum %s but now has checksum %s",
 			 r->rf.id, old_checksum ? old_checksum : "(none)", r->sel.checksum);
-		fprintf(stderr, "hint: The upgrade section of an applied revision must not change. Restore it in %s, or write a new revision for the change.\n",
-				r->path);
+		fprintf(stderr, "hint: The upgrade section of an applied revision must not change. Restore it in %s or write a new revision for the change; to accept the edit, run %s.\n",
+				r->path, mg_command(MG_CMD_REPAIR, NULL));
 		return EXIT_FAILED;
 	}
 	if (!same)
@@ -300,10 +315,11 @@ forget_missing(Db *db, Repo *repo, int *changed)
 /*
  * The push rules, inside the caller's write transaction (tables exist):
  * absent -> insert; same file text -> nothing; changed -> replace, unless
- * it is applied and its checksum or structure changed.
+ * it is applied and its checksum (see PushMode) or structure changed.
  */
 int
-sq_push_in_tx(Db *db, Repo *repo, const uint8_t *applied, int *changed)
+sq_push_in_tx(Db *db, Repo *repo, const uint8_t *applied, PushMode mode,
+			  int *changed)
 {
 	sqlite3_stmt *get,
 			   *put;
@@ -329,6 +345,7 @@ sq_push_in_tx(Db *db, Repo *repo, const uint8_t *applied, int *changed)
 		const RepoRev *r = &repo->revs[i];
 		int			rc;
 		char	   *l;
+		bool		keep = false;
 
 		sq_bind_text(get, 1, r->rf.id);
 		rc = sqlite3_step(get);
@@ -344,13 +361,16 @@ sq_push_in_tx(Db *db, Repo *repo, const uint8_t *applied, int *changed)
 			if (applied[i])
 				st = check_replacement(r, (const char *) sqlite3_column_text(get, 1),
 									   (const char *) sqlite3_column_text(get, 2),
-									   (const char *) sqlite3_column_text(get, 3));
+									   (const char *) sqlite3_column_text(get, 3),
+									   mode, &keep);
 		}
 		else if (rc != SQLITE_DONE)
 			st = sq_sql_fail(db, "reading migrate_revision");
 		sqlite3_reset(get);
 		if (st != EXIT_OK)
 			break;
+		if (keep)
+			continue;
 
 		sq_bind_text(put, 1, r->rf.id);
 		l = join_list(&r->rf.revises);
@@ -439,6 +459,42 @@ sq_catalog_absent(Db *db, bool *absent)
 }
 
 /*
+ * A migrate_history made before repair existed (no previous_checksum, a
+ * CHECK without 'repair') is rebuilt in the open transaction, with its
+ * rows and ids.
+ */
+static int
+upgrade_history(Db *db)
+{
+	sqlite3_stmt *st = sq_prepare(db, "SELECT sql FROM sqlite_master"
+								  " WHERE type = 'table' AND name = 'migrate_history'");
+	bool		old = false;
+
+	if (st == NULL)
+		return EXIT_FAILED;
+	if (sqlite3_step(st) == SQLITE_ROW)
+	{
+		const char *sql = (const char *) sqlite3_column_text(st, 0);
+
+		old = sql && strstr(sql, "previous_checksum") == NULL;
+	}
+	sqlite3_finalize(st);
+	if (!old)
+		return EXIT_OK;
+	verbose("migrate: adding previous_checksum to migrate_history\n");
+	if (sq_exec_sql(db, "ALTER TABLE migrate_history RENAME TO migrate_history_old",
+					"upgrading migrate_history") != EXIT_OK ||
+		sq_exec_sql(db, mg_sqlite_catalog_ddl, "creating the migrate tables") != EXIT_OK ||
+		sq_exec_sql(db, "INSERT INTO migrate_history (id, revision, action, checksum,"
+					" started_at, duration, role, xid)"
+					" SELECT id, revision, action, checksum, started_at, duration, role, xid"
+					" FROM migrate_history_old ORDER BY id;"
+					" DROP TABLE migrate_history_old", "upgrading migrate_history") != EXIT_OK)
+		return EXIT_FAILED;
+	return EXIT_OK;
+}
+
+/*
  * Open the write transaction, create the catalog, load the state.
  *
  * defer: NULL to create the catalog now.  Otherwise, in a database that
@@ -460,6 +516,7 @@ sq_begin_change(Db *db, Repo *repo, bool ignore_unknown, bool *defer,
 		return EXIT_FAILED;
 	if ((defer != NULL && sq_catalog_absent(db, &absent) != EXIT_OK) ||
 		(!absent && sq_exec_sql(db, mg_sqlite_catalog_ddl, "creating the migrate tables") != EXIT_OK) ||
+		(!absent && upgrade_history(db) != EXIT_OK) ||
 		sq_load_state(db, repo, ignore_unknown, applied) != EXIT_OK)
 	{
 		sq_rollback(db);
@@ -489,7 +546,7 @@ sq_push(Db *db, Repo *repo, int *changed)
 		mg_free(applied);
 		return EXIT_FAILED;
 	}
-	if (sq_push_in_tx(db, repo, applied, changed) != EXIT_OK)
+	if (sq_push_in_tx(db, repo, applied, PUSH_REFUSE, changed) != EXIT_OK)
 	{
 		sq_rollback(db);
 		mg_free(applied);

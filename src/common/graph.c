@@ -101,12 +101,9 @@ static void
 clear_built(MgGraph *g)
 {
 	mg_edges_free(g);
-	if (g->by_id)
-		mg_free(g->by_id);
-	if (g->rank)
-		mg_free(g->rank);
-	if (g->topo)
-		mg_free(g->topo);
+	mg_free(g->by_id);
+	mg_free(g->rank);
+	mg_free(g->topo);
 	g->by_id = g->rank = g->topo = NULL;
 	mg_index_free(&g->ids);
 	mg_map_free(&g->labels);
@@ -117,16 +114,11 @@ void
 mg_graph_free(MgGraph *g)
 {
 	clear_built(g);
-	if (g->nodes)
-		mg_free(g->nodes);
-	if (g->idtxt)
-		mg_free(g->idtxt);
-	if (g->reftxt)
-		mg_free(g->reftxt);
-	if (g->up.off)
-		mg_free(g->up.off);
-	if (g->up.mid)
-		mg_free(g->up.mid);
+	mg_free(g->nodes);
+	mg_free(g->idtxt);
+	mg_free(g->reftxt);
+	mg_free(g->up.off);
+	mg_free(g->up.mid);
 	mg_intlist_free(&g->labelled);
 	mg_arena_free(&g->text);
 	memset(g, 0, sizeof(*g));
@@ -165,7 +157,7 @@ label_error(MgGraph *g, MgError *err)
 			int			other = mg_map_get(&g->labels, lab);
 
 			if (other >= 0)
-				st = mg_error(err, MG_ERR_GRAPH, nd->id, 0,
+				st = mg_error(err, MG_ERR_DUPLICATE, nd->id, 0,
 							  "branch label \"%s\" is declared by both %s and %s",
 							  lab, g->nodes[other].id, nd->id);
 			else if (mg_index_find(g, lab) >= 0)

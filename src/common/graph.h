@@ -102,6 +102,15 @@ MgIntList	mg_graph_bases(const MgGraph *g);
 MgIntList	mg_graph_branch_points(const MgGraph *g);
 
 /*
+ * The two flags, each defined once: a head has no children (what
+ * "heads" lists, and "(head)" in the program); a tip has neither
+ * children nor dependents, so the version set at heads is the tips
+ * (migrate.revision.tip on the server).
+ */
+bool		mg_graph_is_head(const MgGraph *g, int node);
+bool		mg_graph_is_tip(const MgGraph *g, int node);
+
+/*
  * Branch labels that apply to a node, as Alembic propagates them: labels
  * of the node and its ancestors, and of descendants for which the node is
  * an exclusive ancestor (below no branch point).  Strings are the graph's.

@@ -20,12 +20,9 @@
 static void
 edges_free(MgEdges *e)
 {
-	if (e->off)
-		mg_free(e->off);
-	if (e->mid)
-		mg_free(e->mid);
-	if (e->items)
-		mg_free(e->items);
+	mg_free(e->off);
+	mg_free(e->mid);
+	mg_free(e->items);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -33,8 +30,7 @@ edges_free(MgEdges *e)
 void
 mg_edges_free(MgGraph *g)
 {
-	if (g->up.items)
-		mg_free(g->up.items);
+	mg_free(g->up.items);
 	g->up.items = NULL;
 	edges_free(&g->down);
 }
@@ -45,6 +41,17 @@ resolve_depend(const MgGraph *g, const char *ref)
 	int			d = mg_index_find(g, ref);
 
 	return d >= 0 ? d : mg_map_get(&g->labels, ref);
+}
+
+/* "revision X revises unknown revision Y", and the hint to add Y. */
+static MgStatus
+unknown_reference(MgError *err, const MgNode *nd, const char *verb,
+				  const char *ref)
+{
+	mg_error(err, MG_ERR_GRAPH, nd->id, 0, "revision %s %s unknown revision %s",
+			 nd->id, verb, ref);
+	mg_error_hint(err, "Add revision %s first.", ref);
+	return MG_ERR_GRAPH;
 }
 
 /*
@@ -65,9 +72,8 @@ reference_error(const MgGraph *g, MgError *err)
 			int			p = mg_index_find(g, nd->revises_txt.items[k]);
 
 			if (p < 0)
-				return mg_error(err, MG_ERR_GRAPH, nd->id, 0,
-								"revision %s revises unknown revision %s",
-								nd->id, nd->revises_txt.items[k]);
+				return unknown_reference(err, nd, "revises",
+										 nd->revises_txt.items[k]);
 			if (p == i)
 				return mg_error(err, MG_ERR_GRAPH, nd->id, 0,
 								"cycle in the revision graph: %s -> %s",
@@ -79,9 +85,7 @@ reference_error(const MgGraph *g, MgError *err)
 			int			d = resolve_depend(g, ref);
 
 			if (d < 0)
-				return mg_error(err, MG_ERR_GRAPH, nd->id, 0,
-								"revision %s depends on unknown revision %s",
-								nd->id, ref);
+				return unknown_reference(err, nd, "depends on", ref);
 			if (d == i)
 				return mg_error(err, MG_ERR_GRAPH, nd->id, 0,
 								"cycle in the revision graph: %s -> %s",

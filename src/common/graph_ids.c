@@ -166,7 +166,7 @@ mg_rank_ids(MgGraph *g, MgError *err)
 			const char *id = g->idtxt[a[r].node];
 
 			mg_free(a);
-			return mg_error(err, MG_ERR_GRAPH, id, 0,
+			return mg_error(err, MG_ERR_DUPLICATE, id, 0,
 							"duplicate revision id %s", id);
 		}
 	g->by_id = mg_alloc(sizeof(int) * (size_t) (n > 0 ? n : 1));

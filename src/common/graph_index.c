@@ -31,8 +31,7 @@
 void
 mg_index_free(MgIdIndex *x)
 {
-	if (x->slots)
-		mg_free(x->slots);
+	mg_free(x->slots);
 	x->slots = NULL;
 	x->cap = 0;
 }

@@ -6,6 +6,7 @@
  */
 #include "graph.h"
 #include "graph_int.h"
+#include "syntax.h"
 
 #include <string.h>
 
@@ -49,6 +50,18 @@ MgIntList
 mg_graph_heads(const MgGraph *g)
 {
 	return by_first_kind(g, &g->down, true);
+}
+
+bool
+mg_graph_is_head(const MgGraph *g, int node)
+{
+	return g->nodes[node].children.count == 0;
+}
+
+bool
+mg_graph_is_tip(const MgGraph *g, int node)
+{
+	return g->nodes[node].children.count == 0 && g->nodes[node].dependents.count == 0;
 }
 
 MgIntList
@@ -217,8 +230,9 @@ mg_state_from_versions(const MgGraph *g, const char *const *versions,
 			mg_error(err, MG_ERR_STATE, versions[i], 0,
 					 "the database is at revision %s, which is not a known revision",
 					 versions[i]);
-			mg_error_hint(err, "Add the revision file for %s, or reset the version with stamp(<target>, purge => true).",
-						  versions[i]);
+			mg_error_hint(err, "Add the revision file for %s and load it with %s, or reset the version with %s.",
+						  versions[i], mg_command(MG_CMD_PUSH, NULL),
+						  mg_command(MG_CMD_STAMP_PURGE, "<target>"));
 			return MG_ERR_STATE;
 		}
 		applied[v] = 1;

@@ -67,9 +67,7 @@ mg_history(const MgGraph *g, const char *range, const uint8_t *applied,
 			if ((!lo || lo[v]) && (!hi || hi[v]))
 				mg_intlist_add(out, v);
 		}
-	if (lo)
-		mg_free(lo);
-	if (hi)
-		mg_free(hi);
+	mg_free(lo);
+	mg_free(hi);
 	return st;
 }

@@ -130,8 +130,7 @@ mg_buf_printf(MgBuf *b, const char *fmt,...)
 void
 mg_buf_free(MgBuf *b)
 {
-	if (b->data)
-		mg_free(b->data);
+	mg_free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
@@ -146,8 +145,7 @@ mg_strlist_add(MgStrList *l, const char *s)
 	{
 		int			cap = l->count == 0 ? 1 : l->count * 2;
 
-		l->items = l->items ? mg_realloc(l->items, sizeof(char *) * cap)
-			: mg_alloc(sizeof(char *) * cap);
+		l->items = mg_realloc(l->items, sizeof(char *) * cap);
 	}
 	l->items[l->count++] = mg_strdup(s);
 }
@@ -157,8 +155,7 @@ mg_strlist_free(MgStrList *l)
 {
 	for (int i = 0; i < l->count; i++)
 		mg_free(l->items[i]);
-	if (l->items)
-		mg_free(l->items);
+	mg_free(l->items);
 	l->items = NULL;
 	l->count = 0;
 }
@@ -169,8 +166,7 @@ mg_intlist_add(MgIntList *l, int v)
 	if (l->count == l->cap)
 	{
 		l->cap = l->cap ? l->cap * 2 : 4;
-		l->items = l->items ? mg_realloc(l->items, sizeof(int) * l->cap)
-			: mg_alloc(sizeof(int) * l->cap);
+		l->items = mg_realloc(l->items, sizeof(int) * l->cap);
 	}
 	l->items[l->count++] = v;
 }
@@ -178,8 +174,7 @@ mg_intlist_add(MgIntList *l, int v)
 void
 mg_intlist_free(MgIntList *l)
 {
-	if (l->items)
-		mg_free(l->items);
+	mg_free(l->items);
 	l->items = NULL;
 	l->count = l->cap = 0;
 }

@@ -28,8 +28,9 @@ typedef enum MgStatus
 {
 	MG_OK = 0,
 	MG_ERR_SYNTAX,				/* malformed revision file */
-	MG_ERR_GRAPH,				/* cycle, unknown parent, duplicate label */
-	MG_ERR_DUPLICATE,			/* two different revisions with one id */
+	MG_ERR_GRAPH,				/* cycle, unknown parent, label = an id */
+	MG_ERR_DUPLICATE,			/* one id, or one branch label, declared
+								 * by two revisions */
 	MG_ERR_TARGET,				/* malformed target or range text */
 	MG_ERR_NOT_FOUND,			/* target names no revision */
 	MG_ERR_AMBIGUOUS,			/* prefix, several heads, branch point */
@@ -74,6 +75,7 @@ extern void *mg_alloc(size_t size);		/* never returns NULL */
 extern void *mg_realloc(void *ptr, size_t size);
 extern void mg_free(void *ptr);
 extern void mg_sha256_hex(const void *data, size_t len, char out[65]);
+extern void mg_random_bytes(void *buf, size_t len);	/* strong; never fails */
 
 /* Small helpers built on the hooks (mg_base.c). */
 char	   *mg_strdup(const char *s);

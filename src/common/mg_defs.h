@@ -47,4 +47,21 @@ int			mg_status_exit(MgStatus status);
 /* The kind of one of our own SQLSTATEs; MG_ERR_EXEC for any other. */
 MgStatus	mg_status_from_sqlstate(const char *sqlstate);
 
+/*
+ * How a revision was applied, from its history rows: the last one says so
+ * when it is an upgrade, a repair (which accepted the checksum the
+ * revision has now) or a stamp with a checksum, and that row's checksum
+ * is the one it was applied with.  mg_history_applies() is the rule (for
+ * the last row's action and checksum); MG_PG_APPLIED_WITH_SQL is the same
+ * over migrate.history, rows (revision, checksum, and that row's action
+ * and started_at).
+ */
+bool		mg_history_applies(const char *action, const char *checksum);
+#define MG_PG_APPLIED_WITH_SQL \
+	"SELECT revision, checksum, action, started_at FROM (" \
+	"SELECT DISTINCT ON (revision) revision, action, checksum, started_at" \
+	" FROM migrate.history ORDER BY revision, id DESC) last" \
+	" WHERE action OPERATOR(pg_catalog.=) ANY ('{upgrade,repair}'::pg_catalog.text[])" \
+	"    OR (action OPERATOR(pg_catalog.=) 'stamp' AND checksum IS NOT NULL)"
+
 #endif							/* MG_DEFS_H */

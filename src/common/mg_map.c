@@ -122,8 +122,7 @@ mg_map_get(const MgMap *m, const char *key)
 void
 mg_map_free(MgMap *m)
 {
-	if (m->slots)
-		mg_free(m->slots);
+	mg_free(m->slots);
 	m->slots = NULL;
 	m->cap = m->count = 0;
 }

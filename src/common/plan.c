@@ -12,8 +12,7 @@ void
 mg_plan_free(MgPlan *p)
 {
 	mg_intlist_free(&p->steps);
-	if (p->after)
-		mg_free(p->after);
+	mg_free(p->after);
 	p->after = NULL;
 }
 
@@ -35,8 +34,7 @@ order_steps(const MgGraph *g, const uint8_t *set, bool reverse, MgIntList *out)
 	if (out->count + members > out->cap)
 	{
 		out->cap = out->count + members;
-		out->items = out->items ? mg_realloc(out->items, sizeof(int) * (size_t) out->cap)
-			: mg_alloc(sizeof(int) * (size_t) out->cap);
+		out->items = mg_realloc(out->items, sizeof(int) * (size_t) out->cap);
 	}
 	o = out->items + out->count;
 	done = mg_kahn(g, set, o);

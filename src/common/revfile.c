@@ -434,18 +434,14 @@ mg_revfile_select(const MgRevFile *rf, MgDialect dialect, const char *source,
 void
 mg_revfile_free(MgRevFile *rf)
 {
-	if (rf->id)
-		mg_free(rf->id);
+	mg_free(rf->id);
 	mg_strlist_free(&rf->revises);
 	mg_strlist_free(&rf->depends);
 	mg_strlist_free(&rf->branch);
-	if (rf->message)
-		mg_free(rf->message);
-	if (rf->created)
-		mg_free(rf->created);
+	mg_free(rf->message);
+	mg_free(rf->created);
 	for (int k = 0; k < MG_NUM_SECTION_KINDS; k++)
 		for (int d = 0; d < MG_NUM_DIALECTS; d++)
-			if (rf->sections[k][d].body)
-				mg_free(rf->sections[k][d].body);
+			mg_free(rf->sections[k][d].body);
 	memset(rf, 0, sizeof(*rf));
 }

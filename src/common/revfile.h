@@ -65,6 +65,17 @@ void		mg_revfile_free(MgRevFile *rf);
 /* Render a revision back to file text, canonical layout (revformat.c). */
 char	   *mg_revfile_format(const MgRevFile *rf);
 
+/*
+ * A new revision (revnew.c): a random id unless one is given, created now,
+ * transactional, empty upgrade and downgrade sections.  Setting a section
+ * to NULL removes it.  A message must be one line.
+ */
+void		mg_revfile_new(MgRevFile *rf, const char *id, const char *message);
+void		mg_revfile_set_section(MgRevFile *rf, MgSectionKind kind, const char *body);
+char	   *mg_new_revision_id(void);
+char	   *mg_utc_now(void);
+bool		mg_valid_message(const char *message);
+
 /* Validation of single tokens (revtoken.c), shared with SQL entry points. */
 bool		mg_valid_id(const char *id);
 bool		mg_valid_label(const char *label);

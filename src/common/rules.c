@@ -3,7 +3,11 @@
  * the server, the program and the offline writer alike.
  */
 #include "exec.h"
+#include "mg_defs.h"
+#include "syntax.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *
@@ -23,31 +27,53 @@ mg_step_what(const MgStep *s)
 	return b.data;
 }
 
+/*
+ * "revision <id> (<message>) <what>", located at the step's file, with a
+ * hint; returns status.
+ */
+static MgStatus step_error(const MgStep *s, MgStatus status, const char *what,
+							MgError *err, const char *hint_fmt,...)
+#if defined(__GNUC__)
+			__attribute__((format(printf, 5, 6)))
+#endif
+			;
+
+static MgStatus
+step_error(const MgStep *s, MgStatus status, const char *what, MgError *err,
+		   const char *hint_fmt,...)
+{
+	va_list		ap;
+
+	mg_error(err, status, s->source ? s->source : s->id, 0,
+			 "revision %s (%s) %s", s->id, message_of(s), what);
+	if (err)
+	{
+		va_start(ap, hint_fmt);
+		vsnprintf(err->hint, sizeof(err->hint), hint_fmt, ap);
+		va_end(ap);
+	}
+	return status;
+}
+
 MgStatus
 mg_rule_downgradable(const MgStep *s, MgError *err)
 {
-	if (s->has_body)
-		return MG_OK;
-	mg_error(err, MG_ERR_IRREVERSIBLE, s->source ? s->source : s->id, 0,
-			 "revision %s (%s) has no downgrade section and cannot be downgraded",
-			 s->id, message_of(s));
-	mg_error_hint(err, "Add a \"-- migrate:downgrade\" section%s%s, or use stamp to move past it without running anything.",
-				  s->source ? " to " : "", s->source ? s->source : "");
-	return MG_ERR_IRREVERSIBLE;
+	return s->has_body ? MG_OK :
+		step_error(s, MG_ERR_IRREVERSIBLE, "has no downgrade section and cannot be downgraded", err,
+				   "Add a \"-- migrate:downgrade\" section%s%s, or move past it without running anything with %s.",
+				   s->source ? " to " : "", s->source ? s->source : "",
+				   mg_command(MG_CMD_STAMP, "<target>"));
 }
 
 MgStatus
 mg_rule_transactional(const MgStep *s, MgError *err)
 {
-	if (s->transactional)
-		return MG_OK;
-	mg_error(err, MG_ERR_NONTRANSACTIONAL, s->source ? s->source : s->id, 0,
-			 "revision %s (%s) must run outside a transaction block",
-			 s->id, message_of(s));
-	mg_error_hint(err, "It is marked \"-- migrate:transaction false\": apply it with the migrate program (\"migrate %s\"), or %s to the revision before it first.",
-				  s->downgrade ? "downgrade" : "upgrade",
-				  s->downgrade ? "downgrade" : "upgrade");
-	return MG_ERR_NONTRANSACTIONAL;
+	const char *verb = s->downgrade ? "downgrade" : "upgrade";
+
+	return s->transactional ? MG_OK :
+		step_error(s, MG_ERR_NONTRANSACTIONAL, "must run outside a transaction block", err,
+				   "It is marked \"-- migrate:transaction false\": apply it with the migrate program (\"migrate %s\"), or %s to the revision before it first.",
+				   verb, verb);
 }
 
 MgStatus
@@ -70,4 +96,13 @@ mg_rule_one_step(const MgGraph *g, const uint8_t *applied, int node,
 	return mg_error(err, MG_ERR_STATE, nd->id, 0,
 					"revision %s cannot be recorded as %s from the current state",
 					nd->id, downgrade ? "a downgrade" : "an upgrade");
+}
+
+bool
+mg_history_applies(const char *action, const char *checksum)
+{
+	if (action == NULL)
+		return false;
+	return strcmp(action, "upgrade") == 0 || strcmp(action, "repair") == 0 ||
+		(strcmp(action, "stamp") == 0 && checksum != NULL);
 }

@@ -183,7 +183,7 @@ heads_above(const MgGraph *g, int node)
 	{
 		int			i = g->by_id[r];
 
-		if (set[i] && g->nodes[i].children.count == 0)
+		if (set[i] && mg_graph_is_head(g, i))
 			mg_intlist_add(&heads, i);
 	}
 	mg_free(set);
@@ -414,8 +414,7 @@ resolve_current_relative(const MgGraph *g, const char *text,
 			st = remove_or_keep(g, op, result, out);
 	}
 	mg_intlist_free(&cur);
-	if (members)
-		mg_free(members);
+	mg_free(members);
 	return st;
 }
 

@@ -8,7 +8,6 @@
  */
 #include "migrate.h"
 
-#include <time.h>
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -43,27 +42,6 @@ array_arg(FunctionCallInfo fcinfo, int argno, const char *what)
 	return l;
 }
 
-/* 12 lowercase hex digits from the server's strong random source. */
-static char *
-random_id(void)
-{
-	uint8		bytes[6];
-	char	   *id = palloc(13);
-	static const char hex[] = "0123456789abcdef";
-
-	if (!pg_strong_random(bytes, sizeof(bytes)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not generate a random revision id")));
-	for (int i = 0; i < 6; i++)
-	{
-		id[2 * i] = hex[bytes[i] >> 4];
-		id[2 * i + 1] = hex[bytes[i] & 15];
-	}
-	id[12] = '\0';
-	return id;
-}
-
 static bool
 revision_exists(const char *id)
 {
@@ -76,25 +54,6 @@ revision_exists(const char *id)
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "migrate: SPI failed looking up a revision");
 	return SPI_processed > 0;
-}
-
-static char *
-utc_now_iso(void)
-{
-	time_t		now = time(NULL);
-	struct tm	tm;
-	char	   *buf = palloc(32);
-
-	gmtime_r(&now, &tm);
-	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return buf;
-}
-
-static void
-set_section(MgRevFile *rf, MgSectionKind kind, const char *body)
-{
-	rf->sections[kind][MG_DIALECT_ANY].present = true;
-	rf->sections[kind][MG_DIALECT_ANY].body = pstrdup(body);
 }
 
 /*
@@ -160,6 +119,15 @@ normalise_body(const char *sql, const char *what)
 	return rf.sections[MG_SECTION_UPGRADE][MG_DIALECT_ANY].body;
 }
 
+static void
+check_message(const char *message)
+{
+	if (!mg_valid_message(message))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a revision message must be a single line")));
+}
+
 /* Store a freshly built revision under a new or given id; returns the id. */
 static char *
 create_revision(MgRevFile *rf, bool id_given)
@@ -172,9 +140,9 @@ create_revision(MgRevFile *rf, bool id_given)
 				(errcode(ERRCODE_DUPLICATE_OBJECT),
 				 errmsg("revision %s already exists", rf->id)));
 	while (!id_given && revision_exists(rf->id))
-		rf->id = random_id();
+		rf->id = mg_new_revision_id();
 	text = render(rf);
-	addrev_store(text, NULL, &id);
+	store_one(text, NULL, &id);
 	catalog_refresh_state();
 	return id;
 }
@@ -183,28 +151,22 @@ Datum
 migrate_revision(PG_FUNCTION_ARGS)
 {
 	MgRevFile	rf;
+	char	   *message;
 	char	   *id;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("message and upgrade must not be null")));
-	memset(&rf, 0, sizeof(rf));
-	rf.transactional = true;
-	rf.message = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	if (strpbrk(rf.message, "\r\n"))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a revision message must be a single line")));
-	if (rf.message[0] == '\0')
-		rf.message = NULL;
-	set_section(&rf, MG_SECTION_UPGRADE,
-				normalise_body(text_to_cstring(PG_GETARG_TEXT_PP(1)), "upgrade"));
-	if (!PG_ARGISNULL(2))
-		set_section(&rf, MG_SECTION_DOWNGRADE,
-					normalise_body(text_to_cstring(PG_GETARG_TEXT_PP(2)), "downgrade"));
+	message = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	check_message(message);
+	mg_revfile_new(&rf, PG_ARGISNULL(4) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(4)),
+				   message);
+	mg_revfile_set_section(&rf, MG_SECTION_UPGRADE,
+						   normalise_body(text_to_cstring(PG_GETARG_TEXT_PP(1)), "upgrade"));
+	mg_revfile_set_section(&rf, MG_SECTION_DOWNGRADE, PG_ARGISNULL(2) ? NULL :
+						   normalise_body(text_to_cstring(PG_GETARG_TEXT_PP(2)), "downgrade"));
 	rf.revises = array_arg(fcinfo, 3, "revises");
-	rf.id = PG_ARGISNULL(4) ? random_id() : text_to_cstring(PG_GETARG_TEXT_PP(4));
 	if (!mg_valid_id(rf.id))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -218,7 +180,6 @@ migrate_revision(PG_FUNCTION_ARGS)
 					 errmsg("invalid branch label \"%s\"", rf.branch.items[i]),
 					 errdetail("A label is 1 to 64 characters of letters, digits, \"_\" and \".\", not starting with \".\".")));
 	rf.depends = array_arg(fcinfo, 6, "depends");
-	rf.created = utc_now_iso();
 
 	migrate_begin_change();
 	migrate_spi_connect();
@@ -245,19 +206,12 @@ migrate_merge(PG_FUNCTION_ARGS)
 	MigrateCatalog cat;
 	MgRevFile	rf;
 	MgIntList	parents = {0};
+	char	   *message;
 	char	   *id;
 
-	memset(&rf, 0, sizeof(rf));
-	rf.transactional = true;
-	rf.message = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
-	if (rf.message && strpbrk(rf.message, "\r\n"))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a revision message must be a single line")));
-	rf.id = random_id();
-	rf.created = utc_now_iso();
-	set_section(&rf, MG_SECTION_UPGRADE, "");
-	set_section(&rf, MG_SECTION_DOWNGRADE, "");
+	message = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	check_message(message);
+	mg_revfile_new(&rf, NULL, message);
 
 	migrate_begin_change();
 	migrate_spi_connect();

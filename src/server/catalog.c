@@ -111,6 +111,19 @@ catalog_load(MigrateCatalog *cat, bool readonly)
 	catalog_load_ex(cat, readonly, false);
 }
 
+/* The node of revision id (exactly that id); 42704 when there is none. */
+int
+catalog_node(const MigrateCatalog *cat, const char *id)
+{
+	int			node = mg_graph_find(&cat->graph, id);
+
+	if (node < 0)
+		ereport(ERROR,
+				(errcode(mg_sqlstate(MG_ERR_NOT_FOUND)),
+				 errmsg("no revision named \"%s\"", id)));
+	return node;
+}
+
 /*
  * Load the graph and the applied set.  With ignore_unknown_versions, rows
  * of migrate.version naming no known revision are dropped (stamp purge)
@@ -342,7 +355,8 @@ catalog_log(const char *id, const char *action, const char *checksum,
 
 /*
  * When each applied revision was last applied (upgrade, or a stamp that
- * marked it): has[node] says whether at[node] is known.
+ * marked it; a later repair() changes its checksum, not when it was
+ * applied): has[node] says whether at[node] is known.
  */
 TimestampTz *
 catalog_applied_at(const MigrateCatalog *cat, bool **has)
@@ -400,8 +414,7 @@ catalog_sync_tips(const MigrateCatalog *cat)
 	if (!catalog_has_fast_columns())
 		return;
 	for (int i = 0; i < cat->graph.n; i++)
-		if (cat->graph.nodes[i].children.count == 0 &&
-			cat->graph.nodes[i].dependents.count == 0)
+		if (mg_graph_is_tip(&cat->graph, i))
 			mg_intlist_add(&tips, i);
 	arg = ids_to_array(&cat->graph, &tips);
 	rc = SPI_execute_with_args("UPDATE migrate.revision"

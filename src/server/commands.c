@@ -192,11 +192,7 @@ migrate_run(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("revisions must not contain nulls")));
 		id = TextDatumGetCString(elems[i]);
-		node = mg_graph_find(&cat.graph, id);
-		if (node < 0)
-			ereport(ERROR,
-					(errcode(mg_sqlstate(MG_ERR_NOT_FOUND)),
-					 errmsg("no revision named \"%s\"", id)));
+		node = catalog_node(&cat, id);
 		if (mg_rule_one_step(&cat.graph, state, node, downgrade, &err) != MG_OK)
 			mg_report(&err);
 		state[node] = downgrade ? 0 : 1;

@@ -91,11 +91,7 @@ migrate_record(PG_FUNCTION_ARGS)
 	migrate_begin_change();
 	migrate_spi_connect();
 	catalog_load(&cat, false);
-	node = mg_graph_find(&cat.graph, id);
-	if (node < 0)
-		ereport(ERROR,
-				(errcode(mg_sqlstate(MG_ERR_NOT_FOUND)),
-				 errmsg("no revision named \"%s\"", id)));
+	node = catalog_node(&cat, id);
 	if (mg_rule_one_step(&cat.graph, cat.applied, node, !up, &err) != MG_OK)
 		mg_report(&err);
 

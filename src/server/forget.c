@@ -43,11 +43,7 @@ migrate_forget(PG_FUNCTION_ARGS)
 	migrate_begin_change();
 	migrate_spi_connect();
 	catalog_load(&cat, false);
-	node = mg_graph_find(&cat.graph, id);
-	if (node < 0)
-		ereport(ERROR,
-				(errcode(mg_sqlstate(MG_ERR_NOT_FOUND)),
-				 errmsg("no revision named \"%s\"", id)));
+	node = catalog_node(&cat, id);
 	if (cat.applied[node])
 		ereport(ERROR,
 				(errcode(mg_sqlstate(MG_ERR_STATE)),

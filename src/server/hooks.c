@@ -6,6 +6,7 @@
 
 #include "common/cryptohash.h"
 #include "common/sha2.h"
+#include "utils/guc.h"
 
 void *
 mg_alloc(size_t size)
@@ -47,4 +48,22 @@ mg_sha256_hex(const void *data, size_t len, char out[65])
 		out[2 * i + 1] = hex[digest[i] & 15];
 	}
 	out[64] = '\0';
+}
+
+/* The program sets migrate.caller = 'program' when it connects. */
+bool
+mg_caller_is_program(void)
+{
+	const char *caller = GetConfigOption("migrate.caller", true, false);
+
+	return caller != NULL && strcmp(caller, "program") == 0;
+}
+
+void
+mg_random_bytes(void *buf, size_t len)
+{
+	if (!pg_strong_random(buf, len))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate random bytes")));
 }

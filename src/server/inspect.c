@@ -53,6 +53,14 @@ emit(FunctionCallInfo fcinfo, Row *r)
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, r->values, r->nulls);
 }
 
+/* The end of a set-returning function: its rows are in the tuplestore. */
+static Datum
+rows_done(void)
+{
+	SPI_finish();
+	return (Datum) 0;
+}
+
 static void
 open_catalog(FunctionCallInfo fcinfo, MigrateCatalog *cat)
 {
@@ -77,8 +85,7 @@ migrate_current(PG_FUNCTION_ARGS)
 		row_text(&r, 0, cat.graph.nodes[vs.items[i]].id);
 		emit(fcinfo, &r);
 	}
-	SPI_finish();
-	return (Datum) 0;
+	return rows_done();
 }
 
 /* rows of (revision, branch, message) for heads() and branches() */
@@ -102,8 +109,7 @@ emit_nodes(FunctionCallInfo fcinfo, bool heads)
 		row_text(&r, 2, cat.message[node]);
 		emit(fcinfo, &r);
 	}
-	SPI_finish();
-	return (Datum) 0;
+	return rows_done();
 }
 
 Datum
@@ -116,6 +122,17 @@ Datum
 migrate_branches(PG_FUNCTION_ARGS)
 {
 	return emit_nodes(fcinfo, false);
+}
+
+/* Columns col.. col+2 of history() and show(): is_head, is_applied, applied_at. */
+static void
+row_state(Row *r, int col, const MigrateCatalog *cat, int node,
+		  const TimestampTz *at, const bool *has)
+{
+	row_set(r, col, BoolGetDatum(mg_graph_is_head(&cat->graph, node)));
+	row_set(r, col + 1, BoolGetDatum(cat->applied[node] != 0));
+	if (has[node])
+		row_set(r, col + 2, TimestampTzGetDatum(at[node]));
 }
 
 Datum
@@ -142,14 +159,10 @@ migrate_history(PG_FUNCTION_ARGS)
 		row_text(&r, 0, nd->id);
 		row_set(&r, 1, strlist_to_array(&nd->revises_txt));
 		row_text(&r, 2, cat.message[node]);
-		row_set(&r, 3, BoolGetDatum(nd->children.count == 0));
-		row_set(&r, 4, BoolGetDatum(cat.applied[node] != 0));
-		if (has[node])
-			row_set(&r, 5, TimestampTzGetDatum(at[node]));
+		row_state(&r, 3, &cat, node, at, has);
 		emit(fcinfo, &r);
 	}
-	SPI_finish();
-	return (Datum) 0;
+	return rows_done();
 }
 
 Datum
@@ -188,10 +201,7 @@ migrate_show(PG_FUNCTION_ARGS)
 	row_set(&r, 7, BoolGetDatum(rev.transactional));
 	row_text(&r, 8, rev.checksum);
 	row_text(&r, 9, rev.source);
-	row_set(&r, 11, BoolGetDatum(nd->children.count == 0));
-	row_set(&r, 12, BoolGetDatum(cat.applied[node] != 0));
-	if (has[node])
-		row_set(&r, 13, TimestampTzGetDatum(at[node]));
+	row_state(&r, 11, &cat, node, at, has);
 	row_text(&r, 14, rev.upgrade);
 	row_text(&r, 15, rev.downgrade);
 
@@ -208,8 +218,7 @@ migrate_show(PG_FUNCTION_ARGS)
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
 	row_set(&r, 10, d);
 	emit(fcinfo, &r);
-	SPI_finish();
-	return (Datum) 0;
+	return rows_done();
 }
 
 Datum
@@ -262,6 +271,5 @@ migrate_plan(PG_FUNCTION_ARGS)
 		row_set(&r, 4, BoolGetDatum(cat.transactional[node]));
 		emit(fcinfo, &r);
 	}
-	SPI_finish();
-	return (Datum) 0;
+	return rows_done();
 }

@@ -4,9 +4,11 @@
  * whose upgrade checksum changed since they were applied; check() raises
  * unless the database is at heads with no such problem (cheap enough for
  * every application boot); status() sums it up in one row.  All three are
- * read-only and take no lock.
+ * read-only and take no lock.  A revision was applied with the checksum of
+ * its last history row (MG_PG_APPLIED_WITH_SQL), a repair() included.
  */
 #include "migrate.h"
+#include "problems.h"
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -17,91 +19,65 @@ PG_FUNCTION_INFO_V1(migrate_validate);
 PG_FUNCTION_INFO_V1(migrate_check);
 PG_FUNCTION_INFO_V1(migrate_status);
 
-typedef struct Problem
+/* The text column col of every row of the last SPI result. */
+static char **
+column(int col)
 {
-	char	   *revision;
-	char	   *problem;
-} Problem;
+	char	  **out = palloc0(sizeof(char *) * (SPI_processed + 1));
 
-typedef struct Problems
-{
-	Problem    *items;
-	int			count;
-	int			cap;
-} Problems;
-
-static void
-add_problem(Problems *p, const char *revision, const char *problem)
-{
-	if (p->count == p->cap)
-	{
-		p->cap = p->cap ? p->cap * 2 : 8;
-		p->items = p->items ? repalloc(p->items, sizeof(Problem) * p->cap)
-			: palloc(sizeof(Problem) * p->cap);
-	}
-	p->items[p->count].revision = pstrdup(revision);
-	p->items[p->count].problem = pstrdup(problem);
-	p->count++;
+	for (uint64 i = 0; i < SPI_processed; i++)
+		out[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, col);
+	return out;
 }
 
 /*
- * The problems of the applied state.  The graph is loaded ignoring version
- * rows that name unknown revisions, which are problems themselves.
+ * The problems of the applied state (the rule: mg_state_problems).  The
+ * graph is loaded ignoring version rows that name unknown revisions, which
+ * are problems themselves.
  */
-static Problems
+static MgProblems
 find_problems(MigrateCatalog *cat)
 {
-	Problems	p = {0};
-	int			rc;
+	int			rc,
+				nversions,
+				nhist;
+	char	  **versions,
+			  **revs,
+			  **then,
+			  **now;
+	const char **checksum;
+	MgAppliedWith *hist;
 
 	catalog_load_ex(cat, true, true);
+	rc = SPI_execute("SELECT revision FROM migrate.version ORDER BY revision", true, 0);
+	migrate_spi_check(rc, SPI_OK_SELECT, "reading the version set");
+	nversions = (int) SPI_processed;
+	versions = column(1);
 
-	rc = SPI_execute("SELECT v.revision FROM migrate.version v"
-					 " WHERE NOT EXISTS (SELECT 1 FROM migrate.revision r"
-					 "                   WHERE r.id OPERATOR(pg_catalog.=) v.revision)"
-					 " ORDER BY v.revision", true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "migrate: SPI failed reading the version set");
-	for (uint64 i = 0; i < SPI_processed; i++)
-		add_problem(&p, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1),
-					"missing: the version set names it, but the catalog has no such revision");
-
-	/* the last history entry of each revision says how it was applied */
-	rc = SPI_execute("SELECT h.revision, h.checksum, r.checksum, r.id IS NULL"
-					 " FROM (SELECT DISTINCT ON (revision) revision, action, checksum"
-					 "       FROM migrate.history ORDER BY revision, id DESC) h"
+	/* the last applying history row of each revision, and its checksum now */
+	rc = SPI_execute("SELECT h.revision, h.checksum, r.checksum"
+					 " FROM (" MG_PG_APPLIED_WITH_SQL ") h"
 					 " LEFT JOIN migrate.revision r ON r.id OPERATOR(pg_catalog.=) h.revision"
-					 " WHERE h.action OPERATOR(pg_catalog.=) 'upgrade'"
-					 "    OR (h.action OPERATOR(pg_catalog.=) 'stamp' AND h.checksum IS NOT NULL)"
 					 " ORDER BY h.revision", true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "migrate: SPI failed reading history");
-	for (uint64 i = 0; i < SPI_processed; i++)
+	migrate_spi_check(rc, SPI_OK_SELECT, "reading history");
+	nhist = (int) SPI_processed;
+	revs = column(1);
+	then = column(2);
+	now = column(3);
+	hist = palloc0(sizeof(MgAppliedWith) * (nhist + 1));
+	checksum = palloc0(sizeof(char *) * (cat->graph.n + 1));
+	for (int i = 0; i < nhist; i++)
 	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		char	   *rev = SPI_getvalue(tup, desc, 1);
-		char	   *then = SPI_getvalue(tup, desc, 2);
-		char	   *now = SPI_getvalue(tup, desc, 3);
-		bool		isnull;
-		bool		gone = DatumGetBool(SPI_getbinval(tup, desc, 4, &isnull));
-		int			node = mg_graph_find(&cat->graph, rev);
+		int			node = mg_graph_find(&cat->graph, revs[i]);
 
-		if (gone)
-		{
-			bool		reported = false;
-
-			/* a version row naming it has already said it is missing */
-			for (int k = 0; k < p.count && !reported; k++)
-				reported = strcmp(p.items[k].revision, rev) == 0;
-			if (!reported)
-				add_problem(&p, rev, "missing: applied, but no longer in the catalog");
-		}
-		else if (node >= 0 && cat->applied[node] && then && strcmp(then, now) != 0)
-			add_problem(&p, rev, psprintf("checksum changed: applied with %s, now %s",
-										  then, now));
+		hist[i].revision = revs[i];
+		hist[i].checksum = then[i];
+		if (node >= 0)
+			checksum[node] = now[i];
 	}
-	return p;
+	return mg_state_problems(&cat->graph, cat->applied, checksum, NULL,
+							 (const char *const *) versions, nversions,
+							 hist, nhist, MG_KNOWN_BY_CATALOG);
 }
 
 Datum
@@ -109,7 +85,7 @@ migrate_validate(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MigrateCatalog cat;
-	Problems	p;
+	MgProblems	p;
 
 	InitMaterializedSRF(fcinfo, 0);
 	migrate_spi_connect();
@@ -145,7 +121,7 @@ Datum
 migrate_check(PG_FUNCTION_ARGS)
 {
 	MigrateCatalog cat;
-	Problems	p;
+	MgProblems	p;
 	const char *next;
 	int			pending;
 
@@ -167,7 +143,7 @@ migrate_check(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("the database is not up to date: %d revision%s pending, starting with %s",
 						pending, pending == 1 ? "" : "s", next),
-				 errhint("Run SELECT migrate.upgrade();")));
+				 errhint("Run %s.", mg_command(MG_CMD_UPGRADE, NULL))));
 	SPI_finish();
 	PG_RETURN_VOID();
 }
@@ -176,7 +152,7 @@ Datum
 migrate_status(PG_FUNCTION_ARGS)
 {
 	MigrateCatalog cat;
-	Problems	p;
+	MgProblems	p;
 	TupleDesc	desc;
 	Datum		values[4];
 	bool		nulls[4] = {false, false, false, false};

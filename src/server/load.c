@@ -115,7 +115,7 @@ migrate_load(PG_FUNCTION_ARGS)
 		texts[i] = read_whole_file(psprintf("%s/%s", path, names[i]));
 
 	migrate_spi_connect();
-	changed = addrev_batch(n, texts, names, NULL);
+	changed = store_batch(n, texts, names, NULL, false);
 	if (changed > 0)
 		catalog_refresh_state();
 	SPI_finish();

@@ -23,6 +23,7 @@
 #include "mg_defs.h"
 #include "exec.h"
 #include "offline.h"
+#include "syntax.h"
 
 #if PG_VERSION_NUM < 150000
 #error "migrate requires PostgreSQL 15 or later"
@@ -70,6 +71,7 @@ typedef struct MigrateRevision
 } MigrateRevision;
 
 extern void catalog_load(MigrateCatalog *cat, bool readonly);
+extern int	catalog_node(const MigrateCatalog *cat, const char *id);
 extern void catalog_load_ex(MigrateCatalog *cat, bool readonly,
 							bool ignore_unknown_versions);
 extern void catalog_fetch(const char *id, MigrateRevision *rev);
@@ -88,15 +90,17 @@ extern bool catalog_up_to_date(bool readonly);
 extern TimestampTz *catalog_applied_at(const MigrateCatalog *cat,
 									  bool **has);
 
-/* addrev.c: storing one revision file's text (lock held, SPI connected) */
-extern bool addrev_store(const char *script, const char *source, char **id);
-extern void addrev_parse(const char *script, const char *source,
-						 MgRevFile *rf, MgRevSelected *sel);
-extern bool addrev_replace(const MgRevFile *rf, const MgRevSelected *sel,
-						   const char *script, const char *source);
-
-/* addbatch.c: a batch of revision files (first_id: the first one's id) */
-extern int	addrev_batch(int n, char **texts, char **sources, char **first_id);
+/*
+ * store.c: storing revision files in the catalog (lock held, SPI
+ * connected, except store_parse); store_batch returns how many revisions
+ * it added or replaced, *first_id the first file's id; repair: an applied
+ * revision's upgrade section may change (repair.c)
+ */
+extern void store_parse(const char *script, const char *source,
+						MgRevFile *rf, MgRevSelected *sel);
+extern int	store_batch(int n, char **texts, char **sources, char **first_id,
+						bool repair);
+extern bool store_one(const char *script, const char *source, char **id);
 
 /*
  * steps.c: the catalog as the executor's step source (describe, fetch,

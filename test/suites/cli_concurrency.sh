@@ -24,31 +24,7 @@ set -uo pipefail
 REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-sq() {
-    "$PY" - "$1" "$2" <<'EOF' 2>&1
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-for row in c.execute(sys.argv[2]):
-    print('|'.join('' if v is None else str(v) for v in row))
-EOF
-}
-dump() {
-    "$PY" - "$1" <<'EOF' 2>&1
-import sqlite3, sys
-print('\n'.join(sqlite3.connect(sys.argv[1]).iterdump()))
-EOF
-}
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-rev() {
-    local dir=$1 id=$2 parents=$3 msg=$4 extra=${5:-}
-    mkdir -p "$dir/versions"
-    {
-        printf -- '-- migrate:revision %s\n-- migrate:revises %s\n-- migrate:message %s\n' "$id" "$parents" "$msg"
-        [ -n "$extra" ] && printf -- '%s\n' "$extra"
-        printf '\n'
-        cat
-    } >"$dir/versions/${id}_$(tr ' ' _ <<<"$msg").sql"
-}
+sq() { sq_py "$@"; }
 nlines() { if [ -s "$1" ]; then grep -c . "$1"; else echo 0; fi; }
 # wait_for FILE REGEX SECONDS: until FILE has a line matching REGEX
 wait_for() {
@@ -59,6 +35,18 @@ wait_for() {
     done
     return 1
 }
+
+# upgrade_in_background VAR FILE ARGS...: `migrate ARGS... upgrade` in the
+# background, its output in FILE; its pid in VAR (and BG, for cleanup)
+upgrade_in_background() {
+    local var=$1 file=$2; shift 2
+    "$MIGRATE" "$@" upgrade >"$file" 2>&1 </dev/null &
+    printf -v "$var" '%s' $!
+    BG+=("$!")
+}
+# run2 ARGS...: run the program; stdout and stderr together in out, the
+# exit status in rc
+run2() { out=$("$MIGRATE" "$@" 2>&1); rc=$?; }
 
 # race NAME URL DIR: two upgrades at once; checks exit statuses and output
 # (results in $TMP/r1.{out,err}, $TMP/r2.{out,err})
@@ -89,40 +77,19 @@ $(cat "$TMP/r2.out" "$TMP/r2.err")"
 }
 
 P=migrate_suite_cli_conc
-DBS=("${P}_race" "${P}_tf" "${P}_kill")
-drop_all() {
-    for db in "${DBS[@]}"; do
-        psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-    done
-}
-fresh() {
-    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null 2>&1
-    if ! psql -X -q -d postgres -c "CREATE DATABASE $1" >/dev/null 2>&1 ||
-       ! q "$1" "CREATE EXTENSION migrate" >/dev/null; then
-        not_ok "create database $1 with the extension" "$(q postgres 'SELECT 1')"
-    fi
-}
-TMP=$(mktemp -d /tmp/migrate-cli-conc-XXXX)
+pg_suite_init cli-conc "${P}_race" "${P}_tf" "${P}_kill"
 BG=()
 cleanup() {
     local p
     for p in "${BG[@]}"; do kill -9 "$p" 2>/dev/null; done
-    drop_all
-    rm -rf "$TMP"
+    pg_suite_cleanup
 }
 trap cleanup EXIT
-drop_all
 cd "$TMP" || exit 1
 unset DATABASE_URL MIGRATE_SQLITE_BUSY_TIMEOUT
 
 # the same three revisions for both databases; the second is slow (about 2 s)
-rev cc c0001 base "first" <<'EOF'
--- migrate:upgrade
-CREATE TABLE c1 (id integer PRIMARY KEY);
-
--- migrate:downgrade
-DROP TABLE c1;
-EOF
+rev_sql cc c0001 base "first" 'CREATE TABLE c1 (id integer PRIMARY KEY);' 'DROP TABLE c1;'
 rev cc c0002 c0001 "slow one" <<'EOF'
 -- migrate:upgrade postgresql
 SELECT pg_sleep(2);
@@ -136,18 +103,12 @@ CREATE TABLE c2 (id integer PRIMARY KEY);
 -- migrate:downgrade
 DROP TABLE c2;
 EOF
-rev cc c0003 c0002 "third" <<'EOF'
--- migrate:upgrade
-CREATE TABLE c3 (id integer PRIMARY KEY);
-
--- migrate:downgrade
-DROP TABLE c3;
-EOF
+rev_sql cc c0003 c0002 "third" 'CREATE TABLE c3 (id integer PRIMARY KEY);' 'DROP TABLE c3;'
 ONCE="c0001|1 c0002|1 c0003|1"
 
 # ---- PostgreSQL: two upgrades at once ------------------------------------------------
 RDB=${P}_race
-fresh "$RDB"
+pg_new_db "$RDB"
 race "PostgreSQL, two upgrades at once" "postgresql:///$RDB" cc 3
 is "... every revision applied once" "$ONCE" \
     "$(q "$RDB" "SELECT revision, count(*) FROM migrate.history GROUP BY 1 ORDER BY 1" | tr '\n' ' ' | sed 's/ $//')"
@@ -155,13 +116,10 @@ is "... at the head" "c0003" "$(q "$RDB" "SELECT revision FROM migrate.version")
 
 # read-only commands do not wait for a running upgrade
 "$MIGRATE" --dir cc -d "postgresql:///$RDB" -q downgrade base
-"$MIGRATE" --dir cc -d "postgresql:///$RDB" upgrade >"$TMP/w.out" 2>&1 </dev/null &
-wp=$!
-BG+=("$wp")
+upgrade_in_background wp "$TMP/w.out" --dir cc -d "postgresql:///$RDB"
 if wait_for "$TMP/w.out" '^\[2/3\]' 20; then
     sleep 0.2
-    out=$("$MIGRATE" --dir cc -d "postgresql:///$RDB" current 2>&1)
-    rc=$?
+    run2 --dir cc -d "postgresql:///$RDB" current
     if kill -0 "$wp" 2>/dev/null; then
         is "PostgreSQL: current answers while an upgrade runs, with the last committed state" "0 " "$rc $out"
     else
@@ -176,32 +134,14 @@ is "... and the upgrade finishes" "c0003" "$(q "$RDB" "SELECT revision FROM migr
 # ---- PostgreSQL: two upgrades at once across a transaction false revision ---------
 # (the program runs it under the session-level lock; the other program must
 # then find it applied, not run it again). Three rounds: the race is narrow.
-rev tf t0001 base "first" <<'EOF'
--- migrate:upgrade
-CREATE TABLE t1 (id integer PRIMARY KEY);
-
--- migrate:downgrade
-DROP TABLE t1;
-EOF
-rev tf t0002 t0001 "slow outside" "-- migrate:transaction false" <<'EOF'
--- migrate:upgrade
-SELECT pg_sleep(1);
-CREATE INDEX CONCURRENTLY ix_t1 ON t1 (id);
-
--- migrate:downgrade
-DROP INDEX CONCURRENTLY ix_t1;
-EOF
-rev tf t0003 t0002 "third" <<'EOF'
--- migrate:upgrade
-CREATE TABLE t3 (id integer PRIMARY KEY);
-
--- migrate:downgrade
-DROP TABLE t3;
-EOF
+rev_sql tf t0001 base "first" 'CREATE TABLE t1 (id integer PRIMARY KEY);' 'DROP TABLE t1;'
+rev_sql tf t0002 t0001 "slow outside" 'SELECT pg_sleep(1);
+CREATE INDEX CONCURRENTLY ix_t1 ON t1 (id);' 'DROP INDEX CONCURRENTLY ix_t1;' "-- migrate:transaction false"
+rev_sql tf t0003 t0002 "third" 'CREATE TABLE t3 (id integer PRIMARY KEY);' 'DROP TABLE t3;'
 TDB=${P}_tf
 bad_rounds=
 for round in 1 2 3; do
-    fresh "$TDB"
+    pg_new_db "$TDB"
     "$MIGRATE" --dir tf -d "postgresql:///$TDB" upgrade >"$TMP/r1.out" 2>"$TMP/r1.err" </dev/null &
     p1=$!
     "$MIGRATE" --dir tf -d "postgresql:///$TDB" upgrade >"$TMP/r2.out" 2>"$TMP/r2.err" </dev/null &
@@ -225,30 +165,15 @@ fi
 # transaction false revision runs CREATE INDEX CONCURRENTLY under that lock
 # (CIC waits for every older snapshot: a deadlock). Deterministic: the push
 # starts while the revision's first statement (a sleep) runs.
-rev dl d0001 base "first" <<'EOF'
--- migrate:upgrade
-CREATE TABLE d1 (id integer PRIMARY KEY);
-
--- migrate:downgrade
-DROP TABLE d1;
-EOF
-rev dl d0002 d0001 "index outside" "-- migrate:transaction false" <<'EOF'
--- migrate:upgrade
-SELECT pg_sleep(1.5);
-CREATE INDEX CONCURRENTLY ix_d1 ON d1 (id);
-
--- migrate:downgrade
-DROP INDEX CONCURRENTLY ix_d1;
-EOF
-fresh "$TDB"
+rev_sql dl d0001 base "first" 'CREATE TABLE d1 (id integer PRIMARY KEY);' 'DROP TABLE d1;'
+rev_sql dl d0002 d0001 "index outside" 'SELECT pg_sleep(1.5);
+CREATE INDEX CONCURRENTLY ix_d1 ON d1 (id);' 'DROP INDEX CONCURRENTLY ix_d1;' "-- migrate:transaction false"
+pg_new_db "$TDB"
 "$MIGRATE" --dir dl -d "postgresql:///$TDB" -q upgrade d0001
-"$MIGRATE" --dir dl -d "postgresql:///$TDB" upgrade >"$TMP/a.out" 2>&1 </dev/null &
-ap=$!
-BG+=("$ap")
+upgrade_in_background ap "$TMP/a.out" --dir dl -d "postgresql:///$TDB"
 if wait_for "$TMP/a.out" '^\[1/1\] d0002' 20; then
     sleep 0.3
-    out=$("$MIGRATE" --dir dl -d "postgresql:///$TDB" push 2>&1)
-    rc=$?
+    run2 --dir dl -d "postgresql:///$TDB" push
     wait "$ap"
     arc=$?
     is "PostgreSQL: a push while another migrate runs CREATE INDEX CONCURRENTLY: both exit 0, no deadlock" \
@@ -269,12 +194,9 @@ is "... at the head" "c0003" "$(sq "$SDB" "SELECT revision FROM migrate_version"
 
 # read-only commands do not wait; a second writer waits only as long as told
 "$MIGRATE" --dir cc -d "sqlite:///$SDB" -q downgrade base
-"$MIGRATE" --dir cc -d "sqlite:///$SDB" upgrade >"$TMP/w.out" 2>&1 </dev/null &
-wp=$!
-BG+=("$wp")
+upgrade_in_background wp "$TMP/w.out" --dir cc -d "sqlite:///$SDB"
 if wait_for "$TMP/w.out" '^\[2/3\]' 20; then
-    out=$("$MIGRATE" --dir cc -d "sqlite:///$SDB" current 2>&1)
-    rc=$?
+    run2 --dir cc -d "sqlite:///$SDB" current
     running=no
     kill -0 "$wp" 2>/dev/null && running=yes
     is "SQLite: current answers while an upgrade runs, with the last committed state" "0  yes" "$rc $out $running"
@@ -301,30 +223,16 @@ is "an invalid MIGRATE_SQLITE_BUSY_TIMEOUT: exit 2" "2" "$?"
 # The first revision writes more than SQLite's page cache holds, so pages of
 # the unfinished transaction reach the file before the kill; the second one
 # runs for minutes.
-rev kl k0001 base "big table" <<'EOF'
--- migrate:upgrade
-CREATE TABLE big (id integer PRIMARY KEY, pad text);
+rev_sql kl k0001 base "big table" "CREATE TABLE big (id integer PRIMARY KEY, pad text);
 WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000)
-INSERT INTO big SELECT x, printf('%0200d', x) FROM c;
-
--- migrate:downgrade
-DROP TABLE big;
-EOF
-rev kl k0002 k0001 "very slow" <<'EOF'
--- migrate:upgrade
-WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000)
-SELECT count(*) FROM c;
-
--- migrate:downgrade
-SELECT 1;
-EOF
+INSERT INTO big SELECT x, printf('%0200d', x) FROM c;" 'DROP TABLE big;'
+rev_sql kl k0002 k0001 "very slow" 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000)
+SELECT count(*) FROM c;' 'SELECT 1;'
 KDB=$TMP/kill.db
 "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table app_data (x integer, y text)"); c.executemany("insert into app_data values (?, ?)", [(i, "row %d" % i) for i in range(100)]); c.commit()' "$KDB"
 sum_before=$(sha "$KDB")
-dump_before=$(dump "$KDB")
-"$MIGRATE" --dir kl -d "sqlite:///$KDB" upgrade >"$TMP/k.out" 2>&1 </dev/null &
-kp=$!
-BG+=("$kp")
+dump_before=$(sq_dump "$KDB")
+upgrade_in_background kp "$TMP/k.out" --dir kl -d "sqlite:///$KDB"
 if wait_for "$TMP/k.out" '^\[2/2\] k0002' 30; then
     sleep 0.3
     kill -9 "$kp" 2>/dev/null
@@ -342,45 +250,28 @@ else
     not_ok "... it left a hot journal (its transaction was open)" "$(ls -la "$TMP")"
 fi
 # read-only commands must work on the file as it is
-out=$("$MIGRATE" --dir kl -d "sqlite:///$KDB" current 2>&1)
-rc=$?
+run2 --dir kl -d "sqlite:///$KDB" current
 is "... then current: exit 0, at base" "0 " "$rc $out"
-out=$("$MIGRATE" --dir kl -d "sqlite:///$KDB" check 2>&1)
-rc=$?
+run2 --dir kl -d "sqlite:///$KDB" check
 like "... check: exit 1, two revisions pending" "^1 .*2 revisions pending" "$rc $out"
 # any SQLite connection that may write rolls the journal back
 sq "$KDB" "SELECT count(*) FROM sqlite_master" >/dev/null
 is "... once the journal is rolled back the file is byte for byte as before" "$sum_before" "$(sha "$KDB")"
 if [ -e "$KDB-journal" ]; then not_ok "... and the journal is gone"; else ok "... and the journal is gone"; fi
-is "... its dump too" "$dump_before" "$(dump "$KDB")"
+is "... its dump too" "$dump_before" "$(sq_dump "$KDB")"
 sed -i 's/x < 1000000000/x < 10/' kl/versions/k0002_very_slow.sql
-out=$("$MIGRATE" --dir kl -d "sqlite:///$KDB" upgrade 2>&1)
-rc=$?
+run2 --dir kl -d "sqlite:///$KDB" upgrade
 like "... the next upgrade (slow revision made fast) applies both: exit 0" "^0 \[1/2\] k0001 .*\[2/2\] k0002 " "$rc $(tr '\n' ' ' <<<"$out")"
 is "... and records them once" "k0001|upgrade k0002|upgrade" \
     "$(sq "$KDB" "SELECT revision, action FROM migrate_history ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
 is "... the table is complete" "50000" "$(sq "$KDB" "SELECT count(*) FROM big")"
 
 # ---- PostgreSQL: SIGKILL in the middle of an upgrade ------------------------------------
-rev pk p0001 base "first" <<'EOF'
--- migrate:upgrade
-CREATE TABLE p1 (id integer PRIMARY KEY);
-
--- migrate:downgrade
-DROP TABLE p1;
-EOF
-rev pk p0002 p0001 "slow" <<'EOF'
--- migrate:upgrade
-SELECT pg_sleep(2);
-
--- migrate:downgrade
-SELECT 1;
-EOF
+rev_sql pk p0001 base "first" 'CREATE TABLE p1 (id integer PRIMARY KEY);' 'DROP TABLE p1;'
+rev_sql pk p0002 p0001 "slow" 'SELECT pg_sleep(2);' 'SELECT 1;'
 KPG=${P}_kill
-fresh "$KPG"
-"$MIGRATE" --dir pk -d "postgresql:///$KPG" upgrade >"$TMP/kp.out" 2>&1 </dev/null &
-kp=$!
-BG+=("$kp")
+pg_new_db "$KPG"
+upgrade_in_background kp "$TMP/kp.out" --dir pk -d "postgresql:///$KPG"
 if wait_for "$TMP/kp.out" '^\[2/2\] p0002' 30; then
     kill -9 "$kp" 2>/dev/null
     wait "$kp" 2>/dev/null
@@ -392,8 +283,7 @@ else
 fi
 # the server finishes or rolls back the killed client's statement on its own
 # (all or nothing); the next upgrade waits for it and then does the rest
-out=$("$MIGRATE" --dir pk -d "postgresql:///$KPG" upgrade 2>&1)
-rc=$?
+run2 --dir pk -d "postgresql:///$KPG" upgrade
 is "... the next upgrade: exit 0, no error" "0" "$rc$(grep -m1 . <<<"$(grep -v '^\[' <<<"$out")")"
 is "... the database is at the head" "p0002" "$(q "$KPG" "SELECT revision FROM migrate.version")"
 is "... each recorded once" "p0001|upgrade p0002|upgrade" \

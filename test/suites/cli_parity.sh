@@ -32,24 +32,7 @@ same() {
         not_ok "$1" "$(diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^</postgresql:/; s/^>/sqlite:    /')"
     fi
 }
-sq() {
-    "$PY" - "$1" "$2" <<'EOF' 2>&1
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-for row in c.execute(sys.argv[2]):
-    print('|'.join('' if v is None else str(v) for v in row))
-EOF
-}
-rev() {
-    local dir=$1 id=$2 parents=$3 msg=$4 extra=${5:-}
-    mkdir -p "$dir/versions"
-    {
-        printf -- '-- migrate:revision %s\n-- migrate:revises %s\n-- migrate:message %s\n' "$id" "$parents" "$msg"
-        [ -n "$extra" ] && printf -- '%s\n' "$extra"
-        printf '\n'
-        cat
-    } >"$dir/versions/${id}_$(tr ' ' _ <<<"$msg").sql"
-}
+sq() { sq_py "$@"; }
 # both PREFIX ARGS...: run the program on both databases; results in
 # ${PREFIX}_pg_{rc,out,err} and ${PREFIX}_sq_{rc,out,err}
 PGU= SQU= PGDB= SQDB= DIR=
@@ -107,29 +90,13 @@ compare_step() {
 }
 
 P=migrate_suite_cli_parity
-DBS=("${P}_ex" "${P}_ec")
-drop_all() {
-    for db in "${DBS[@]}"; do
-        psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-    done
-}
-fresh() {
-    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null 2>&1
-    if ! psql -X -q -d postgres -c "CREATE DATABASE $1" >/dev/null 2>&1 ||
-       ! q "$1" "CREATE EXTENSION migrate" >/dev/null; then
-        not_ok "create database $1 with the extension" "$(q postgres 'SELECT 1')"
-    fi
-}
-TMP=$(mktemp -d /tmp/migrate-cli-parity-XXXX)
-cleanup() { drop_all; rm -rf "$TMP"; }
-trap cleanup EXIT
-drop_all
+pg_suite_init cli-parity "${P}_ex" "${P}_ec"
 cd "$TMP" || exit 1
 unset DATABASE_URL
 
 # ---- the example migrations, step by step -----------------------------------------
 cp -r "$REPO_ROOT/migrations" "$TMP/ex"
-fresh "${P}_ex"
+pg_new_db "${P}_ex"
 PGDB=${P}_ex PGU=postgresql:///${P}_ex SQDB=$TMP/ex.db SQU=sqlite:///$TMP/ex.db DIR=$TMP/ex
 : >"$SQDB"
 
@@ -181,27 +148,9 @@ done
 
 # ---- expand / contract: a head that depends on the other head ----------------------
 mkdir ec
-rev ec r0001 base "root" <<'EOF'
--- migrate:upgrade
-CREATE TABLE r (id integer PRIMARY KEY, a integer);
-
--- migrate:downgrade
-DROP TABLE r;
-EOF
-rev ec e0001 r0001 "expand" "-- migrate:branch expand" <<'EOF'
--- migrate:upgrade
-ALTER TABLE r ADD COLUMN b integer;
-
--- migrate:downgrade
-ALTER TABLE r DROP COLUMN b;
-EOF
-rev ec e0002 e0001 "expand more" <<'EOF'
--- migrate:upgrade
-CREATE TABLE r2 (id integer);
-
--- migrate:downgrade
-DROP TABLE r2;
-EOF
+rev_sql ec r0001 base "root" 'CREATE TABLE r (id integer PRIMARY KEY, a integer);' 'DROP TABLE r;'
+rev_sql ec e0001 r0001 "expand" 'ALTER TABLE r ADD COLUMN b integer;' 'ALTER TABLE r DROP COLUMN b;' "-- migrate:branch expand"
+rev_sql ec e0002 e0001 "expand more" 'CREATE TABLE r2 (id integer);' 'DROP TABLE r2;'
 rev ec c0001 r0001 "contract" "-- migrate:branch contract
 -- migrate:depends e0002" <<'EOF'
 -- migrate:upgrade
@@ -210,7 +159,7 @@ UPDATE r SET b = a;
 -- migrate:downgrade
 UPDATE r SET b = NULL;
 EOF
-fresh "${P}_ec"
+pg_new_db "${P}_ec"
 PGDB=${P}_ec PGU=postgresql:///${P}_ec SQDB=$TMP/ec.db SQU=sqlite:///$TMP/ec.db DIR=$TMP/ec
 : >"$SQDB"
 compare_step "expand/contract: upgrade heads" upgrade heads
@@ -227,13 +176,7 @@ done
 
 # ---- a database at a revision whose file is gone ------------------------------------
 cp -r ec ec2
-rev ec2 z0001 c0001 "gone later" <<'EOF'
--- migrate:upgrade
-CREATE TABLE z (id integer);
-
--- migrate:downgrade
-DROP TABLE z;
-EOF
+rev_sql ec2 z0001 c0001 "gone later" 'CREATE TABLE z (id integer);' 'DROP TABLE z;'
 DIR=$TMP/ec2
 both up upgrade heads
 is "with the extra revision: upgrade heads exits 0 on both" "0 0" "$up_pg_rc $up_sq_rc"

@@ -22,50 +22,9 @@ set -uo pipefail
 REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-quiet_ok() {
-    if [ "$RC" -eq 0 ] && [ -z "$OUT$ERR" ]; then ok "$1"; else not_ok "$1" "$(last)"; fi
-}
-json_ok() {
-    if [ "$RC" -eq "${2:-0}" ] && "$PY" -c 'import json,sys; json.load(sys.stdin)' <<<"$OUT" >/dev/null 2>&1; then
-        ok "$1"
-    else
-        not_ok "$1" "$(last)"
-    fi
-}
-jq_py() { "$PY" -c "import json,sys; d=json.load(sys.stdin); print($1)" <<<"$OUT" 2>&1; }
-progress_ids() { sed -nE 's/^\[[0-9]+\/[0-9]+\] ([^ ]+) .*/\1/p' <<<"$OUT" | tr '\n' ' ' | sed 's/ $//'; }
-# q DB SQL: unaligned rows, errors on stdout
-rev() {
-    local dir=$1 id=$2 parents=$3 msg=$4 extra=${5:-}
-    mkdir -p "$dir/versions"
-    {
-        printf -- '-- migrate:revision %s\n-- migrate:revises %s\n-- migrate:message %s\n' "$id" "$parents" "$msg"
-        [ -n "$extra" ] && printf -- '%s\n' "$extra"
-        printf '\n'
-        cat
-    } >"$dir/versions/${id}_$(tr ' ' _ <<<"$msg").sql"
-}
 
 P=migrate_suite_cli_pg
-DBS=("${P}_main" "${P}_off" "${P}_on" "${P}_fail" "${P}_tf" "${P}_noext" "${P}_old")
-drop_all() {
-    for db in "${DBS[@]}"; do
-        psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-    done
-}
-# fresh DB [EXTENSION_SQL]: a new database with the extension
-fresh() {
-    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null 2>&1
-    if ! psql -X -q -d postgres -c "CREATE DATABASE $1" >/dev/null 2>&1 ||
-       ! q "$1" "SET client_min_messages = warning; ${2-CREATE EXTENSION migrate}" >/dev/null; then
-        not_ok "create database $1" "$(q postgres 'SELECT 1')"
-    fi
-}
-
-TMP=$(mktemp -d /tmp/migrate-cli-pg-XXXX)
-cleanup() { drop_all; rm -rf "$TMP"; }
-trap cleanup EXIT
-drop_all
+pg_suite_init cli-pg "${P}_main" "${P}_off" "${P}_on" "${P}_fail" "${P}_tf" "${P}_noext" "${P}_old"
 mkdir -p "$TMP/app"
 cp -r "$REPO_ROOT/migrations" "$TMP/app/migrations"
 cd "$TMP/app" || exit 1
@@ -77,14 +36,14 @@ DB=${P}_main
 U=postgresql:///$DB
 
 # ---- connecting -------------------------------------------------------------------------
-fresh "${P}_noext" ""
+pg_new_db "${P}_noext" ""
 run -d "postgresql:///${P}_noext" current
 expect "a database without the extension: exit 2 with the CREATE EXTENSION hint" 2 \
     "the migrate extension is not installed in database \"${P}_noext\"" "CREATE EXTENSION migrate"
 run -d "postgresql:///${P}_noext" upgrade
 expect "... also for upgrade" 2 "CREATE EXTENSION migrate"
 is "... which creates nothing" "0" "$(q "${P}_noext" "SELECT count(*) FROM pg_namespace WHERE nspname = 'migrate'")"
-fresh "${P}_old" "CREATE EXTENSION migrate VERSION '0.1'"
+pg_new_db "${P}_old" "CREATE EXTENSION migrate VERSION '0.1'"
 run -d "postgresql:///${P}_old" current
 expect "an extension of another version: exit 2 with the ALTER EXTENSION hint" 2 \
     "extension migrate 0.1 is installed" "ALTER EXTENSION migrate UPDATE"
@@ -99,7 +58,7 @@ expect "a malformed URL: exit 2" 2 'invalid database URL'
 run -d 'dbname=x nosuchoption=1' current
 expect "a connection string with an unknown option: exit 2" 2 'invalid database URL'
 
-fresh "$DB"
+pg_new_db "$DB"
 run -d "dbname=$DB" current
 expect "a libpq connection string (PG* variables apply)" 0
 run -d "postgres:///$DB" current
@@ -144,11 +103,7 @@ is "... its checksum is the SHA-256 of the postgresql upgrade body" \
 is "the seed data is there" "5" "$(q "$DB" "SELECT count(*) FROM colors")"
 run -d "$U" upgrade
 quiet_ok "upgrade at heads: exit 0, prints nothing"
-run -d "$U" current
-is "current prints '<id> (head)'" "4c7d2e9f0b13 (head)" "$OUT"
-run -d "$U" current --json
-json_ok "current --json is JSON"
-is "... the version set" '["4c7d2e9f0b13"]' "$OUT"
+current_is_head "$U"
 run -d "$U" check
 expect "check at heads: exit 0" 0 "up to date"
 run -q -d "$U" check
@@ -172,12 +127,7 @@ expect "history -r current: exit 0" 0 "4c7d2e9f0b13"
 run -d "$U" downgrade
 expect "downgrade (default -1): exit 0" 0 "[1/1] 4c7d2e9f0b13 add customer phone ... "
 run -d "$U" downgrade -1
-run -d "$U" current --json
-is "downgrade -1 through the merge point: two current heads" '["72e9b0c4d1a5", "8a5c1e7f3b96"]' "$OUT"
-run -d "$U" downgrade -1
-expect "downgrade -1 with two current heads: exit 2" 2 'relative target "-1" is ambiguous'
-run -d "$U" downgrade billing@-1
-expect "downgrade billing@-1: exit 0" 0 "8a5c1e7f3b96 add order status"
+at_two_heads "$U" "downgrade -1 through the merge point: two current heads"
 is "... the postgresql downgrade section dropped the type" "0" \
     "$(q "$DB" "SELECT count(*) FROM pg_type WHERE typname = 'order_status'")"
 run -d "$U" downgrade billing@base
@@ -228,26 +178,9 @@ run -d "$U" stamp base
 
 # ---- a failing revision ------------------------------------------------------------------
 mkdir fl
-rev fl f0001 base "first" <<'EOF'
--- migrate:upgrade
-CREATE TABLE t1 (id integer PRIMARY KEY);
-INSERT INTO t1 VALUES (1);
-
--- migrate:downgrade
-DROP TABLE t1;
-EOF
-rev fl f0002 f0001 "second fails" <<'EOF'
--- migrate:upgrade
-CREATE TABLE t2 (id integer PRIMARY KEY);
-
-INSERT INTO t1 VALUES (2);
-INSERT INTO t1 VALUES (1);
-
--- migrate:downgrade
-DROP TABLE t2;
-EOF
+failing_revisions fl
 FDB=${P}_fail
-fresh "$FDB"
+pg_new_db "$FDB"
 run --dir fl -d "postgresql:///$FDB" upgrade
 expect "a failing revision: exit 1 with the server's error, revision, file and line" 1 \
     'duplicate key value violates unique constraint "t1_pkey" (SQLSTATE 23505)' \
@@ -275,32 +208,14 @@ expect "restored: check exit 1 only for the pending revision" 1 "1 revision pend
 
 # ---- transaction false: CREATE INDEX CONCURRENTLY ------------------------------------
 mkdir tf
-rev tf t0001 base "create t" <<'EOF'
--- migrate:upgrade
-CREATE TABLE t (id integer PRIMARY KEY, v integer);
-INSERT INTO t SELECT g, g % 7 FROM generate_series(1, 1000) g;
-
--- migrate:downgrade
-DROP TABLE t;
-EOF
-rev tf t0002 t0001 "index t concurrently" "-- migrate:transaction false" <<'EOF'
--- migrate:upgrade
-CREATE INDEX CONCURRENTLY ix_t_v ON t (v);
-CREATE INDEX CONCURRENTLY ix_t_v_id ON t (v, id);
-
--- migrate:downgrade
-DROP INDEX CONCURRENTLY ix_t_v_id;
-DROP INDEX CONCURRENTLY ix_t_v;
-EOF
-rev tf t0003 t0002 "add column" <<'EOF'
--- migrate:upgrade
-ALTER TABLE t ADD COLUMN w integer;
-
--- migrate:downgrade
-ALTER TABLE t DROP COLUMN w;
-EOF
+rev_sql tf t0001 base "create t" 'CREATE TABLE t (id integer PRIMARY KEY, v integer);
+INSERT INTO t SELECT g, g % 7 FROM generate_series(1, 1000) g;' 'DROP TABLE t;'
+rev_sql tf t0002 t0001 "index t concurrently" 'CREATE INDEX CONCURRENTLY ix_t_v ON t (v);
+CREATE INDEX CONCURRENTLY ix_t_v_id ON t (v, id);' 'DROP INDEX CONCURRENTLY ix_t_v_id;
+DROP INDEX CONCURRENTLY ix_t_v;' "-- migrate:transaction false"
+rev_sql tf t0003 t0002 "add column" 'ALTER TABLE t ADD COLUMN w integer;' 'ALTER TABLE t DROP COLUMN w;'
 TDB=${P}_tf
-fresh "$TDB"
+pg_new_db "$TDB"
 run --dir tf -d "postgresql:///$TDB" upgrade
 expect "upgrade across a transaction false revision: exit 0" 0
 is "... progress for each revision, in order" "t0001 t0002 t0003" "$(progress_ids)"
@@ -338,8 +253,8 @@ is "... it is not recorded" "t0001" "$(q "$TDB" "SELECT revision FROM migrate.ve
 
 # ---- offline scripts run by psql ---------------------------------------------------------
 OFF=${P}_off ON=${P}_on
-fresh "$OFF"
-fresh "$ON"
+pg_new_db "$OFF"
+pg_new_db "$ON"
 # state DB: what the scripts and the program must agree on
 state() {
     echo "== version"; q "$1" "SELECT revision FROM migrate.version ORDER BY 1"

@@ -19,48 +19,7 @@ REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 skip()   { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $1 # SKIP $2"; }
-quiet_ok() {    # NAME: the last run exited 0 and printed nothing
-    if [ "$RC" -eq 0 ] && [ -z "$OUT$ERR" ]; then ok "$1"; else not_ok "$1" "$(last)"; fi
-}
-json_ok() {     # NAME: the last run exited with ${2:-0} and printed JSON
-    if [ "$RC" -eq "${2:-0}" ] && "$PY" -c 'import json,sys; json.load(sys.stdin)' <<<"$OUT" >/dev/null 2>&1; then
-        ok "$1"
-    else
-        not_ok "$1" "$(last)"
-    fi
-}
-# jq_py EXPR: evaluate a Python expression on the last stdout parsed as `d`
-jq_py() { "$PY" -c "import json,sys; d=json.load(sys.stdin); print($1)" <<<"$OUT" 2>&1; }
-# sq FILE SQL: rows as a|b lines (python3's sqlite3; the file must exist)
-sq() {
-    "$PY" - "$1" "$2" <<'EOF' 2>&1
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-for row in c.execute(sys.argv[2]):
-    print('|'.join('' if v is None else str(v) for v in row))
-EOF
-}
-# dump FILE: the whole database as SQL text
-dump() {
-    "$PY" - "$1" <<'EOF' 2>&1
-import sqlite3, sys
-print('\n'.join(sqlite3.connect(sys.argv[1]).iterdump()))
-EOF
-}
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-# progress ids of the last run's stdout, space-separated
-progress_ids() { sed -nE 's/^\[[0-9]+\/[0-9]+\] ([^ ]+) .*/\1/p' <<<"$OUT" | tr '\n' ' ' | sed 's/ $//'; }
-# revision file helper: rev DIR ID PARENTS MESSAGE [EXTRA_HEADER] (body on stdin)
-rev() {
-    local dir=$1 id=$2 parents=$3 msg=$4 extra=${5:-}
-    mkdir -p "$dir/versions"
-    {
-        printf -- '-- migrate:revision %s\n-- migrate:revises %s\n-- migrate:message %s\n' "$id" "$parents" "$msg"
-        [ -n "$extra" ] && printf -- '%s\n' "$extra"
-        printf '\n'
-        cat
-    } >"$dir/versions/${id}_$(tr ' ' _ <<<"$msg").sql"
-}
+sq() { sq_py "$@"; }
 
 TMP=$(mktemp -d /tmp/migrate-cli-sqlite-XXXX)
 trap 'rm -rf "$TMP"' EXIT
@@ -125,10 +84,7 @@ run -d "$U" upgrade
 quiet_ok "upgrade at heads: exit 0, nothing to do, prints nothing"
 run -d "$U" current
 expect "current: exit 0" 0
-is "current prints '<id> (head)'" "4c7d2e9f0b13 (head)" "$OUT"
-run -d "$U" current --json
-json_ok "current --json is JSON"
-is "... the version set" '["4c7d2e9f0b13"]' "$OUT"
+current_is_head "$U"
 run -d "$U" check
 expect "check at heads: exit 0" 0 "up to date"
 run -d "$U" check --json
@@ -158,12 +114,7 @@ run -d "$U" current
 is "... to the merge revision" "f1e8c2d9a034 (mergepoint)" "$OUT"
 run -d "$U" downgrade -1
 expect "downgrade -1: exit 0" 0 "[1/1] f1e8c2d9a034 merge billing and reporting ... "
-run -d "$U" current --json
-is "... down through the merge point: two current heads" '["72e9b0c4d1a5", "8a5c1e7f3b96"]' "$OUT"
-run -d "$U" downgrade -1
-expect "downgrade -1 with two current heads: exit 2" 2 'relative target "-1" is ambiguous'
-run -d "$U" downgrade billing@-1
-expect "downgrade billing@-1: exit 0" 0 "8a5c1e7f3b96 add order status"
+at_two_heads "$U" "... down through the merge point: two current heads"
 is "... the sqlite downgrade section dropped the column" "0" \
     "$(sq "$DB" "SELECT count(*) FROM pragma_table_info('orders') WHERE name = 'status'")"
 run -d "$U" downgrade billing@base
@@ -217,7 +168,7 @@ run -d "$U" current
 is "current names a version without a file" "zzzz0001 (no revision file)" "$OUT"
 run -d "$U" upgrade
 expect "upgrade from a version without a file: exit 1 with a hint" 1 \
-    "the database is at revision zzzz0001" "stamp --purge"
+    "the database is at revision zzzz0001" "stamp <target> --purge"
 run -d "$U" check
 expect "check names the missing file: exit 1" 1 "zzzz0001: missing"
 run -d "$U" stamp heads
@@ -232,34 +183,17 @@ expect "push: exit 0" 0 "pushed $NREV revisions: 0 added or replaced"
 
 # ---- a failing revision leaves the file as it was ---------------------------------
 mkdir fl
-rev fl f0001 base "first" <<'EOF'
--- migrate:upgrade
-CREATE TABLE t1 (id integer PRIMARY KEY);
-INSERT INTO t1 VALUES (1);
-
--- migrate:downgrade
-DROP TABLE t1;
-EOF
-rev fl f0002 f0001 "second fails" <<'EOF'
--- migrate:upgrade
-CREATE TABLE t2 (id integer PRIMARY KEY);
-
-INSERT INTO t1 VALUES (2);
-INSERT INTO t1 VALUES (1);
-
--- migrate:downgrade
-DROP TABLE t2;
-EOF
+failing_revisions fl
 F2=fl/versions/f0002_second_fails.sql
 "$PY" -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("create table app_data (x integer)"); c.execute("insert into app_data values (7)"); c.commit()' fl.db
 sum_before=$(sha fl.db)
-dump_before=$(dump fl.db)
+dump_before=$(sq_dump fl.db)
 run --dir fl -d sqlite:///fl.db upgrade
 expect "a failing revision: exit 1, naming revision, message, file and line" 1 \
     "upgrade of revision f0002 (second fails) failed at $F2:9: UNIQUE constraint failed: t1.id"
 like "... the progress line says failed" $'\[2/2\] f0002 second fails \.\.\. failed' "$OUT"
 is "... the file is byte for byte as before" "$sum_before" "$(sha fl.db)"
-is "... and its dump too" "$dump_before" "$(dump fl.db)"
+is "... and its dump too" "$dump_before" "$(sq_dump fl.db)"
 if ls fl.db-* >/dev/null 2>&1; then not_ok "... no journal left behind" "$(ls fl.db-*)"; else ok "... no journal left behind"; fi
 run --dir fl -d sqlite:///fl.db current
 is "... current is still base" "" "$OUT$ERR"
@@ -302,29 +236,11 @@ is "... and nothing of it is left" "" "$(sq own.db "SELECT name FROM sqlite_mast
 
 # ---- transaction false ------------------------------------------------------------------
 mkdir vc
-rev vc v0001 base "table" <<'EOF'
--- migrate:upgrade
-CREATE TABLE v1 (id integer);
-INSERT INTO v1 VALUES (1);
-
--- migrate:downgrade
-DROP TABLE v1;
-EOF
-rev vc v0002 v0001 "vacuum" "-- migrate:transaction false" <<'EOF'
--- migrate:upgrade
-DELETE FROM v1;
-VACUUM;
-
--- migrate:downgrade
-VACUUM;
-EOF
-rev vc v0003 v0002 "after" <<'EOF'
--- migrate:upgrade
-CREATE TABLE v3 (id integer);
-
--- migrate:downgrade
-DROP TABLE v3;
-EOF
+rev_sql vc v0001 base "table" 'CREATE TABLE v1 (id integer);
+INSERT INTO v1 VALUES (1);' 'DROP TABLE v1;'
+rev_sql vc v0002 v0001 "vacuum" 'DELETE FROM v1;
+VACUUM;' 'VACUUM;' "-- migrate:transaction false"
+rev_sql vc v0003 v0002 "after" 'CREATE TABLE v3 (id integer);' 'DROP TABLE v3;'
 run --dir vc -d sqlite:///vc.db upgrade
 expect "a transaction false revision (VACUUM) is applied: exit 0" 0
 is "... in order" "v0001 v0002 v0003" "$(progress_ids)"
@@ -342,14 +258,8 @@ is "... nothing applied" "" "$OUT"
 
 # ---- an edited applied revision --------------------------------------------------------
 mkdir ck
-rev ck c0001 base "first" <<'EOF'
--- migrate:upgrade
-CREATE TABLE c1 (id integer PRIMARY KEY);
-INSERT INTO c1 VALUES (1);
-
--- migrate:downgrade
-DROP TABLE c1;
-EOF
+rev_sql ck c0001 base "first" 'CREATE TABLE c1 (id integer PRIMARY KEY);
+INSERT INTO c1 VALUES (1);' 'DROP TABLE c1;'
 run --dir ck -d sqlite:///ck.db upgrade
 old=$(printf 'CREATE TABLE c1 (id integer PRIMARY KEY);\nINSERT INTO c1 VALUES (1);' | sha256sum | cut -d' ' -f1)
 new=$(printf 'CREATE TABLE c1 (id integer PRIMARY KEY);\nINSERT INTO c1 VALUES (2);' | sha256sum | cut -d' ' -f1)

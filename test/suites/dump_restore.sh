@@ -14,58 +14,13 @@
 # `X passed, Y failed`.
 set -euo pipefail
 
-REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-EXAMPLES=$REPO_ROOT/migrations/versions
 SRC=migrate_suite_dump_src
 DST=migrate_suite_dump_restored
 PLAIN=migrate_suite_dump_plain
-DBS=("$SRC" "$DST" "$PLAIN")
 ROLES=(regress_dump_monitor regress_dump_admin)
-
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-not_ok() {
-    n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
-    if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/#   /'; fi
-}
-check() {
-    if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2
-actual:   $3"; fi
-}
-
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d "$1" -c "$2" 2>&1; }
-setup() {
-    local out
-    if ! out=$(q "$@"); then not_ok "setup: $2" "$out"; fi
-}
-
-TMP=$(mktemp -d /tmp/migrate-dump-XXXX)
+pg_compare_suite dump "$SRC" "$DST" "$PLAIN"
 chmod 755 "$TMP"
-drop_all() {
-    for db in "${DBS[@]}"; do
-        psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
-    done
-    for r in "${ROLES[@]}"; do
-        psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
-    done
-}
-cleanup() { drop_all; rm -rf "$TMP"; }
-trap cleanup EXIT
-
-# add_revisions DB FILE...: store files through psql variables, as
-# scripts/demo does
-add_revisions() {
-    local db=$1; shift
-    local vars=() scripts=() sources=() i=0 f
-    for f in "$@"; do
-        vars+=(-v "f$i=$(cat "$f")" -v "s$i=$(basename "$f")")
-        scripts+=(":'f$i'")
-        sources+=(":'s$i'")
-        i=$((i + 1))
-    done
-    local IFS=,
-    printf '%s\n' "SELECT migrate.add_revisions(ARRAY[${scripts[*]}], ARRAY[${sources[*]}]);" |
-        psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "${vars[@]}" 2>&1
-}
 
 # compare NAME QUERY: same result in the source and both copies
 compare() {
@@ -88,17 +43,10 @@ schema() {
         grep -v -E '^\\(un)?restrict |^-- Dumped (from|by)' || true
 }
 
-drop_all
 # ---- the source database ------------------------------------------------------------
-if ! psql -X -q -d postgres -c "CREATE DATABASE $SRC" >/dev/null ||
-   ! q "$SRC" "CREATE EXTENSION migrate" >/dev/null ||
-   ! out=$(add_revisions "$SRC" "$EXAMPLES"/*.sql); then
-    not_ok "create $SRC with the example revisions" "${out:-}"
-    echo "$pass passed, $fail failed"
-    exit 1
-fi
+pg_examples_db "$SRC"
 nfiles=$(ls "$EXAMPLES"/*.sql | wc -l)
-check "the source holds the $nfiles example revisions" "$nfiles" \
+is "the source holds the $nfiles example revisions" "$nfiles" \
     "$(q "$SRC" "SELECT count(*) FROM migrate.revision")"
 setup "$SRC" "CREATE ROLE regress_dump_admin SUPERUSER;
               CREATE ROLE regress_dump_monitor;
@@ -117,8 +65,8 @@ setup "$SRC" "SET client_min_messages = warning;
               SELECT migrate.stamp('heads');
               ALTER TABLE customers ADD COLUMN phone varchar(30);
               INSERT INTO colors VALUES (6, 'teal', '#008080');"
-check "the source is at heads" "|0|{}" "$(q "$SRC" "SELECT migrate.check(); SELECT pending, problems FROM migrate.status()" | tr '\n' '|' | sed 's/|$//')"
-check "... with history by two roles, of all three actions" "2 3" \
+is "the source is at heads" "|0|{}" "$(q "$SRC" "SELECT migrate.check(); SELECT pending, problems FROM migrate.status()" | tr '\n' '|' | sed 's/|$//')"
+is "... with history by two roles, of all three actions" "2 3" \
     "$(q "$SRC" "SELECT count(DISTINCT role) || ' ' || count(DISTINCT action) FROM migrate.history")"
 
 # ---- dump and restore -----------------------------------------------------------
@@ -188,13 +136,13 @@ done
 
 # ---- they work -----------------------------------------------------------------
 for db in "$DST" "$PLAIN"; do
-    check "$db: check() passes" "" "$(q "$db" "SELECT migrate.check()")"
-    check "$db: validate() finds nothing" "" "$(q "$db" "SELECT * FROM migrate.validate()")"
-    check "$db: upgrade() is a no-op" "0" "$(q "$db" "SELECT migrate.upgrade()")"
-    check "$db: the monitoring role can read the state" "0" \
+    is "$db: check() passes" "" "$(q "$db" "SELECT migrate.check()")"
+    is "$db: validate() finds nothing" "" "$(q "$db" "SELECT * FROM migrate.validate()")"
+    is "$db: upgrade() is a no-op" "0" "$(q "$db" "SELECT migrate.upgrade()")"
+    is "$db: the monitoring role can read the state" "0" \
         "$(q "$db" "SET ROLE regress_dump_monitor; SELECT pending FROM migrate.status()")"
-    check "$db: add_revision of every file is a no-op" "0" \
-        "$(add_revisions "$db" "$EXAMPLES"/*.sql)"
+    is "$db: add_revision of every file is a no-op" "0" \
+        "$(pg_add_revisions "$db" "$EXAMPLES"/*.sql)"
 done
 # new history rows continue the sequence: the same ids as in the source
 for db in "$SRC" "$DST" "$PLAIN"; do
@@ -208,7 +156,7 @@ compare "... with no id used twice" \
 compare "... and the same state afterwards" \
     "SELECT * FROM migrate.current(); SELECT pending FROM migrate.status()"
 
-cleanup
+pg_suite_cleanup
 trap - EXIT
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

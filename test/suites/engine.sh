@@ -128,4 +128,28 @@ is "forget() of an unapplied leaf removes it" "0" \
 run -d "$A" --dir "$TMP/gone" check
 expect "... and the state is up to date again" 0 "up to date"
 
+# ---- hints name commands in the caller's syntax ----------------------------------
+rm -rf "$TMP/oneway" && mkdir -p "$TMP/oneway/versions"
+printf -- '-- migrate:revision ow0000000001\n-- migrate:revises base\n\n-- migrate:upgrade\nCREATE TABLE oneway (id int);\n' \
+    > "$TMP/oneway/versions/ow0000000001_oneway.sql"
+pg_fresh "${DBS[2]}"; q "${DBS[2]}" "CREATE EXTENSION migrate" >/dev/null
+run -d "$C" --dir "$TMP/oneway" upgrade
+run -d "$C" --dir "$TMP/oneway" downgrade base
+expect "PostgreSQL: downgrading a revision without a downgrade names the program's stamp" 1 \
+    'hint: Add a "-- migrate:downgrade" section to ow0000000001_oneway.sql' '"migrate stamp <target>"'
+run -d sqlite:///"$TMP"/oneway.db --dir "$TMP/oneway" upgrade
+run -d sqlite:///"$TMP"/oneway.db --dir "$TMP/oneway" downgrade base
+expect "SQLite: the same hint, the same syntax" 1 '"migrate stamp <target>"'
+out=$(psql -X -q -At -d "${DBS[2]}" -c "SELECT migrate.downgrade('base')" 2>&1)
+like "SQL: the server's hint names SELECT migrate.stamp()" "HINT: .*SELECT migrate.stamp\('<target>'\)" "$(tr '\n' ' ' <<<"$out")"
+q "${DBS[2]}" "INSERT INTO migrate.version VALUES ('ghost0000001')" >/dev/null
+out=$(psql -X -q -At -d "${DBS[2]}" -c "SELECT migrate.upgrade()" 2>&1)
+like "SQL: an unknown version's hint names add_revision() and stamp(purge => true)" \
+    "HINT: .*migrate.add_revision\(\).*SELECT migrate.stamp\('<target>', purge => true\)" "$(tr '\n' ' ' <<<"$out")"
+out=$(psql -X -q -At -d "${DBS[2]}" -c "SET migrate.caller = 'program'" -c "SELECT migrate.upgrade()" 2>&1)
+like "... with migrate.caller = 'program': \"migrate push\" and \"migrate stamp <target> --purge\"" \
+    'HINT: .*load it with "migrate push", or reset the version with "migrate stamp <target> --purge"' "$(tr '\n' ' ' <<<"$out")"
+run -d "$C" --dir "$TMP/oneway" current
+expect "the program on that database: its own hint, program syntax" 1 "ghost0000001" '"migrate stamp <target> --purge"'
+
 suite_end

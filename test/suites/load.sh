@@ -17,20 +17,7 @@ DB=migrate_suite_load
 ROLES=(regress_load_plain regress_load_reader regress_load_owner)
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-not_ok() {
-    n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
-    if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/#   /'; fi
-}
-# check NAME EXPECTED ACTUAL
-check() {
-    if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2
-actual:   $3"; fi
-}
-# check_match NAME REGEX TEXT
-check_match() {
-    if [[ $3 =~ $2 ]]; then ok "$1"; else not_ok "$1" "expected to match: $2
-actual: $3"; fi
-}
+not_ok() { not_ok_whole "$@"; }
 
 # q SQL [psql options]: one query's unaligned result; errors go to stdout
 q() {
@@ -56,7 +43,7 @@ setup() {
 }
 # fresh_db: an empty scratch database with the extension
 fresh_db() {
-    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+    pg_drop_dbs "$DB"
     psql -X -q -d postgres -c "CREATE DATABASE $DB" >/dev/null &&
         q "CREATE EXTENSION migrate" >/dev/null
 }
@@ -64,10 +51,8 @@ fresh_db() {
 TMP=$(mktemp -d /tmp/migrate-load-XXXX)
 chmod 755 "$TMP"
 cleanup() {
-    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
-    for r in "${ROLES[@]}"; do
-        psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
-    done
+    pg_drop_dbs "$DB"
+    pg_drop_roles "${ROLES[@]}"
     chmod -R u+rwX "$TMP" 2>/dev/null || true
     rm -rf "$TMP"
 }
@@ -79,8 +64,22 @@ mkdirs() {
     chmod 755 "$TMP/$1" "$TMP/$1/versions"
     echo "$TMP/$1"
 }
+# examples_in NAME: mkdirs NAME with a copy of the example revisions
+examples_in() {
+    mkdirs "$1" >/dev/null
+    cp "$EXAMPLES"/*.sql "$TMP/$1/versions/"
+    echo "$TMP/$1"
+}
+# refused NAME REGEX DIR: load(DIR) fails with an error matching REGEX
+refused() {
+    local err
+    err=$(fails "SELECT migrate.load('$3')") || true
+    like "$1" "$2" "$err"
+}
+# nothing_added: the catalog holds no revision
+nothing_added() { is "... and nothing is added" "0" "$(q "SELECT count(*) FROM migrate.revision")"; }
 
-for r in "${ROLES[@]}"; do psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true; done
+pg_drop_roles "${ROLES[@]}"
 
 if ! fresh_db; then
     not_ok "create database $DB with the extension"
@@ -89,8 +88,7 @@ if ! fresh_db; then
 fi
 
 # ---- the example migrations -------------------------------------------------
-ex=$(mkdirs examples)
-cp "$EXAMPLES"/*.sql "$ex/versions/"
+ex=$(examples_in examples)
 chmod 644 "$ex/versions/"*.sql
 # files that are not revisions are skipped
 echo "not a revision" >"$ex/versions/README.txt"
@@ -98,9 +96,9 @@ echo "not a revision" >"$ex/versions/.hidden.sql"
 chmod 644 "$ex/versions/README.txt" "$ex/versions/.hidden.sql"
 nfiles=$(ls "$EXAMPLES"/*.sql | wc -l)
 
-check "load() of the example directory adds its $nfiles revisions" \
+is "load() of the example directory adds its $nfiles revisions" \
     "$nfiles" "$(q "SELECT migrate.load('$ex')")"
-check "the catalog holds exactly them" \
+is "the catalog holds exactly them" \
     "$nfiles" "$(q "SELECT count(*) FROM migrate.revision")"
 
 # every stored script is its file, byte for byte, with the file name as source
@@ -111,19 +109,19 @@ for f in "$EXAMPLES"/*.sql; do
     got=$(q "SELECT md5(script) FROM migrate.revision WHERE source = '$b'") || true
     [ "$want" == "$got" ] || bad+="$b "
 done
-check "each revision's script is its file and its source the file name" "" "$bad"
+is "each revision's script is its file and its source the file name" "" "$bad"
 
 before=$(q "SELECT string_agg(id || ':' || xmin::text || ':' || loaded_at::text, ',' ORDER BY id) FROM migrate.revision") || true
-check "a second load() changes nothing and returns 0" \
+is "a second load() changes nothing and returns 0" \
     "0" "$(q "SELECT migrate.load('$ex')")"
-check "... the rows are not even rewritten" \
+is "... the rows are not even rewritten" \
     "$before" "$(q "SELECT string_agg(id || ':' || xmin::text || ':' || loaded_at::text, ',' ORDER BY id) FROM migrate.revision")"
-check "a trailing slash names the same directory" \
+is "a trailing slash names the same directory" \
     "0" "$(q "SELECT migrate.load('$ex/')")"
 
-check "the loaded revisions apply" "$nfiles" \
+is "the loaded revisions apply" "$nfiles" \
     "$(q "SET client_min_messages = warning; SELECT migrate.upgrade()")"
-check "... to the heads" "" "$(q "SELECT migrate.check()")"
+is "... to the heads" "" "$(q "SELECT migrate.check()")"
 
 # a directory without versions/ is read itself
 flat="$TMP/flat"
@@ -131,15 +129,14 @@ mkdir "$flat"; chmod 755 "$flat"
 cp "$EXAMPLES"/5aa5020316c5_create_colors_table.sql "$EXAMPLES"/e57af1e0a8f8_create_customers_table.sql "$flat/"
 chmod 644 "$flat"/*.sql
 fresh_db || not_ok "setup: fresh database"
-check "a directory without versions/ is read itself" \
+is "a directory without versions/ is read itself" \
     "2" "$(q "SELECT migrate.load('$flat')")"
-check "... and load('<dir>/versions') reads the same files" \
+is "... and load('<dir>/versions') reads the same files" \
     "0" "$(q "SELECT migrate.load('$ex/versions') - $((nfiles - 2))")"
 
 # ---- all or nothing -----------------------------------------------------------
 fresh_db || not_ok "setup: fresh database"
-malformed=$(mkdirs malformed)
-cp "$EXAMPLES"/*.sql "$malformed/versions/"
+malformed=$(examples_in malformed)
 cat >"$malformed/versions/zz0000000001_bad.sql" <<'EOF'
 -- migrate:revision zz0000000001
 -- migrate:revises f1e8c2d9a034
@@ -149,48 +146,39 @@ cat >"$malformed/versions/zz0000000001_bad.sql" <<'EOF'
 SELECT 1;
 EOF
 chmod 644 "$malformed/versions/"*.sql
-err=$(fails "SELECT migrate.load('$malformed')") || true
-check_match "a malformed file: 22P02 naming file:line" \
-    '^ERROR:  22P02: zz0000000001_bad\.sql:3: ' "$err"
-check "... and nothing is added" "0" "$(q "SELECT count(*) FROM migrate.revision")"
+refused "a malformed file: 22P02 naming file:line" \
+    '^ERROR:  22P02: zz0000000001_bad\.sql:3: ' "$malformed"
+nothing_added
 
-unreadable=$(mkdirs unreadable)
-cp "$EXAMPLES"/*.sql "$unreadable/versions/"
+unreadable=$(examples_in unreadable)
 chmod 644 "$unreadable/versions/"*.sql
 chmod 000 "$unreadable/versions/c49f0d8e2a71_create_order_lines_table.sql"
-err=$(fails "SELECT migrate.load('$unreadable')") || true
-check_match "an unreadable file (chmod 000): 42501 naming the file" \
-    "^ERROR:  42501: could not open revision file \"$unreadable/versions/c49f0d8e2a71_create_order_lines_table\.sql\": Permission denied" "$err"
-check "... and nothing is added" "0" "$(q "SELECT count(*) FROM migrate.revision")"
+refused "an unreadable file (chmod 000): 42501 naming the file" \
+    "^ERROR:  42501: could not open revision file \"$unreadable/versions/c49f0d8e2a71_create_order_lines_table\.sql\": Permission denied" "$unreadable"
+nothing_added
 
-dup=$(mkdirs duplicate)
-cp "$EXAMPLES"/*.sql "$dup/versions/"
+dup=$(examples_in duplicate)
 cp "$EXAMPLES"/5aa5020316c5_create_colors_table.sql "$dup/versions/5aa5020316c5_copy.sql"
 chmod 644 "$dup/versions/"*.sql
-err=$(fails "SELECT migrate.load('$dup')") || true
-check_match "the same id in two files: an error naming both" \
-    '^ERROR:  42710: duplicate revision id 5aa5020316c5 in 5aa5020316c5_(copy|create_colors_table)\.sql and 5aa5020316c5_(copy|create_colors_table)\.sql' "$err"
-check "... and nothing is added" "0" "$(q "SELECT count(*) FROM migrate.revision")"
+refused "the same id in two files: an error naming both" \
+    '^ERROR:  42710: duplicate revision id 5aa5020316c5 in 5aa5020316c5_(copy|create_colors_table)\.sql and 5aa5020316c5_(copy|create_colors_table)\.sql' "$dup"
+nothing_added
 
-nul=$(mkdirs nul)
-cp "$EXAMPLES"/*.sql "$nul/versions/"
+nul=$(examples_in nul)
 printf -- '-- migrate:revision zz0000000002\n-- migrate:revises f1e8c2d9a034\n-- migrate:upgrade\nSELECT 1;\0\n' \
     >"$nul/versions/zz0000000002_nul.sql"
 chmod 644 "$nul/versions/"*.sql
-err=$(fails "SELECT migrate.load('$nul')") || true
-check_match "a file with a NUL byte: an error naming the file" \
-    "^ERROR:  [0-9A-Z]{5}: .*$nul/versions/zz0000000002_nul\.sql" "$err"
+refused "a file with a NUL byte: an error naming the file" \
+    "^ERROR:  [0-9A-Z]{5}: .*$nul/versions/zz0000000002_nul\.sql" "$nul"
 
-err=$(fails "SELECT migrate.load('$TMP/does-not-exist')") || true
-check_match "a missing directory: 58P01 naming it" \
-    "^ERROR:  58P01: could not open directory \"$TMP/does-not-exist\": No such file or directory" "$err"
-check "... and nothing is added" "0" "$(q "SELECT count(*) FROM migrate.revision")"
+refused "a missing directory: 58P01 naming it" \
+    "^ERROR:  58P01: could not open directory \"$TMP/does-not-exist\": No such file or directory" "$TMP/does-not-exist"
+nothing_added
 
 # An applied revision edited on disk: refused, nothing else added either.
-check "load the examples" "$nfiles" "$(q "SELECT migrate.load('$ex')")"
+is "load the examples" "$nfiles" "$(q "SELECT migrate.load('$ex')")"
 setup "SET client_min_messages = warning; SELECT migrate.upgrade('5aa5020316c5')"
-edited=$(mkdirs edited)
-cp "$EXAMPLES"/*.sql "$edited/versions/"
+edited=$(examples_in edited)
 sed -i 's/varchar(50)/varchar(80)/' "$edited/versions/5aa5020316c5_create_colors_table.sql"
 cat >"$edited/versions/zz0000000003_new.sql" <<'EOF'
 -- migrate:revision zz0000000003
@@ -200,10 +188,9 @@ cat >"$edited/versions/zz0000000003_new.sql" <<'EOF'
 SELECT 1;
 EOF
 chmod 644 "$edited/versions/"*.sql
-err=$(fails "SELECT migrate.load('$edited')") || true
-check_match "an applied revision edited on disk: 55000 with both checksums" \
-    '^ERROR:  55000: revision 5aa5020316c5 was applied with checksum [0-9a-f]{64} but now has checksum [0-9a-f]{64}' "$err"
-check "... and the new revision beside it is not added" \
+refused "an applied revision edited on disk: 55000 with both checksums" \
+    '^ERROR:  55000: revision 5aa5020316c5 was applied with checksum [0-9a-f]{64} but now has checksum [0-9a-f]{64}' "$edited"
+is "... and the new revision beside it is not added" \
     "0" "$(q "SELECT count(*) FROM migrate.revision WHERE id = 'zz0000000003'")"
 
 # The hostile search_path of 07_search_path changes nothing.
@@ -215,26 +202,26 @@ setup "CREATE SCHEMA evil;
    CREATE FUNCTION evil.now() RETURNS timestamptz LANGUAGE plpgsql
        AS \$\$ BEGIN RAISE EXCEPTION 'evil now called'; END \$\$;"
 setup "DELETE FROM migrate.revision WHERE id <> ALL (ARRAY['e57af1e0a8f8', '5aa5020316c5'])"
-check "load() under a hostile search_path" "$((nfiles - 2))" \
+is "load() under a hostile search_path" "$((nfiles - 2))" \
     "$(PGOPTIONS='-c search_path=evil,pg_catalog' q "SELECT migrate.load('$ex')")"
-check "... left the look-alike table alone" "0" "$(q "SELECT count(*) FROM evil.revision")"
+is "... left the look-alike table alone" "0" "$(q "SELECT count(*) FROM evil.revision")"
 
 # ---- privileges -----------------------------------------------------------------
 setup "CREATE ROLE regress_load_plain;
    CREATE ROLE regress_load_reader IN ROLE pg_read_server_files;
    GRANT USAGE ON SCHEMA migrate TO regress_load_plain, regress_load_reader;"
 err=$(fails "SET ROLE regress_load_plain; SELECT migrate.load('$ex')") || true
-check "a role without EXECUTE: 42501" \
+is "a role without EXECUTE: 42501" \
     "ERROR:  42501: permission denied for function load" "$err"
 setup "GRANT EXECUTE ON FUNCTION migrate.load(text) TO regress_load_plain, regress_load_reader"
 err=$(fails "SET ROLE regress_load_plain; SELECT migrate.load('$ex')") || true
-check "EXECUTE but neither superuser nor pg_read_server_files: 42501" \
+is "EXECUTE but neither superuser nor pg_read_server_files: 42501" \
     "ERROR:  42501: permission denied to read revision files on the server" "$err"
 err=$(fails "SET ROLE regress_load_reader; SELECT migrate.load('$ex')") || true
-check "pg_read_server_files but not the extension owner: 42501" \
+is "pg_read_server_files but not the extension owner: 42501" \
     "ERROR:  42501: permission denied to change the migration state" "$err"
 err=$(fails "SET ROLE regress_load_reader; SELECT migrate.load('$TMP/does-not-exist')") || true
-check "... checked before the directory is even looked at" \
+is "... checked before the directory is even looked at" \
     "ERROR:  42501: permission denied to change the migration state" "$err"
 
 # A member of the extension's owning role passes the owner check (a
@@ -245,10 +232,10 @@ setup "CREATE ROLE regress_load_owner;
    GRANT \"$owner\" TO regress_load_owner;
    DELETE FROM migrate.revision WHERE id <> ALL (ARRAY['e57af1e0a8f8', '5aa5020316c5'])"
 err=$(fails "SET ROLE regress_load_owner; SELECT migrate.load('$ex')") || true
-check "a member of the owner without pg_read_server_files: 42501" \
+is "a member of the owner without pg_read_server_files: 42501" \
     "ERROR:  42501: permission denied to read revision files on the server" "$err"
 setup "GRANT pg_read_server_files TO regress_load_owner"
-check "... with pg_read_server_files loads" "$((nfiles - 2))" \
+is "... with pg_read_server_files loads" "$((nfiles - 2))" \
     "$(q "SET ROLE regress_load_owner; SELECT migrate.load('$ex')")"
 
 cleanup

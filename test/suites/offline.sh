@@ -18,58 +18,11 @@
 # last, `X passed, Y failed`.
 set -euo pipefail
 
-REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-EXAMPLES=$REPO_ROOT/migrations/versions
 SRV=migrate_suite_offline_srv
 OFF=migrate_suite_offline_sql
 ICU=migrate_suite_offline_icu
-DBS=("$SRV" "$OFF" "$ICU")
-
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-not_ok() {
-    n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $1"
-    if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/#   /'; fi
-}
-check() {
-    if [ "$2" == "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2
-actual:   $3"; fi
-}
-check_match() {
-    if [[ $3 =~ $2 ]]; then ok "$1"; else not_ok "$1" "expected to match: $2
-actual: $3"; fi
-}
-
-# q DB SQL: unaligned result, errors (verbose) on stdout
-q() { psql -X -q -At -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d "$1" -c "$2" 2>&1; }
-setup() {
-    local out
-    if ! out=$(q "$@"); then not_ok "setup: $2" "$out"; fi
-}
-
-TMP=$(mktemp -d /tmp/migrate-offline-XXXX)
-cleanup() {
-    for db in "${DBS[@]}"; do
-        psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
-    done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-# add_revisions DB FILE...: store files through psql variables (as
-# scripts/demo does: the server reads no client files)
-add_revisions() {
-    local db=$1; shift
-    local vars=() scripts=() sources=() i=0 f
-    for f in "$@"; do
-        vars+=(-v "f$i=$(cat "$f")" -v "s$i=$(basename "$f")")
-        scripts+=(":'f$i'")
-        sources+=(":'s$i'")
-        i=$((i + 1))
-    done
-    local IFS=,
-    printf '%s\n' "SELECT migrate.add_revisions(ARRAY[${scripts[*]}], ARRAY[${sources[*]}]);" |
-        psql -X -q -At -v ON_ERROR_STOP=1 -d "$db" "${vars[@]}" 2>&1
-}
+pg_compare_suite offline "$SRV" "$OFF" "$ICU"
 
 # generate DB FUNCTION TARGET FILE: write the offline script to FILE
 generate() {
@@ -80,6 +33,12 @@ generate() {
 run_script() {
     local db=$1 file=$2; shift 2
     env "$@" psql -X -v ON_ERROR_STOP=1 -d "$db" -f "$file" >"$TMP/run.log" 2>&1
+}
+
+# script_runs NAME DB FILE [env...]: run_script must succeed
+script_runs() {
+    local name=$1; shift
+    if run_script "$@"; then ok "$name"; else not_ok "$name" "$(tail -n 5 "$TMP/run.log")"; fi
 }
 
 # state DB: everything that must be the same after upgrade() and the script
@@ -133,18 +92,10 @@ same_state() {
     fi
 }
 
-for db in "${DBS[@]}"; do psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true; done
-for db in "$SRV" "$OFF"; do
-    if ! psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null ||
-       ! q "$db" "CREATE EXTENSION migrate" >/dev/null ||
-       ! out=$(add_revisions "$db" "$EXAMPLES"/*.sql); then
-        not_ok "create $db with the example revisions" "${out:-}"
-        echo "$pass passed, $fail failed"
-        exit 1
-    fi
-done
+pg_examples_db "$SRV"
+pg_examples_db "$OFF"
 nfiles=$(ls "$EXAMPLES"/*.sql | wc -l)
-check "both databases hold the $nfiles example revisions" "$nfiles $nfiles" \
+is "both databases hold the $nfiles example revisions" "$nfiles $nfiles" \
     "$(q "$SRV" "SELECT count(*) FROM migrate.revision") $(q "$OFF" "SELECT count(*) FROM migrate.revision")"
 
 # ---- step by step: the server versus the scripts -----------------------------------
@@ -170,40 +121,34 @@ for step in "${steps[@]}"; do
         not_ok "step $i: ${fn}_sql('$target') generates a script" "$out"
         continue
     fi
-    if run_script "$OFF" "$script"; then
-        ok "step $i: the script of ${fn}_sql('$target') runs under psql -v ON_ERROR_STOP=1"
-    else
-        not_ok "step $i: the script of ${fn}_sql('$target') runs under psql -v ON_ERROR_STOP=1" \
-            "$(tail -n 5 "$TMP/run.log")"
-    fi
+    script_runs "step $i: the script of ${fn}_sql('$target') runs under psql -v ON_ERROR_STOP=1" "$OFF" "$script"
     setup "$SRV" "SET client_min_messages = warning; SELECT migrate.$fn('$target')"
     same_state "step $i: same state as $fn('$target')"
 done
 
 # the comment line of each revision, as upgrade() logs it
 generate "$OFF" downgrade_sql base "$TMP/down.sql" >/dev/null || true
-check "a '-- Running downgrade A -> B, message' comment per revision" \
+is "a '-- Running downgrade A -> B, message' comment per revision" \
     "$nfiles" "$(grep -c '^-- Running downgrade [0-9a-f]\{12\} -> ' "$TMP/down.sql" || true)"
-check_match "... as upgrade() logs it" \
+like "... as upgrade() logs it" \
     '-- Running downgrade 4c7d2e9f0b13 -> f1e8c2d9a034, add customer phone' "$(cat "$TMP/down.sql")"
 run_script "$OFF" "$TMP/down.sql" || true
 q "$SRV" "SET client_min_messages = warning; SELECT migrate.downgrade('base')" >/dev/null || true
 generate "$OFF" upgrade_sql heads "$TMP/up.sql" >/dev/null || true
-check "a '-- Running upgrade A -> B, message' comment per revision" \
+is "a '-- Running upgrade A -> B, message' comment per revision" \
     "$nfiles" "$(grep -c '^-- Running upgrade .* -> [0-9a-f]\{12\}' "$TMP/up.sql" || true)"
-check "BEGIN first and COMMIT last" "BEGIN; COMMIT;" \
+is "BEGIN first and COMMIT last" "BEGIN; COMMIT;" \
     "$(grep -E '^(BEGIN|COMMIT);$' "$TMP/up.sql" | head -n 1) $(grep -E '^(BEGIN|COMMIT);$' "$TMP/up.sql" | tail -n 1)"
 
 # ---- a script is for the state it was generated from ---------------------------
 cp "$TMP/up.sql" "$TMP/up-again.sql"
-if run_script "$OFF" "$TMP/up.sql"; then ok "the upgrade script runs"; else
-    not_ok "the upgrade script runs" "$(tail -n 5 "$TMP/run.log")"; fi
+script_runs "the upgrade script runs" "$OFF" "$TMP/up.sql"
 setup "$SRV" "SET client_min_messages = warning; SELECT migrate.upgrade()"
 same_state "same state as upgrade()"
 # the cached "up to date" flag (0.2: migrate.state) must agree too, or
 # check() and upgrade() lose their fast path after an offline upgrade
 if [ "$(q "$OFF" "SELECT to_regclass('migrate.state') IS NOT NULL")" == t ]; then
-    check "the up-to-date cache of check() agrees with upgrade()'s" \
+    is "the up-to-date cache of check() agrees with upgrade()'s" \
         "$(q "$SRV" "SELECT row(s.*) FROM migrate.state s")" \
         "$(q "$OFF" "SELECT row(s.*) FROM migrate.state s")"
 else
@@ -213,11 +158,11 @@ hist=$(q "$OFF" "SELECT count(*) FROM migrate.history") || true
 if run_script "$OFF" "$TMP/up-again.sql"; then
     not_ok "the same script run twice is refused" "it ran again"
 else
-    check_match "the same script run twice is refused by its state guard" \
+    like "the same script run twice is refused by its state guard" \
         'ERROR:  migrate: the database is not at the state this script was generated for' \
         "$(cat "$TMP/run.log")"
 fi
-check "... and changed nothing" "$hist" "$(q "$OFF" "SELECT count(*) FROM migrate.history")"
+is "... and changed nothing" "$hist" "$(q "$OFF" "SELECT count(*) FROM migrate.history")"
 same_state "... the state is still the same as upgrade()'s"
 # a stale script: generated, then the state moved on
 generate "$OFF" downgrade_sql -1 "$TMP/stale.sql" >/dev/null || true
@@ -226,7 +171,7 @@ setup "$SRV" "SET client_min_messages = warning; SELECT migrate.downgrade('-1')"
 if run_script "$OFF" "$TMP/stale.sql"; then
     not_ok "a script generated before the state changed is refused" "it ran"
 else
-    check_match "a script generated before the state changed is refused" \
+    like "a script generated before the state changed is refused" \
         'not at the state this script was generated for' "$(cat "$TMP/run.log")"
 fi
 setup "$OFF" "SET client_min_messages = warning; SELECT migrate.upgrade()"
@@ -234,7 +179,7 @@ setup "$SRV" "SET client_min_messages = warning; SELECT migrate.upgrade()"
 # a failing revision SQL: ON_ERROR_STOP stops, nothing of the transaction stays
 hist=$(q "$OFF" "SELECT count(*) FROM migrate.history") || true
 setup "$OFF" "CREATE TABLE blocker (id integer)"
-add_revisions "$OFF" /dev/stdin >/dev/null <<'EOF' || not_ok "setup: add a failing revision"
+pg_add_revisions "$OFF" /dev/stdin >/dev/null <<'EOF' || not_ok "setup: add a failing revision"
 -- migrate:revision ffff00000001
 -- migrate:revises 4c7d2e9f0b13
 -- migrate:message fails halfway
@@ -249,9 +194,9 @@ if run_script "$OFF" "$TMP/failing.sql"; then
 else
     ok "a failing statement stops the script"
 fi
-check "... and its transaction left nothing behind" " 4c7d2e9f0b13 $hist" \
+is "... and its transaction left nothing behind" " 4c7d2e9f0b13 $hist" \
     "$(q "$OFF" "SELECT to_regclass('before_blocker')") $(q "$OFF" "SELECT * FROM migrate.current()") $(q "$OFF" "SELECT count(*) FROM migrate.history")"
-check "... nor a lock" "0" \
+is "... nor a lock" "0" \
     "$(q "$OFF" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")"
 setup "$OFF" "DELETE FROM migrate.revision WHERE id = 'ffff00000001'; DROP TABLE blocker"
 
@@ -282,14 +227,10 @@ setup "$OFF" "CREATE SCHEMA evil;
     CREATE TABLE evil.version (revision text);
     CREATE TABLE evil.history (revision text);"
 generate "$OFF" upgrade_sql heads "$TMP/hostile.sql" >/dev/null || true
-if run_script "$OFF" "$TMP/hostile.sql" PGOPTIONS="-c search_path=public,evil,pg_catalog"; then
-    ok "the script runs under a hostile search_path"
-else
-    not_ok "the script runs under a hostile search_path" "$(tail -n 5 "$TMP/run.log")"
-fi
+script_runs "the script runs under a hostile search_path" "$OFF" "$TMP/hostile.sql" PGOPTIONS="-c search_path=public,evil,pg_catalog"
 setup "$SRV" "SET client_min_messages = warning; SELECT migrate.upgrade()"
 same_state "... with the same result as upgrade()"
-check "... without touching the look-alike tables" "0 0" \
+is "... without touching the look-alike tables" "0 0" \
     "$(q "$OFF" "SELECT count(*) FROM evil.version") $(q "$OFF" "SELECT count(*) FROM evil.history")"
 
 # ---- transaction false ------------------------------------------------------------
@@ -318,45 +259,37 @@ CREATE TABLE after_index (id integer);
 -- migrate:downgrade
 DROP TABLE after_index;
 EOF
-out=$(add_revisions "$OFF" "$TMP"/aaaa*.sql) || not_ok "setup: add the transaction-false revisions" "$out"
+out=$(pg_add_revisions "$OFF" "$TMP"/aaaa*.sql) || not_ok "setup: add the transaction-false revisions" "$out"
 generate "$OFF" upgrade_sql heads "$TMP/concurrently.sql" >/dev/null || true
 # the CONCURRENTLY statements are outside any BEGIN ... COMMIT
 outside=$(awk '/^BEGIN;$/ { inside = 1 } /^COMMIT;$/ { inside = 0 }
                /CONCURRENTLY/ && !inside { n++ } END { print n + 0 }' "$TMP/concurrently.sql")
-check "transaction false: its statements are outside the transaction blocks" "2" "$outside"
-check "... under a session-level lock" "SELECT pg_catalog.pg_advisory_lock(30796665482998885);" \
+is "transaction false: its statements are outside the transaction blocks" "2" "$outside"
+is "... under a session-level lock" "SELECT pg_catalog.pg_advisory_lock(30796665482998885);" \
     "$(grep -m1 'pg_advisory' "$TMP/concurrently.sql")"
-if run_script "$OFF" "$TMP/concurrently.sql"; then
-    ok "... and the script runs under psql"
-else
-    not_ok "... and the script runs under psql" "$(tail -n 5 "$TMP/run.log")"
-fi
-check "... building valid indexes" "t" \
+script_runs "... and the script runs under psql" "$OFF" "$TMP/concurrently.sql"
+is "... building valid indexes" "t" \
     "$(q "$OFF" "SELECT bool_and(indisvalid) AND count(*) = 2 FROM pg_index
                  WHERE indexrelid IN ('ix_customers_phone'::regclass, 'ix_orders_ordered_at'::regclass)")"
-check "... recording both revisions" "aaaa00000002|aaaa00000001:upgrade,aaaa00000002:upgrade" \
+is "... recording both revisions" "aaaa00000002|aaaa00000001:upgrade,aaaa00000002:upgrade" \
     "$(q "$OFF" "SELECT (SELECT string_agg(c, ',') FROM migrate.current() c) || '|' ||
                  (SELECT string_agg(revision || ':' || action, ',' ORDER BY id) FROM migrate.history
                   WHERE revision LIKE 'aaaa%')")"
-check "... with their checksums" "" \
+is "... with their checksums" "" \
     "$(q "$OFF" "SELECT h.revision FROM migrate.history h JOIN migrate.revision r ON r.id = h.revision
                  WHERE h.revision LIKE 'aaaa%' AND h.checksum IS DISTINCT FROM r.checksum")"
-check "... and check() is satisfied" "" "$(q "$OFF" "SELECT migrate.check()")"
-check "... and no lock is left" "0" \
+is "... and check() is satisfied" "" "$(q "$OFF" "SELECT migrate.check()")"
+is "... and no lock is left" "0" \
     "$(q "$OFF" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")"
 if run_script "$OFF" "$TMP/concurrently.sql"; then
     not_ok "... run twice: refused" "it ran again"
 else
-    check_match "... run twice: refused by the guard, before any index is built" \
+    like "... run twice: refused by the guard, before any index is built" \
         'not at the state this script was generated for' "$(cat "$TMP/run.log")"
 fi
 generate "$OFF" downgrade_sql 4c7d2e9f0b13 "$TMP/concurrently-down.sql" >/dev/null || true
-if run_script "$OFF" "$TMP/concurrently-down.sql"; then
-    ok "the downgrade script runs DROP INDEX CONCURRENTLY"
-else
-    not_ok "the downgrade script runs DROP INDEX CONCURRENTLY" "$(tail -n 5 "$TMP/run.log")"
-fi
-check "... and is back where it was" "4c7d2e9f0b13||" \
+script_runs "the downgrade script runs DROP INDEX CONCURRENTLY" "$OFF" "$TMP/concurrently-down.sql"
+is "... and is back where it was" "4c7d2e9f0b13||" \
     "$(q "$OFF" "SELECT (SELECT string_agg(c, ',') FROM migrate.current() c) || '|' ||
                  coalesce(to_regclass('ix_customers_phone')::text, '') || '|' ||
                  coalesce(to_regclass('after_index')::text, '')")"
@@ -374,29 +307,19 @@ if psql -X -q -d postgres -c "CREATE DATABASE $ICU TEMPLATE template0 LOCALE_PRO
         SELECT migrate.upgrade();
         SELECT migrate.merge(ARRAY['Zeta01', 'alpha01']);"
     generate "$ICU" upgrade_sql heads "$TMP/icu.sql" >/dev/null || true
-    if run_script "$ICU" "$TMP/icu.sql"; then
-        ok "an en-US database: the script's guard accepts the state it was generated for"
-    else
-        not_ok "an en-US database: the script's guard accepts the state it was generated for" \
-            "$(grep -m1 ERROR "$TMP/run.log")"
-    fi
-    check "... and the merge is applied" "" "$(q "$ICU" "SELECT migrate.check()")"
+    script_runs "an en-US database: the script's guard accepts the state it was generated for" "$ICU" "$TMP/icu.sql"
+    is "... and the merge is applied" "" "$(q "$ICU" "SELECT migrate.check()")"
     # back to two version rows (Zeta01, alpha01)
     setup "$ICU" "SET client_min_messages = warning; SELECT migrate.downgrade('alpha01')"
     generate "$ICU" downgrade_sql base "$TMP/icu-down.sql" >/dev/null || true
-    if run_script "$ICU" "$TMP/icu-down.sql"; then
-        ok "an en-US database: a downgrade from two version rows"
-    else
-        not_ok "an en-US database: a downgrade from two version rows" \
-            "$(grep -m1 ERROR "$TMP/run.log")"
-    fi
+    script_runs "an en-US database: a downgrade from two version rows" "$ICU" "$TMP/icu-down.sql"
 else
     ok "an en-US database: # SKIP no ICU collation available"
     ok "... and the merge is applied # SKIP no ICU"
     ok "an en-US database: a downgrade from two version rows # SKIP no ICU"
 fi
 
-cleanup
+pg_suite_cleanup
 trap - EXIT
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

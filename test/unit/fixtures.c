@@ -65,6 +65,44 @@ raw_alloc(size_t n)
 	return p;
 }
 
+/*
+ * A call that was to fail returned st: fail the case unless st is expected
+ * and err->status agrees (what names the call in the messages).
+ */
+static void
+check_failed_as(const char *what, MgStatus st, MgStatus expected,
+				const MgError *err)
+{
+	if (st != expected)
+		t_fail(__FILE__, __LINE__, "%sexpected %s, got %s: %s", what,
+			   t_status_name(expected), t_status_name(st), err->message);
+	if (err->status != st)
+		t_fail(__FILE__, __LINE__, "err.status %s differs from the result %s",
+			   t_status_name(err->status), t_status_name(st));
+}
+
+/* ---- table-driven cases ---- */
+
+void
+t_each_row(const char *test, const void *rows, size_t n, size_t size,
+		   void (*check) (const void *row))
+{
+	int			found = 0;
+
+	for (size_t i = 0; i < n; i++)
+	{
+		const void *row = (const char *) rows + i * size;
+
+		if (strcmp(*(const char *const *) row, test) == 0)
+		{
+			check(row);
+			found++;
+		}
+	}
+	if (found == 0)
+		t_fail(__FILE__, __LINE__, "no rows for %s", test);
+}
+
 /* ---- revision files ---- */
 
 MgRevFile *
@@ -100,12 +138,7 @@ t_parse_err_len(const char *text, size_t len, MgStatus expected, int line)
 	if (st == MG_OK)
 		t_fail(__FILE__, __LINE__, "parse succeeded, expected %s at line %d",
 			   t_status_name(expected), line);
-	if (st != expected)
-		t_fail(__FILE__, __LINE__, "expected %s, got %s: %s",
-			   t_status_name(expected), t_status_name(st), err->message);
-	if (err->status != st)
-		t_fail(__FILE__, __LINE__, "err.status %s differs from the result %s",
-			   t_status_name(err->status), t_status_name(st));
+	check_failed_as("", st, expected, err);
 	if (line > 0 && err->line != line)
 		t_fail(__FILE__, __LINE__, "err.line: expected %d, got %d (%s)",
 			   line, err->line, err->message);
@@ -292,6 +325,16 @@ spec_graph(const char *spec)
 }
 
 MgGraph *
+t_new_graph(int capacity)
+{
+	MgGraph    *g = raw_alloc(sizeof(MgGraph));
+
+	mg_graph_init(g, capacity);
+	t_defer(free_graph, g);
+	return g;
+}
+
+MgGraph *
 t_graph(const char *spec)
 {
 	MgGraph    *g = spec_graph(spec);
@@ -314,12 +357,7 @@ t_graph_err(const char *spec, MgStatus expected)
 	if (st == MG_OK)
 		t_fail(__FILE__, __LINE__, "graph built, expected %s",
 			   t_status_name(expected));
-	if (st != expected)
-		t_fail(__FILE__, __LINE__, "expected %s, got %s: %s",
-			   t_status_name(expected), t_status_name(st), err->message);
-	if (err->status != st)
-		t_fail(__FILE__, __LINE__, "err.status %s differs from the result %s",
-			   t_status_name(err->status), t_status_name(st));
+	check_failed_as("", st, expected, err);
 	return err;
 }
 
@@ -386,24 +424,9 @@ t_applied(const MgGraph *g, const char *versions)
 	MgStrList	l = {0};
 	MgError    *err = t_alloc(sizeof(MgError));
 	MgStatus	st;
-	const char *p = versions;
 
-	while (*p)
-	{
-		const char *start;
-		char	   *item;
-
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		start = p;
-		while (*p && *p != ' ')
-			p++;
-		item = mg_strndup(start, (size_t) (p - start));
-		mg_strlist_add(&l, item);
-		mg_free(item);
-	}
+	for (char *v = strtok(t_printf("%s", versions), " "); v; v = strtok(NULL, " "))
+		mg_strlist_add(&l, v);
 	st = mg_state_from_versions(g, (const char *const *) l.items, l.count,
 								applied, err);
 	mg_strlist_free(&l);
@@ -488,13 +511,7 @@ t_plan_err(const MgGraph *g, const char *target, MgOp op,
 	if (st == MG_OK)
 		t_fail(__FILE__, __LINE__, "plan \"%s\" succeeded (steps \"%s\"), expected %s",
 			   target, t_ids(g, &plan->steps), t_status_name(expected));
-	if (st != expected)
-		t_fail(__FILE__, __LINE__, "plan \"%s\": expected %s, got %s: %s",
-			   target, t_status_name(expected), t_status_name(st),
-			   err->message);
-	if (err->status != st)
-		t_fail(__FILE__, __LINE__, "err.status %s differs from the result %s",
-			   t_status_name(err->status), t_status_name(st));
+	check_failed_as(t_printf("plan \"%s\": ", target), st, expected, err);
 	if (err->message[0] == '\0')
 		t_fail(__FILE__, __LINE__, "plan \"%s\": empty error message", target);
 	return err;

@@ -2,7 +2,9 @@
  * harness.h — a small self-contained unit-test harness for src/common.
  *
  * Each test case is a void function registered in a per-file table
- * (TC(name) entries ending with TC_END).  A failed check records a
+ * (TC(name) entries ending with TC_END), or a table-driven case
+ * (TC_ROWS(name, runner)): rows of a table, each naming its case, that one
+ * function checks (T_ROWS, ROWS_CASE).  A failed check records a
  * "# detail" line and aborts the case (longjmp back to the runner), so
  * everything a case allocates must be registered with t_defer() or one of
  * the fixture helpers below, which do that: the runner frees it after the
@@ -27,18 +29,24 @@
 #include <string.h>
 
 typedef void (*TestFn) (void);
+typedef void (*RowsFn) (const char *name);
 
 typedef struct TestCase
 {
 	const char *name;
 	TestFn		fn;
 	const char *todo;			/* non-NULL: known failure, with the reason */
+	RowsFn		rows;			/* instead of fn: checks the rows of case name */
 } TestCase;
 
 #define TEST(name) static void name(void)
-#define TC(name) { #name, name, NULL }
-#define TC_TODO(name, why) { #name, name, why }
-#define TC_END { NULL, NULL, NULL }
+/* The number of elements of an array. */
+#define T_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define TC(name) { #name, name, NULL, NULL }
+#define TC_TODO(name, why) { #name, name, why, NULL }
+/* A table-driven case: rows(#name) checks its rows (see T_ROWS). */
+#define TC_ROWS(name, rows) { #name, NULL, NULL, rows }
+#define TC_END { NULL, NULL, NULL, NULL }
 
 /* ---- core (main.c) ---- */
 
@@ -94,6 +102,13 @@ const char *t_status_name(MgStatus st);
 				   #hay, n_, h_ ? h_ : "(null)"); \
 	} while (0)
 
+/* hay contains every string of the array needles up to its first NULL. */
+#define CHECK_CONTAINS_ALL(hay, needles) \
+	do { \
+		for (size_t i_ = 0; i_ < T_LEN(needles) && (needles)[i_]; i_++) \
+			CHECK_CONTAINS((hay), (needles)[i_]); \
+	} while (0)
+
 #define CHECK_NOT_CONTAINS(hay, needle) \
 	do { \
 		const char *h_ = (hay), *n_ = (needle); \
@@ -139,6 +154,8 @@ void		t_same_revfile(const char *file, int line, const MgRevFile *a,
  * e.g. "r a1<r@A a2<a1 b1<r~a2".  t_graph fails the case unless it builds.
  */
 MgGraph    *t_graph(const char *spec);
+/* An empty graph (mg_graph_init), freed after the case. */
+MgGraph    *t_new_graph(int capacity);
 /* Build a graph that must fail with expected; returns the error. */
 MgError    *t_graph_err(const char *spec, MgStatus expected);
 /* Node number of id; fails the case when absent. */
@@ -151,6 +168,18 @@ const char *t_set(const MgGraph *g, const uint8_t *set);
 uint8_t    *t_applied(const MgGraph *g, const char *versions);
 /* The version set of an applied set, as "a b". */
 const char *t_vset(const MgGraph *g, const uint8_t *applied);
+/*
+ * Table-driven cases: rows is an array whose elements start with the name
+ * (const char *) of the case they belong to; check is called on each row
+ * of case test, in order, and the case fails when it has none.
+ */
+void		t_each_row(const char *test, const void *rows, size_t n,
+					   size_t size, void (*check) (const void *row));
+#define T_ROWS(test, rows, check) \
+	t_each_row((test), (rows), T_LEN(rows), sizeof((rows)[0]), (check))
+/* static void fn(const char *name): the T_ROWS of name, for TC_ROWS. */
+#define ROWS_CASE(fn, rows, check) \
+	static void fn(const char *name) { T_ROWS(name, rows, check); }
 /* Keep a list until the end of the case. */
 MgIntList  *t_keep(MgIntList l);
 MgStrList  *t_keep_str(MgStrList l);

@@ -4,6 +4,7 @@
  * sets and the closure of stored versions.
  */
 #include "harness.h"
+#include "problems.h"
 
 #include <stdio.h>
 
@@ -32,6 +33,67 @@ check_cycle_message(const char *msg, const char *const *ids, int nids)
 			  p[strlen(p) - first_len - 1] == ' ',
 			  "cycle message \"%s\" does not end where it starts", msg);
 }
+
+/*
+ * Graphs that must not build: one row a check, test naming the case it
+ * belongs to.  Each fails with status; its message contains every
+ * string of contains and none of absent, and when cycle is given it is the
+ * message of a cycle through exactly those ids.
+ */
+typedef struct GraphErrRow
+{
+	const char *test;
+	const char *spec;
+	const char *contains[4];
+	const char *absent[2];
+	const char *cycle[3];
+	MgStatus	status;
+} GraphErrRow;
+
+static const GraphErrRow graph_err_rows[] = {
+	{"unknown_parent", "base1 child1<ghost1",
+		{"child1", "ghost1"}, {NULL}, {NULL}, MG_ERR_GRAPH},
+	{"unknown_dependency", "aaa1 bbb1<aaa1~ghost2",
+		{"bbb1", "ghost2"}, {NULL}, {NULL}, MG_ERR_GRAPH},
+	{"duplicate_id", "dup1 x1<dup1 dup1",
+		{"dup1"}, {NULL}, {NULL}, MG_ERR_DUPLICATE},
+	{"duplicate_branch_label", "r1 a1<r1@feat b1<r1@feat",
+		{"feat", "a1", "b1"}, {NULL}, {NULL}, MG_ERR_DUPLICATE},
+	{"label_equal_to_an_id", "r1 a1<r1@b1 b1<r1",
+		{"b1", "a1"}, {NULL}, {NULL}, MG_ERR_GRAPH},
+	{"cycle_of_two", "root0 aa<bb bb<aa",
+		{NULL}, {"root0"}, {"aa", "bb"}, MG_ERR_GRAPH},
+	/* out1 hangs off the cycle cy1 -> cy2 -> cy3 -> cy1 */
+	{"cycle_names_only_its_members", "out1<cy1 root1 cy1<cy3 cy2<cy1 cy3<cy2 leaf<root1",
+		{NULL}, {"out1", "root1"}, {"cy1", "cy2", "cy3"}, MG_ERR_GRAPH},
+	/* b1 depends on c1, which revises b1 */
+	{"cycle_via_depends", "a1 b1<a1~c1 c1<b1",
+		{NULL}, {"a1"}, {"b1", "c1"}, MG_ERR_GRAPH},
+	{"cycle_via_depends_on_label", "r0 x1<r0@lab x2<x1~y1 y1<r0~lab2 z1<x2@lab2",
+		{"cycle", "x2", "y1", "z1"}, {NULL}, {NULL}, MG_ERR_GRAPH},
+	{"self_revise_and_self_depend", "r0 s1<s1",
+		{"cycle", "s1 -> s1"}, {NULL}, {NULL}, MG_ERR_GRAPH},
+	{"self_revise_and_self_depend", "r0 d1<r0~d1",
+		{"cycle", "d1 -> d1"}, {NULL}, {NULL}, MG_ERR_GRAPH},
+};
+
+static void
+check_graph_err_row(const void *row)
+{
+	const GraphErrRow *r = row;
+	MgError    *e = t_graph_err(r->spec, r->status);
+	int			ncycle = 0;
+
+	while (ncycle < (int) T_LEN(r->cycle) && r->cycle[ncycle])
+		ncycle++;
+	if (ncycle > 0)
+		check_cycle_message(e->message, r->cycle, ncycle);
+	CHECK_CONTAINS_ALL(e->message, r->contains);
+	for (size_t i = 0; i < T_LEN(r->absent) && r->absent[i]; i++)
+		CHECK_NOT_CONTAINS(e->message, r->absent[i]);
+}
+
+ROWS_CASE(graph_err_case, graph_err_rows, check_graph_err_row)
 
 TEST(build_and_find)
 {
@@ -122,99 +184,6 @@ TEST(empty_graph)
 	CHECK_INT(p->steps.count, 0);
 }
 
-TEST(unknown_parent)
-{
-	MgError    *e = t_graph_err("base1 child1<ghost1", MG_ERR_GRAPH);
-
-	CHECK_CONTAINS(e->message, "child1");
-	CHECK_CONTAINS(e->message, "ghost1");
-}
-
-TEST(unknown_dependency)
-{
-	MgError    *e = t_graph_err("aaa1 bbb1<aaa1~ghost2", MG_ERR_GRAPH);
-
-	CHECK_CONTAINS(e->message, "bbb1");
-	CHECK_CONTAINS(e->message, "ghost2");
-}
-
-TEST(duplicate_id)
-{
-	MgError    *e = t_graph_err("dup1 x1<dup1 dup1", MG_ERR_GRAPH);
-
-	CHECK_CONTAINS(e->message, "dup1");
-}
-
-TEST(duplicate_branch_label)
-{
-	MgError    *e = t_graph_err("r1 a1<r1@feat b1<r1@feat", MG_ERR_GRAPH);
-
-	CHECK_CONTAINS(e->message, "feat");
-	CHECK_CONTAINS(e->message, "a1");
-	CHECK_CONTAINS(e->message, "b1");
-}
-
-TEST(label_equal_to_an_id)
-{
-	MgError    *e = t_graph_err("r1 a1<r1@b1 b1<r1", MG_ERR_GRAPH);
-
-	CHECK_CONTAINS(e->message, "b1");
-	CHECK_CONTAINS(e->message, "a1");
-}
-
-TEST(cycle_of_two)
-{
-	MgError    *e = t_graph_err("root0 aa<bb bb<aa", MG_ERR_GRAPH);
-	const char *ids[] = {"aa", "bb"};
-
-	check_cycle_message(e->message, ids, 2);
-	CHECK_NOT_CONTAINS(e->message, "root0");
-}
-
-TEST(cycle_names_only_its_members)
-{
-	/* out1 hangs off the cycle cy1 -> cy2 -> cy3 -> cy1 */
-	MgError    *e = t_graph_err("out1<cy1 root1 cy1<cy3 cy2<cy1 cy3<cy2 leaf<root1",
-								MG_ERR_GRAPH);
-	const char *ids[] = {"cy1", "cy2", "cy3"};
-
-	check_cycle_message(e->message, ids, 3);
-	CHECK_NOT_CONTAINS(e->message, "out1");
-	CHECK_NOT_CONTAINS(e->message, "root1");
-}
-
-TEST(cycle_via_depends)
-{
-	/* b1 depends on c1, which revises b1 */
-	MgError    *e = t_graph_err("a1 b1<a1~c1 c1<b1", MG_ERR_GRAPH);
-	const char *ids[] = {"b1", "c1"};
-
-	check_cycle_message(e->message, ids, 2);
-	CHECK_NOT_CONTAINS(e->message, "a1");
-}
-
-TEST(cycle_via_depends_on_label)
-{
-	MgError    *e = t_graph_err("r0 x1<r0@lab x2<x1~y1 y1<r0~lab2 z1<x2@lab2",
-								MG_ERR_GRAPH);
-
-	CHECK_CONTAINS(e->message, "cycle");
-	CHECK_CONTAINS(e->message, "x2");
-	CHECK_CONTAINS(e->message, "y1");
-	CHECK_CONTAINS(e->message, "z1");
-}
-
-TEST(self_revise_and_self_depend)
-{
-	MgError    *e = t_graph_err("r0 s1<s1", MG_ERR_GRAPH);
-
-	CHECK_CONTAINS(e->message, "cycle");
-	CHECK_CONTAINS(e->message, "s1 -> s1");
-	e = t_graph_err("r0 d1<r0~d1", MG_ERR_GRAPH);
-	CHECK_CONTAINS(e->message, "cycle");
-	CHECK_CONTAINS(e->message, "d1 -> d1");
-}
-
 TEST(depends_may_name_a_label)
 {
 	/* b1 depends on branch "feat" (declared by x1): x1 comes first */
@@ -242,10 +211,10 @@ TEST(rebuild_after_adding)
 /* The same error message whichever of two orders the revisions arrive in. */
 static void
 check_error_independent_of_order(const char *spec, const char *reversed,
-								 const char *expected)
+								 MgStatus status, const char *expected)
 {
-	MgError    *a = t_graph_err(spec, MG_ERR_GRAPH);
-	MgError    *b = t_graph_err(reversed, MG_ERR_GRAPH);
+	MgError    *a = t_graph_err(spec, status);
+	MgError    *b = t_graph_err(reversed, status);
 
 	CHECK_STR(a->message, expected);
 	CHECK_STR(b->message, expected);
@@ -256,33 +225,25 @@ TEST(errors_do_not_depend_on_arrival_order)
 {
 	check_error_independent_of_order("r1 a1<r1@feat b1<r1@feat",
 									 "b1<r1@feat a1<r1@feat r1",
-									 "branch label \"feat\" is declared by both a1 and b1");
+									 MG_ERR_DUPLICATE, "branch label \"feat\" is declared by both a1 and b1");
 	check_error_independent_of_order("r1 a1<r1@b1 b1<r1 c1<r1@c0 c0",
 									 "c0 c1<r1@c0 b1<r1 a1<r1@b1 r1",
-									 "branch label \"b1\" of revision a1 is also a revision id");
+									 MG_ERR_GRAPH, "branch label \"b1\" of revision a1 is also a revision id");
 	check_error_independent_of_order("r1 b1<ghost1 a1<r1~ghost2",
 									 "a1<r1~ghost2 b1<ghost1 r1",
-									 "revision a1 depends on unknown revision ghost2");
+									 MG_ERR_GRAPH, "revision a1 depends on unknown revision ghost2");
 	check_error_independent_of_order("r1 d1<r1 d1 c1 c1<r1",
 									 "c1<r1 c1 d1 d1<r1 r1",
-									 "duplicate revision id c1");
-}
-
-static void
-free_graph_cb(void *g)
-{
-	mg_graph_free(g);
+									 MG_ERR_DUPLICATE, "duplicate revision id c1");
 }
 
 /* Add ids[0..n) in the order of a fixed shuffle, each a root. */
 static MgGraph *
 graph_of_ids(char **ids, int n)
 {
-	MgGraph    *g = t_alloc(sizeof(MgGraph));
+	MgGraph    *g = t_new_graph(0);
 	MgError    *err = t_alloc(sizeof(MgError));
 
-	mg_graph_init(g, 0);
-	t_defer(free_graph_cb, g);
 	for (int i = 0; i < n; i++)
 		mg_graph_add(g, ids[(i * 37) % n], NULL, 0, NULL, 0, NULL, 0);
 	CHECK_STATUS(mg_graph_build(g, err), MG_OK, err);
@@ -319,100 +280,92 @@ TEST(duplicate_id_past_shared_prefixes)
 {
 	int			n = 120;
 	char	  **ids = t_alloc(sizeof(char *) * (size_t) n);
-	MgGraph    *g = t_alloc(sizeof(MgGraph));
+	MgGraph    *g = t_new_graph(n);
 	MgError    *err = t_alloc(sizeof(MgError));
 
 	for (int i = 0; i < n; i++)
 		ids[i] = t_printf("shared_prefix_of_twenty_%03d", i == 77 ? 5 : i);
-	mg_graph_init(g, n);
-	t_defer(free_graph_cb, g);
 	for (int i = 0; i < n; i++)
 		mg_graph_add(g, ids[i], NULL, 0, NULL, 0, NULL, 0);
-	CHECK_STATUS(mg_graph_build(g, err), MG_ERR_GRAPH, err);
+	CHECK_STATUS(mg_graph_build(g, err), MG_ERR_DUPLICATE, err);
 	CHECK_STR(err->message, "duplicate revision id shared_prefix_of_twenty_005");
 }
 
 /* ---- order ---- */
 
+/*
+ * mg_order over members (space-separated ids; NULL: every node) of the
+ * graph of spec, as "x y z".
+ */
+static const char *
+order_of(const char *spec, const char *members)
+{
+	MgGraph    *g = t_graph(spec);
+	uint8_t    *set = t_alloc((size_t) g->n);
+
+	if (members == NULL)
+		memset(set, 1, (size_t) g->n);
+	else
+		for (char *id = strtok(t_printf("%s", members), " "); id; id = strtok(NULL, " "))
+			set[t_node(g, id)] = 1;
+	return t_ids(g, t_keep(mg_order(g, set)));
+}
+
 TEST(order_smallest_ready_id_first)
 {
-	MgGraph    *g = t_graph("m c a<m");
-	uint8_t    *all = t_alloc((size_t) g->n);
-	MgIntList  *o;
-
-	memset(all, 1, (size_t) g->n);
-	o = t_keep(mg_order(g, all));
-	CHECK_STR(t_ids(g, o), "c m a");
+	CHECK_STR(order_of("m c a<m", NULL), "c m a");
 }
 
 TEST(order_of_a_subset)
 {
 	/* with m already applied, a is ready at once and comes before c */
-	MgGraph    *g = t_graph("m c a<m");
-	uint8_t    *set = t_alloc((size_t) g->n);
-
-	set[t_node(g, "a")] = 1;
-	set[t_node(g, "c")] = 1;
-	CHECK_STR(t_ids(g, t_keep(mg_order(g, set))), "a c");
+	CHECK_STR(order_of("m c a<m", "a c"), "a c");
 }
 
 TEST(order_diamond)
 {
-	MgGraph    *g = t_graph("r z<r y<r m<z,y n<r");
-	uint8_t    *all = t_alloc((size_t) g->n);
-
-	memset(all, 1, (size_t) g->n);
-	CHECK_STR(t_ids(g, t_keep(mg_order(g, all))), "r n y z m");
+	CHECK_STR(order_of("r z<r y<r m<z,y n<r", NULL), "r n y z m");
 }
 
 TEST(order_respects_depends)
 {
-	MgGraph    *g = t_graph("b a~b c<a");
-	uint8_t    *all = t_alloc((size_t) g->n);
-
-	memset(all, 1, (size_t) g->n);
-	CHECK_STR(t_ids(g, t_keep(mg_order(g, all))), "b a c");
+	CHECK_STR(order_of("b a~b c<a", NULL), "b a c");
 }
 
 TEST(order_of_a_closed_subset)
 {
 	/* {c, m, a} holds every parent of its members: the full order, minus z */
-	MgGraph    *g = t_graph("m c a<m z<c");
-	uint8_t    *set = t_alloc((size_t) g->n);
-
-	set[t_node(g, "c")] = set[t_node(g, "m")] = set[t_node(g, "a")] = 1;
-	CHECK_STR(t_ids(g, t_keep(mg_order(g, set))), "c m a");
+	CHECK_STR(order_of("m c a<m z<c", "c m a"), "c m a");
 }
 
 TEST(order_of_a_subset_missing_a_dependency)
 {
 	/* without b, which a depends on, a is ready at once */
-	MgGraph    *g = t_graph("b z a~b c<a");
-	uint8_t    *set = t_alloc((size_t) g->n);
-
-	set[t_node(g, "a")] = set[t_node(g, "c")] = set[t_node(g, "z")] = 1;
-	CHECK_STR(t_ids(g, t_keep(mg_order(g, set))), "a c z");
+	CHECK_STR(order_of("b z a~b c<a", "a c z"), "a c z");
 }
 
 TEST(order_is_byte_order_of_ids)
 {
 	/* uppercase sorts before lowercase, digits before letters, '.' and '_' by byte */
-	MgGraph    *g = t_graph("b a B 9 a.1 a_1");
-	uint8_t    *all = t_alloc((size_t) g->n);
-
-	memset(all, 1, (size_t) g->n);
-	CHECK_STR(t_ids(g, t_keep(mg_order(g, all))), "9 B a a.1 a_1 b");
+	CHECK_STR(order_of("b a B 9 a.1 a_1", NULL), "9 B a a.1 a_1 b");
 }
 
 /* ---- branch labels ---- */
+
+/* The branches of node id, as "A B". */
+static const char *
+branches_of(const MgGraph *g, const char *id)
+{
+	return t_strs(t_keep_str(mg_graph_node_branches(g, t_node(g, id))));
+}
 
 TEST(node_branches_from_ancestors)
 {
 	MgGraph    *g = t_graph("r a<r@A a2<a b<r@B b2<b@B2");
 
-	CHECK_STR(t_strs(t_keep_str(mg_graph_node_branches(g, t_node(g, "a2")))), "A");
-	CHECK_STR(t_strs(t_keep_str(mg_graph_node_branches(g, t_node(g, "a")))), "A");
-	CHECK_STR(t_strs(t_keep_str(mg_graph_node_branches(g, t_node(g, "b")))), "B B2");
+	CHECK_STR(branches_of(g, "a2"), "A");
+	CHECK_STR(branches_of(g, "a"), "A");
+	CHECK_STR(branches_of(g, "b"), "B B2");
 	CHECK_INT(t_keep_str(mg_graph_node_branches(g, t_node(g, "r")))->count, 0);
 }
 
@@ -421,9 +374,9 @@ TEST(node_branches_down_an_unshared_line)
 	/* L is declared on y; r and x lead only to it */
 	MgGraph    *g = t_graph("r x<r y<x@L z<y");
 
-	CHECK_STR(t_strs(t_keep_str(mg_graph_node_branches(g, t_node(g, "r")))), "L");
-	CHECK_STR(t_strs(t_keep_str(mg_graph_node_branches(g, t_node(g, "x")))), "L");
-	CHECK_STR(t_strs(t_keep_str(mg_graph_node_branches(g, t_node(g, "z")))), "L");
+	CHECK_STR(branches_of(g, "r"), "L");
+	CHECK_STR(branches_of(g, "x"), "L");
+	CHECK_STR(branches_of(g, "z"), "L");
 }
 
 TEST(node_branches_stop_at_branch_and_merge_points)
@@ -431,7 +384,7 @@ TEST(node_branches_stop_at_branch_and_merge_points)
 	MgGraph    *g = t_graph("r a<r@A b<r@B m<a,b@M t<m");
 
 	/* a leads to m, but m also has parent b: a does not get M */
-	CHECK_STR(t_strs(t_keep_str(mg_graph_node_branches(g, t_node(g, "a")))), "A");
+	CHECK_STR(branches_of(g, "a"), "A");
 	CHECK_INT(t_keep_str(mg_graph_node_branches(g, t_node(g, "r")))->count, 0);
 	{
 		MgStrList  *m = t_keep_str(mg_graph_node_branches(g, t_node(g, "t")));
@@ -520,25 +473,62 @@ TEST(state_from_unknown_version)
 	CHECK_INT(err->status, MG_ERR_STATE);
 	CHECK_CONTAINS(err->message, "deadbeef0001");
 }
+/* mg_state_problems: the one rule of validate()/check and their order. */
+TEST(state_problems)
+{
+	MgGraph    *g = t_graph("a1 b2<a1 c3<b2");
+	uint8_t    *applied = t_applied(g, "b2");
+	const char *now[3] = {NULL, NULL, NULL};
+	const char *where[3] = {NULL, NULL, NULL};
+	const char *versions[] = {"b2", "gone1"};
+	MgAppliedWith hist[] = {
+		{"a1", "aaaa"},			/* same checksum: fine */
+		{"b2", "old2"},			/* applied with another: changed */
+		{"c3", "old3"},			/* changed, but not applied now: fine */
+		{"gone1", "x"},			/* missing, already said by the version row */
+		{"gone2", NULL},		/* missing */
+	};
+	MgProblems	p;
+
+	now[t_node(g, "a1")] = "aaaa";
+	now[t_node(g, "b2")] = "new2";
+	now[t_node(g, "c3")] = "new3";
+	where[t_node(g, "b2")] = "b2.sql";
+	p = mg_state_problems(g, applied, now, where, versions, 2, hist, 5, MG_KNOWN_BY_FILES);
+	CHECK_INT(p.count, 3);
+	CHECK_STR(p.items[0].revision, "gone1");
+	CHECK_STR(p.items[0].problem, "missing: the database is at this revision, but there is no file for it");
+	CHECK_STR(p.items[1].revision, "b2");
+	CHECK_STR(p.items[1].problem, "checksum changed: applied with old2, now new2 (b2.sql)");
+	CHECK_STR(p.items[2].revision, "gone2");
+	CHECK_STR(p.items[2].problem, "missing: applied, but there is no file for it");
+	p = mg_state_problems(g, applied, now, NULL, versions, 2, hist, 5, MG_KNOWN_BY_CATALOG);
+	CHECK_INT(p.count, 3);
+	CHECK_STR(p.items[0].problem, "missing: the version set names it, but the catalog has no such revision");
+	CHECK_STR(p.items[1].problem, "checksum changed: applied with old2, now new2");
+	CHECK_STR(p.items[2].problem, "missing: applied, but no longer in the catalog");
+}
+
 
 const TestCase graph_cases[] = {
 	TC(build_and_find),
+	TC(state_problems),
 	TC(add_returns_sequential_node_numbers),
 	TC(heads_bases_branch_points),
 	TC(heads_and_bases_in_id_order),
 	TC(depends_do_not_make_heads),
 	TC(merge_is_not_a_branch_point),
 	TC(empty_graph),
-	TC(unknown_parent),
-	TC(unknown_dependency),
-	TC(duplicate_id),
-	TC(duplicate_branch_label),
-	TC(label_equal_to_an_id),
-	TC(cycle_of_two),
-	TC(cycle_names_only_its_members),
-	TC(cycle_via_depends),
-	TC(cycle_via_depends_on_label),
-	TC(self_revise_and_self_depend),
+	TC_ROWS(unknown_parent, graph_err_case),
+	TC_ROWS(unknown_dependency, graph_err_case),
+	TC_ROWS(duplicate_id, graph_err_case),
+	TC_ROWS(duplicate_branch_label, graph_err_case),
+	TC_ROWS(label_equal_to_an_id, graph_err_case),
+	TC_ROWS(cycle_of_two, graph_err_case),
+	TC_ROWS(cycle_names_only_its_members, graph_err_case),
+	TC_ROWS(cycle_via_depends, graph_err_case),
+	TC_ROWS(cycle_via_depends_on_label, graph_err_case),
+	TC_ROWS(self_revise_and_self_depend, graph_err_case),
 	TC(depends_may_name_a_label),
 	TC(rebuild_after_adding),
 	TC(errors_do_not_depend_on_arrival_order),
@@ -563,3 +553,4 @@ const TestCase graph_cases[] = {
 	TC(state_from_unknown_version),
 	TC_END
 };
+

@@ -48,148 +48,126 @@ hist_err(const MgGraph *g, const char *range, const uint8_t *applied,
 	return err;
 }
 
-TEST(history_all_newest_first)
+/*
+ * One row a check: the history of range on graph with the applied
+ * versions; test names the case the row belongs to.  With status MG_OK the
+ * history must be want; otherwise mg_history must fail with status and its
+ * message contain want (equal it, when exact).
+ */
+typedef struct HistRow
 {
-	MgGraph    *g = t_graph(CHAIN);
-	uint8_t    *none = t_applied(g, "");
+	const char *test;
+	MgStatus	status;
+	const char *graph;
+	const char *applied;
+	const char *range;
+	const char *want;
+	bool		exact;
+} HistRow;
 
-	CHECK_STR(hist(g, NULL, none), "d4 c3 b2 a1");
-	CHECK_STR(hist(g, "", none), "d4 c3 b2 a1");
-	CHECK_STR(hist(g, ":", none), "d4 c3 b2 a1");
-}
+#define OK_ROW(t, g, a, r, want) {t, MG_OK, g, a, r, want, false}
+#define ERR_ROW(t, g, a, r, want, st) {t, st, g, a, r, want, false}
+#define NF MG_ERR_NOT_FOUND
 
-TEST(history_is_reverse_upgrade_order)
-{
-	MgGraph    *g = t_graph(BR);
-	MgGraph    *m = t_graph("r a<r b<r m<a,b");
-	MgGraph    *d = t_graph("b a~b");
+static const HistRow hist_rows[] = {
+	OK_ROW("history_all_newest_first", CHAIN, "", NULL, "d4 c3 b2 a1"),
+	OK_ROW("history_all_newest_first", CHAIN, "", "", "d4 c3 b2 a1"),
+	OK_ROW("history_all_newest_first", CHAIN, "", ":", "d4 c3 b2 a1"),
 
-	CHECK_STR(hist(g, NULL, t_applied(g, "")), "b2 b1 a2 a1 r");
-	CHECK_STR(hist(m, NULL, t_applied(m, "")), "m b a r");
-	CHECK_STR(hist(d, NULL, t_applied(d, "")), "a b");
-}
+	OK_ROW("history_is_reverse_upgrade_order", BR, "", NULL, "b2 b1 a2 a1 r"),
+	OK_ROW("history_is_reverse_upgrade_order", "r a<r b<r m<a,b", "", NULL, "m b a r"),
+	OK_ROW("history_is_reverse_upgrade_order", "b a~b", "", NULL, "a b"),
 
-TEST(history_does_not_depend_on_state)
-{
-	MgGraph    *g = t_graph(BR);
+	OK_ROW("history_does_not_depend_on_state", BR, "a2", NULL, "b2 b1 a2 a1 r"),
+	OK_ROW("history_does_not_depend_on_state", BR, "b2", "a1:", "a2 a1"),
 
-	CHECK_STR(hist(g, NULL, t_applied(g, "a2")), "b2 b1 a2 a1 r");
-	CHECK_STR(hist(g, "a1:", t_applied(g, "b2")), "a2 a1");
-}
+	OK_ROW("range_a_to_b", CHAIN, "", "b2:c3", "c3 b2"),
+	OK_ROW("range_a_to_b", CHAIN, "", "a1:d4", "d4 c3 b2 a1"),
+	OK_ROW("range_a_to_b", CHAIN, "", "c3:c3", "c3"),
+	OK_ROW("range_a_to_b", CHAIN, "", "c3:b2", ""),
 
-TEST(range_a_to_b)
-{
-	MgGraph    *g = t_graph(CHAIN);
-	uint8_t    *none = t_applied(g, "");
+	OK_ROW("range_open_ends", CHAIN, "", "b2:", "d4 c3 b2"),
+	OK_ROW("range_open_ends", CHAIN, "", ":b2", "b2 a1"),
 
-	CHECK_STR(hist(g, "b2:c3", none), "c3 b2");
-	CHECK_STR(hist(g, "a1:d4", none), "d4 c3 b2 a1");
-	CHECK_STR(hist(g, "c3:c3", none), "c3");
-	CHECK_STR(hist(g, "c3:b2", none), "");
-}
+	OK_ROW("range_base_and_heads", CHAIN, "", "base:", "d4 c3 b2 a1"),
+	OK_ROW("range_base_and_heads", CHAIN, "", "base:c3", "c3 b2 a1"),
+	OK_ROW("range_base_and_heads", CHAIN, "", "base:heads", "d4 c3 b2 a1"),
+	OK_ROW("range_base_and_heads", CHAIN, "", "b2:head", "d4 c3 b2"),
+	OK_ROW("range_base_and_heads", CHAIN, "", ":base", ""),
 
-TEST(range_open_ends)
-{
-	MgGraph    *g = t_graph(CHAIN);
-	uint8_t    *none = t_applied(g, "");
+	OK_ROW("range_current", CHAIN, "b2", "current:", "d4 c3 b2"),
+	OK_ROW("range_current", CHAIN, "b2", ":current", "b2 a1"),
+	OK_ROW("range_current", CHAIN, "b2", "current:current", "b2"),
+	OK_ROW("range_current", BR, "a1 b2", "current:", "b2 a2 a1"),
+	OK_ROW("range_current", BR, "a1 b2", ":current", "b2 b1 a1 r"),
 
-	CHECK_STR(hist(g, "b2:", none), "d4 c3 b2");
-	CHECK_STR(hist(g, ":b2", none), "b2 a1");
-}
-
-TEST(range_base_and_heads)
-{
-	MgGraph    *g = t_graph(CHAIN);
-	uint8_t    *none = t_applied(g, "");
-
-	CHECK_STR(hist(g, "base:", none), "d4 c3 b2 a1");
-	CHECK_STR(hist(g, "base:c3", none), "c3 b2 a1");
-	CHECK_STR(hist(g, "base:heads", none), "d4 c3 b2 a1");
-	CHECK_STR(hist(g, "b2:head", none), "d4 c3 b2");
-	CHECK_STR(hist(g, ":base", none), "");
-}
-
-TEST(range_current)
-{
-	MgGraph    *g = t_graph(CHAIN);
-	uint8_t    *at = t_applied(g, "b2");
-	MgGraph    *br = t_graph(BR);
-	uint8_t    *both = t_applied(br, "a1 b2");
-
-	CHECK_STR(hist(g, "current:", at), "d4 c3 b2");
-	CHECK_STR(hist(g, ":current", at), "b2 a1");
-	CHECK_STR(hist(g, "current:current", at), "b2");
-	CHECK_STR(hist(br, "current:", both), "b2 a2 a1");
-	CHECK_STR(hist(br, ":current", both), "b2 b1 a1 r");
-}
-
-TEST(range_on_branches)
-{
-	MgGraph    *g = t_graph(BR);
-	uint8_t    *none = t_applied(g, "");
-
-	CHECK_STR(hist(g, "a1:", none), "a2 a1");
-	CHECK_STR(hist(g, ":a2", none), "a2 a1 r");
-	CHECK_STR(hist(g, "b1:heads", none), "b2 b1");
-	CHECK_STR(hist(g, "r:a2", none), "a2 a1 r");
+	OK_ROW("range_on_branches", BR, "", "a1:", "a2 a1"),
+	OK_ROW("range_on_branches", BR, "", ":a2", "a2 a1 r"),
+	OK_ROW("range_on_branches", BR, "", "b1:heads", "b2 b1"),
+	OK_ROW("range_on_branches", BR, "", "r:a2", "a2 a1 r"),
 	/* unrelated ends select nothing */
-	CHECK_STR(hist(g, "a2:b2", none), "");
-	CHECK_STR(hist(g, "a1:b2", none), "");
-}
+	OK_ROW("range_on_branches", BR, "", "a2:b2", ""),
+	OK_ROW("range_on_branches", BR, "", "a1:b2", ""),
 
-TEST(range_with_labels_prefixes_and_relative_ends)
+	OK_ROW("range_with_labels_prefixes_and_relative_ends", BR, "", "A:", "a2 a1"),
+	OK_ROW("range_with_labels_prefixes_and_relative_ends", BR, "", "A@head:", "a2"),
+	OK_ROW("range_with_labels_prefixes_and_relative_ends", BR, "", ":B@head", "b2 b1 r"),
+	OK_ROW("range_with_labels_prefixes_and_relative_ends",
+		   "abcd1111 abcd2222<abcd1111 ffff0000<abcd2222", "", "abcd2:", "ffff0000 abcd2222"),
+	OK_ROW("range_with_labels_prefixes_and_relative_ends", CHAIN, "b2", ":+1", "c3 b2 a1"),
+	OK_ROW("range_with_labels_prefixes_and_relative_ends", CHAIN, "", "b2+1:", "d4 c3"),
+
+	ERR_ROW("invalid_ranges", CHAIN, "", "a1", "a1", MG_ERR_TARGET),
+	ERR_ROW("invalid_ranges", CHAIN, "", "a1:b2:c3", "a1:b2:c3", MG_ERR_TARGET),
+	ERR_ROW("invalid_ranges", CHAIN, "", "::", NULL, MG_ERR_TARGET),
+	ERR_ROW("invalid_ranges", CHAIN, "", "a1:+x", NULL, MG_ERR_TARGET),
+
+	ERR_ROW("range_ends_that_name_nothing", CHAIN, "", "zzzz9:", "zzzz9", NF),
+	ERR_ROW("range_ends_that_name_nothing", CHAIN, "", "a1:nope", "nope", NF),
+	{"range_ends_that_name_nothing", MG_ERR_AMBIGUOUS, BR, "", ":head",
+		"multiple heads are present; use 'heads' or '<label>@head'", true},
+};
+
+static void
+check_hist_row(const void *row)
 {
-	MgGraph    *g = t_graph(BR);
-	MgGraph    *p = t_graph("abcd1111 abcd2222<abcd1111 ffff0000<abcd2222");
-	MgGraph    *c = t_graph(CHAIN);
+	const HistRow *r = row;
+	MgGraph    *g = t_graph(r->graph);
+	const uint8_t *applied = t_applied(g, r->applied);
 
-	CHECK_STR(hist(g, "A:", t_applied(g, "")), "a2 a1");
-	CHECK_STR(hist(g, "A@head:", t_applied(g, "")), "a2");
-	CHECK_STR(hist(g, ":B@head", t_applied(g, "")), "b2 b1 r");
-	CHECK_STR(hist(p, "abcd2:", t_applied(p, "")), "ffff0000 abcd2222");
-	CHECK_STR(hist(c, ":+1", t_applied(c, "b2")), "c3 b2 a1");
-	CHECK_STR(hist(c, "b2+1:", t_applied(c, "")), "d4 c3");
+	if (r->status == MG_OK)
+	{
+		const char *got = hist(g, r->range, applied);
+
+		CHECK_MSG(strcmp(got, r->want) == 0,
+				  "history \"%s\" of \"%s\" at \"%s\": expected \"%s\", got \"%s\"",
+				  r->range ? r->range : "(null)", r->graph, r->applied,
+				  r->want, got);
+	}
+	else
+	{
+		MgError    *e = hist_err(g, r->range, applied, r->status);
+
+		if (r->exact)
+			CHECK_STR(e->message, r->want);
+		else if (r->want)
+			CHECK_CONTAINS(e->message, r->want);
+	}
 }
 
-TEST(invalid_ranges)
-{
-	MgGraph    *g = t_graph(CHAIN);
-	uint8_t    *none = t_applied(g, "");
-	MgError    *e;
-
-	e = hist_err(g, "a1", none, MG_ERR_TARGET);
-	CHECK_CONTAINS(e->message, "a1");
-	e = hist_err(g, "a1:b2:c3", none, MG_ERR_TARGET);
-	CHECK_CONTAINS(e->message, "a1:b2:c3");
-	hist_err(g, "::", none, MG_ERR_TARGET);
-	hist_err(g, "a1:+x", none, MG_ERR_TARGET);
-}
-
-TEST(range_ends_that_name_nothing)
-{
-	MgGraph    *g = t_graph(CHAIN);
-	MgGraph    *br = t_graph(BR);
-	MgError    *e;
-
-	e = hist_err(g, "zzzz9:", t_applied(g, ""), MG_ERR_NOT_FOUND);
-	CHECK_CONTAINS(e->message, "zzzz9");
-	e = hist_err(g, "a1:nope", t_applied(g, ""), MG_ERR_NOT_FOUND);
-	CHECK_CONTAINS(e->message, "nope");
-	e = hist_err(br, ":head", t_applied(br, ""), MG_ERR_AMBIGUOUS);
-	CHECK_STR(e->message, "multiple heads are present; use 'heads' or '<label>@head'");
-}
+ROWS_CASE(hist_case, hist_rows, check_hist_row)
 
 const TestCase history_cases[] = {
-	TC(history_all_newest_first),
-	TC(history_is_reverse_upgrade_order),
-	TC(history_does_not_depend_on_state),
-	TC(range_a_to_b),
-	TC(range_open_ends),
-	TC(range_base_and_heads),
-	TC(range_current),
-	TC(range_on_branches),
-	TC(range_with_labels_prefixes_and_relative_ends),
-	TC(invalid_ranges),
-	TC(range_ends_that_name_nothing),
+	TC_ROWS(history_all_newest_first, hist_case),
+	TC_ROWS(history_is_reverse_upgrade_order, hist_case),
+	TC_ROWS(history_does_not_depend_on_state, hist_case),
+	TC_ROWS(range_a_to_b, hist_case),
+	TC_ROWS(range_open_ends, hist_case),
+	TC_ROWS(range_base_and_heads, hist_case),
+	TC_ROWS(range_current, hist_case),
+	TC_ROWS(range_on_branches, hist_case),
+	TC_ROWS(range_with_labels_prefixes_and_relative_ends, hist_case),
+	TC_ROWS(invalid_ranges, hist_case),
+	TC_ROWS(range_ends_that_name_nothing, hist_case),
 	TC_END
 };

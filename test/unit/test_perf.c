@@ -8,10 +8,10 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "harness.h"
+#include "../../bench/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #define PERF_N 100000
 
@@ -24,33 +24,11 @@ typedef struct Synth
 	int			label[PERF_N];	/* side branch number, or -1 */
 } Synth;
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double) ts.tv_sec * 1000.0 + (double) ts.tv_nsec / 1e6;
-}
-
 static void
 synth_id(char *buf, size_t sz, int i)
 {
 	/* a bijection of 32-bit values: unique ids in scrambled order */
 	snprintf(buf, sz, "%08x", (unsigned) ((uint32_t) i * 2654435761u));
-}
-
-static void
-free_graph_cb(void *p)
-{
-	mg_graph_free(p);
-	free(p);
-}
-
-static void
-free_plan_cb(void *p)
-{
-	mg_plan_free(p);
 }
 
 /* Shape the graph; returns the number of side branches. */
@@ -126,17 +104,13 @@ static MgGraph *
 synth_graph(double *build_ms)
 {
 	Synth	   *s = t_alloc(sizeof(Synth));
-	MgGraph    *g = calloc(1, sizeof(MgGraph));
+	MgGraph    *g = t_new_graph(PERF_N);
 	MgError    *err = t_alloc(sizeof(MgError));
 	double		t0;
 	MgStatus	st;
 
-	if (g == NULL)
-		t_fail(__FILE__, __LINE__, "out of memory");
 	synth_shape(s);
 	t0 = now_ms();
-	mg_graph_init(g, PERF_N);
-	t_defer(free_graph_cb, g);
 	for (int i = 0; i < PERF_N; i++)
 	{
 		char		id[16],
@@ -196,16 +170,24 @@ check_topological(const MgGraph *g, const MgIntList *steps)
 	}
 }
 
+/* t_plan, and how long it took. */
+static MgPlan *
+timed_plan(const MgGraph *g, const char *target, MgOp op,
+		   const uint8_t *applied, double *ms)
+{
+	double		t0 = now_ms();
+	MgPlan	   *p = t_plan(g, target, op, applied, false);
+
+	*ms = now_ms() - t0;
+	return p;
+}
+
 TEST(perf_100k_upgrade_heads_from_base)
 {
 	double		build_ms,
-				t0,
 				plan_ms;
 	MgGraph    *g = synth_graph(&build_ms);
-	uint8_t    *none = t_alloc((size_t) g->n);
-	MgPlan	   *p = t_alloc(sizeof(MgPlan));
-	MgError    *err = t_alloc(sizeof(MgError));
-	MgStatus	st;
+	MgPlan	   *p = timed_plan(g, "heads", UP, t_alloc((size_t) g->n), &plan_ms);
 	MgIntList  *heads = t_keep(mg_graph_heads(g));
 	MgIntList  *bases = t_keep(mg_graph_bases(g));
 	MgIntList  *vset;
@@ -214,11 +196,6 @@ TEST(perf_100k_upgrade_heads_from_base)
 	CHECK_INT(g->n, PERF_N);
 	for (int i = 0; i < g->n; i++)
 		labels += g->nodes[i].labels.count;
-	t0 = now_ms();
-	st = mg_plan(g, "heads", UP, none, false, p, err);
-	plan_ms = now_ms() - t0;
-	CHECK_STATUS(st, MG_OK, err);
-	t_defer(free_plan_cb, p);
 	CHECK_INT(p->steps.count, PERF_N);
 	check_topological(g, &p->steps);
 	vset = t_keep(mg_version_set(g, p->after));
@@ -237,7 +214,7 @@ TEST(perf_100k_downgrade_history_and_targets)
 				t0;
 	MgGraph    *g = synth_graph(&build_ms);
 	uint8_t    *all = t_alloc((size_t) g->n);
-	MgPlan	   *p = t_alloc(sizeof(MgPlan));
+	MgPlan	   *p;
 	MgError    *err = t_alloc(sizeof(MgError));
 	MgIntList  *hist = t_alloc(sizeof(MgIntList));
 	MgStatus	st;
@@ -249,11 +226,7 @@ TEST(perf_100k_downgrade_history_and_targets)
 	int			node = -1;
 
 	memset(all, 1, (size_t) g->n);
-	t0 = now_ms();
-	st = mg_plan(g, "base", DOWN, all, false, p, err);
-	down_ms = now_ms() - t0;
-	CHECK_STATUS(st, MG_OK, err);
-	t_defer(free_plan_cb, p);
+	p = timed_plan(g, "base", DOWN, all, &down_ms);
 	CHECK_INT(p->steps.count, PERF_N);
 
 	t0 = now_ms();

@@ -21,19 +21,6 @@ close_dir(void *p)
 	closedir(p);
 }
 
-static void
-free_graph_cb(void *p)
-{
-	mg_graph_free(p);
-	free(p);
-}
-
-static void
-free_plan_cb(void *p)
-{
-	mg_plan_free(p);
-}
-
 /* Whole file as a string freed after the case; fails the case on error. */
 static char *
 slurp(const char *path, size_t *len)
@@ -63,17 +50,14 @@ TEST(sample_revisions_parse_and_plan)
 {
 	DIR		   *dir = opendir(SAMPLES_DIR);
 	struct dirent *de;
-	MgGraph    *g = calloc(1, sizeof(MgGraph));
+	MgGraph    *g = t_new_graph(16);
 	MgError    *err = t_alloc(sizeof(MgError));
-	MgPlan	   *plan = t_alloc(sizeof(MgPlan));
+	MgPlan	   *plan;
 	uint8_t    *none;
 	MgIntList  *heads;
 	int			files = 0;
 	MgStatus	st;
 
-	CHECK_MSG(g != NULL, "out of memory");
-	mg_graph_init(g, 16);
-	t_defer(free_graph_cb, g);
 	CHECK_MSG(dir != NULL, "cannot open %s (run from the repository root)", SAMPLES_DIR);
 	t_defer(close_dir, dir);
 	while ((de = readdir(dir)) != NULL)
@@ -108,9 +92,7 @@ TEST(sample_revisions_parse_and_plan)
 	heads = t_keep(mg_graph_heads(g));
 	CHECK_INT(heads->count, 1);
 	none = t_alloc((size_t) g->n);
-	st = mg_plan(g, "heads", UP, none, false, plan, err);
-	CHECK_STATUS(st, MG_OK, err);
-	t_defer(free_plan_cb, plan);
+	plan = t_plan(g, "heads", UP, none, false);
 	CHECK_INT(plan->steps.count, files);
 	CHECK_CLOSED(g, plan->after);
 	CHECK_STR(t_vset(g, plan->after), t_ids(g, heads));

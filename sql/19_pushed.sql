@@ -1,5 +1,5 @@
 --
--- 17_pushed: migrate.pushed(digest) records the program's last push in
+-- 19_pushed: migrate.pushed(digest) records the program's last push in
 -- migrate.state (digest and heads); any change to the stored revisions
 -- clears both, applying them does not.
 --
@@ -34,168 +34,51 @@ ALTER TABLE crates ADD COLUMN label text;
 -- migrate:downgrade
 ALTER TABLE crates DROP COLUMN label;
 $$]);
- add_revisions 
----------------
-             3
-(1 row)
-
 SELECT pushed_digest, pushed_heads, up_to_date FROM migrate.state;
- pushed_digest | pushed_heads | up_to_date 
----------------+--------------+------------
-               |              | f
-(1 row)
-
 -- heads: both childless revisions (17bb is a head that 17cc depends on)
 SELECT migrate.pushed('d1');
- pushed 
---------
- 
-(1 row)
-
 SELECT pushed_digest, pushed_heads, up_to_date FROM migrate.state;
- pushed_digest |        pushed_heads         | up_to_date 
----------------+-----------------------------+------------
- d1            | {17bb00000002,17cc00000003} | f
-(1 row)
-
 -- applying keeps the digest (up_to_date follows the version set)
 SET client_min_messages = warning;
 SELECT migrate.upgrade();
- upgrade 
----------
-       3
-(1 row)
-
 RESET client_min_messages;
 SELECT pushed_digest, up_to_date FROM migrate.state;
- pushed_digest | up_to_date 
----------------+------------
- d1            | t
-(1 row)
-
 UPDATE migrate.revision SET tip = tip;
 SELECT pushed_digest FROM migrate.state;
- pushed_digest 
----------------
- d1
-(1 row)
-
 SET client_min_messages = warning;
 SELECT migrate.downgrade('17bb00000002');
- downgrade 
------------
-         1
-(1 row)
-
 SELECT migrate.stamp('heads');
- stamp 
--------
- 
-(1 row)
-
 RESET client_min_messages;
 SELECT pushed_digest, up_to_date FROM migrate.state;
- pushed_digest | up_to_date 
----------------+------------
- d1            | t
-(1 row)
-
 -- any change to the stored revisions clears it
 UPDATE migrate.revision SET message = 'by hand' WHERE id = '17aa00000001';
 SELECT pushed_digest, pushed_heads FROM migrate.state;
- pushed_digest | pushed_heads 
----------------+--------------
-               | 
-(1 row)
-
 SELECT migrate.pushed('d2');
- pushed 
---------
- 
-(1 row)
-
 SELECT migrate.revision('more', 'SELECT 1', revises => ARRAY['17cc00000003'], id => '17dd00000004');
-   revision   
---------------
- 17dd00000004
-(1 row)
-
 SELECT pushed_digest, pushed_heads FROM migrate.state;
- pushed_digest | pushed_heads 
----------------+--------------
-               | 
-(1 row)
-
 SELECT migrate.pushed('d3');
- pushed 
---------
- 
-(1 row)
-
 SELECT migrate.forget('17dd00000004');
- forget 
---------
- 
-(1 row)
-
 SELECT pushed_digest FROM migrate.state;
- pushed_digest 
----------------
- 
-(1 row)
-
 SELECT migrate.pushed('d4');
- pushed 
---------
- 
-(1 row)
-
 DELETE FROM migrate.revision WHERE false;
 SELECT pushed_digest FROM migrate.state;
- pushed_digest 
----------------
- 
-(1 row)
-
 -- pushed() is a state change: owner only, READ COMMITTED only
 SELECT migrate.pushed('d5');
- pushed 
---------
- 
-(1 row)
-
 CREATE ROLE migrate_pushed_other;
 GRANT USAGE ON SCHEMA migrate TO migrate_pushed_other;
 GRANT EXECUTE ON FUNCTION migrate.pushed(text) TO migrate_pushed_other;
 SET ROLE migrate_pushed_other;
 SELECT migrate.pushed('evil');
-ERROR:  permission denied to change the migration state
-DETAIL:  Only the owner of extension migrate and superusers can add, apply or stamp revisions.
 \echo :SQLSTATE
-42501
 RESET ROLE;
 BEGIN ISOLATION LEVEL REPEATABLE READ;
 SELECT migrate.pushed('rr');
-ERROR:  migrate cannot change state in a REPEATABLE READ transaction
-DETAIL:  The transaction's snapshot predates the migrate lock, so it could miss another session's migrations.
-HINT:  Run it in a READ COMMITTED transaction.
 \echo :SQLSTATE
-25000
 ROLLBACK;
 SELECT pushed_digest FROM migrate.state;
- pushed_digest 
----------------
- d5
-(1 row)
-
 DROP OWNED BY migrate_pushed_other;
 DROP ROLE migrate_pushed_other;
 -- stamp('heads') above left 17cc applied without running it
 SELECT migrate.stamp('base');
- stamp 
--------
- 
-(1 row)
-
 DROP TABLE crates;
 DROP EXTENSION migrate;

@@ -1,0 +1,56 @@
+/*
+ * problems.h — what is wrong with a database's state, one rule for the
+ * server (validate(), check(), status()) and the program (check, status):
+ *
+ *   - a version row that names no known revision: missing;
+ *   - a revision the history says is applied but that is not known:
+ *     missing (unless a version row already said so);
+ *   - an applied revision whose checksum is not the one it was applied
+ *     with (its last applying history row, mg_history_applies): changed.
+ *
+ * "Known" means in the catalog on the server and in the files in the
+ * program; the messages say which.
+ */
+#ifndef MG_PROBLEMS_H
+#define MG_PROBLEMS_H
+
+#include "graph.h"
+
+typedef enum MgKnownBy
+{
+	MG_KNOWN_BY_CATALOG,
+	MG_KNOWN_BY_FILES
+} MgKnownBy;
+
+/* The last applying history row of a revision (checksum may be NULL). */
+typedef struct MgAppliedWith
+{
+	const char *revision;
+	const char *checksum;
+} MgAppliedWith;
+
+typedef struct MgProblem
+{
+	char	   *revision;
+	char	   *problem;
+} MgProblem;
+
+typedef struct MgProblems
+{
+	MgProblem  *items;
+	int			count;
+	int			cap;
+} MgProblems;
+
+/*
+ * The problems, in this order: versions (as given), then the history rows
+ * (as given).  applied is the state of g; checksum[node] the checksum each
+ * known revision has now; where[node], if not NULL, the file named after a
+ * changed checksum.
+ */
+MgProblems	mg_state_problems(const MgGraph *g, const uint8_t *applied,
+							  const char *const *checksum, const char *const *where,
+							  const char *const *versions, int nversions,
+							  const MgAppliedWith *hist, int nhist, MgKnownBy known_by);
+
+#endif							/* MG_PROBLEMS_H */
