@@ -215,4 +215,14 @@ out=$(psql -X -q -At -d "$DB" -U migrate_noop_reader -c "SELECT migrate.pushed('
 like "pushed() by a role that does not own the extension: 42501" "permission denied.*42501" "$(tr '\n' ' ' <<<"$out")"
 is "... the digest is untouched" "$d1" "$(digest)"
 
+# ---- repair accepts an edited applied revision and records the digest ------------------
+sed -i "s/VALUES ('aa07')/VALUES ('aa7x')/" migrations/versions/aa07.sql
+run -d "$U" upgrade
+expect "an applied revision edited: upgrade refuses" 1 "was applied with checksum"
+run -d "$U" repair
+expect "... migrate repair: exit 0" 0
+is "... records the digest of the files it accepted" "$(expected_digest migrations/versions)|t" "$(state)"
+run -v -d "$U" upgrade
+expect "... so the next upgrade is the fast one" 0 "all applied"
+
 suite_end
