@@ -8,6 +8,12 @@
  * pg_try_advisory_lock, so no snapshot is held while waiting and a
  * concurrent CREATE INDEX CONCURRENTLY cannot deadlock with us.  The
  * server's step NOTICEs (SQLSTATE 00M01) drive the progress lines.
+ *
+ * The no-op boot path: a push that leaves the catalog exactly the files
+ * records their directory digest (migrate.pushed(), in the push's
+ * transaction); one query (boot state) then tells the next run whether the
+ * catalog still holds exactly these files and whether they are all
+ * applied, before anything is parsed, locked or pushed.
  */
 #include "pg_int.h"
 
