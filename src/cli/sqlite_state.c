@@ -245,6 +245,7 @@ check_replacement(const RepoRev *r, const char *old_checksum,
 	bool		same = strcmp(revises, old_revises ? old_revises : "") == 0 &&
 		strcmp(depends, old_depends ? old_depends : "") == 0;
 	bool		changed = strcmp(old_checksum ? old_checksum : "", r->sel.checksum) != 0;
+	MgError		err;
 
 	mg_free(revises);
 	mg_free(depends);
@@ -255,17 +256,9 @@ check_replacement(const RepoRev *r, const char *old_checksum,
 				r->rf.id);
 		return EXIT_OK;
 	}
-	if (changed && mode != PUSH_REPAIR)
-	{
-		fail(EXIT_FAILED, "revision %s was applied with checksum %s but now has checksum %s",
-			 r->rf.id, old_checksum ? old_checksum : "(none)", r->sel.checksum);
-		fprintf(stderr, "hint: The upgrade section of an applied revision must not change. Restore it in %s or write a new revision for the change; to accept the edit, run %s.\n",
-				r->path, mg_command(MG_CMD_REPAIR, NULL));
-		return EXIT_FAILED;
-	}
-	if (!same)
-		return fail(EXIT_FAILED, "revision %s is applied, so its revises and depends cannot change",
-					r->rf.id);
+	if (mg_rule_replace_applied(r->rf.id, r->path, old_checksum, r->sel.checksum,
+								same, mode == PUSH_REPAIR, &err) != MG_OK)
+		return fail_mg(&err);
 	return EXIT_OK;
 }
 

@@ -89,6 +89,15 @@ MgStatus	mg_rule_transactional(const MgStep *step, MgError *err);
 MgStatus	mg_rule_one_step(const MgGraph *g, const uint8_t *applied, int node,
 							 bool downgrade, MgError *err);
 
+/*
+ * An applied revision stored again with new text (a push, add_revision):
+ * its upgrade checksum may change only when repairing, its revises and
+ * depends never.  where names the file in the hint (may be NULL).
+ */
+MgStatus	mg_rule_replace_applied(const char *id, const char *where,
+									const char *old_checksum, const char *new_checksum,
+									bool same_structure, bool repair, MgError *err);
+
 /* "upgrade of revision X (msg)" / "downgrade of ...", for error texts. */
 char	   *mg_step_what(const MgStep *step);
 

@@ -106,3 +106,25 @@ mg_history_applies(const char *action, const char *checksum)
 	return strcmp(action, "upgrade") == 0 || strcmp(action, "repair") == 0 ||
 		(strcmp(action, "stamp") == 0 && checksum != NULL);
 }
+
+MgStatus
+mg_rule_replace_applied(const char *id, const char *where,
+						const char *old_checksum, const char *new_checksum,
+						bool same_structure, bool repair, MgError *err)
+{
+	if (!repair && strcmp(old_checksum ? old_checksum : "", new_checksum) != 0)
+	{
+		mg_error(err, MG_ERR_CHECKSUM, id, 0,
+				 "revision %s was applied with checksum %s but now has checksum %s",
+				 id, old_checksum ? old_checksum : "(none)", new_checksum);
+		mg_error_hint(err, "The upgrade section of an applied revision must not change. Restore it%s%s or write a new revision for the change; to accept the edit, %s%s.",
+					  where ? " in " : "", where ? where : "",
+					  mg_caller_is_program() ? "run " : "add it with repair => true and run ",
+					  mg_command(MG_CMD_REPAIR, NULL));
+		return MG_ERR_CHECKSUM;
+	}
+	if (!same_structure)
+		return mg_error(err, MG_ERR_STATE, id, 0,
+						"revision %s is applied, so its revises and depends cannot change", id);
+	return MG_OK;
+}

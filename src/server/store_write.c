@@ -109,30 +109,18 @@ same_list(const MgStrList *l, Datum arr, bool isnull)
  */
 static void
 check_replacement(const MigrateCatalog *cat, const MgRevFile *rf,
-				  const MgRevSelected *sel, const char *old_checksum,
+				  const MgRevSelected *sel, const char *source, const char *old_checksum,
 				  bool same_structure, bool repair)
 {
 	int			node;
+	MgError		err;
 
 	node = mg_graph_find(&cat->graph, rf->id);
 	if (node < 0 || !cat->applied[node])
 		return;
-	if (strcmp(old_checksum, sel->checksum) != 0 && !repair)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("revision %s was applied with checksum %s but now has checksum %s",
-						rf->id, old_checksum, sel->checksum),
-				 errdetail("The upgrade section of an applied revision must not change."),
-				 mg_caller_is_program()
-				 ? errhint("Restore the revision's upgrade section or write a new revision for the change; to accept the edit, run %s.",
-						   mg_command(MG_CMD_REPAIR, NULL))
-				 : errhint("Restore the revision's upgrade section or write a new revision for the change; to accept the edit, add it with repair => true and run %s.",
-						   mg_command(MG_CMD_REPAIR, NULL))));
-	if (!same_structure)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("revision %s is applied, so its revises and depends cannot change",
-						rf->id)));
+	if (mg_rule_replace_applied(rf->id, source, old_checksum, sel->checksum,
+								same_structure, repair, &err) != MG_OK)
+		mg_report(&err);
 }
 
 /*
@@ -164,7 +152,7 @@ store_replace(const StoreBatch *b, int i, const MigrateCatalog *before)
 	desc = SPI_tuptable->tupdesc;
 	revises = SPI_getbinval(tup, desc, 2, &n1);
 	depends = SPI_getbinval(tup, desc, 3, &n2);
-	check_replacement(before, rf, &b->sel[i], SPI_getvalue(tup, desc, 1),
+	check_replacement(before, rf, &b->sel[i], b->src[i], SPI_getvalue(tup, desc, 1),
 					  same_list(&rf->revises, revises, n1) &&
 					  same_list(&rf->depends, depends, n2), b->repair);
 	replace_revision(rf, &b->sel[i], b->texts[i], b->src[i]);
