@@ -168,6 +168,8 @@ typedef struct BootState
 	MgStrList	heads;			/* heads of the graph, as the push left it */
 } BootState;
 
+struct ModelCall;
+
 typedef struct DbOps
 {
 	const char *name;			/* "postgresql", "sqlite" */
@@ -216,6 +218,13 @@ typedef struct DbOps
 	 * other operations parse the repo themselves when they need it.
 	 */
 	void		(*boot_state) (Db *db, const Repo *repo, BootState *out);
+	/*
+	 * Autogenerate (model.h), after push: MODEL_DIFF sets *out to the DDL
+	 * ('' when none), MODEL_AUTOGENERATE to the new revision's id (NULL:
+	 * no changes), MODEL_CHECK fails when model and database differ.  NULL
+	 * for a backend without it.
+	 */
+	int			(*model) (Db *db, Repo *repo, const struct ModelCall *call, char **out);
 } DbOps;
 
 extern const DbOps pg_ops;
@@ -231,7 +240,8 @@ typedef int (*CommandFn) (int argc, char **argv);
 typedef int (*CommandVariantFn) (int argc, char **argv, int variant);
 
 int			cmd_init(int argc, char **argv);
-int			cmd_revision(int argc, char **argv);
+int			cmd_revision(int argc, char **argv, int autogenerate);	/* revision, migrate */
+int			cmd_diff(int argc, char **argv);
 int			cmd_merge(int argc, char **argv);
 int			cmd_change(int argc, char **argv, int op);	/* upgrade, downgrade, stamp */
 int			cmd_current(int argc, char **argv);

@@ -5,6 +5,7 @@
 #define MIGRATE_CMD_H
 
 #include "cli.h"
+#include "model.h"
 
 #include <getopt.h>
 
@@ -21,6 +22,24 @@ int			no_options(int argc, char **argv);
 int			open_db(const DbOps **ops, bool write, Db **db);
 int			open_both(const DbOps **ops, bool write, Db **db, Repo *repo);
 int			read_versions(Repo *repo, MgStrList *versions);
+/* The options of the model commands (cmd_model.c). */
+typedef struct ModelOpts
+{
+	const char *schema;			/* --schema FILE|DIR */
+	const char *schemas;		/* --schemas LIST|all */
+	MgStrList	renames;		/* --rename A:B ... */
+	bool		online;			/* --online */
+	const char *from;			/* diff --from URL --to URL */
+	const char *to;
+} ModelOpts;
+
+#define MODEL_OPTIONS "MCRO"
+bool		model_option(ModelOpts *o, int c);	/* false: not one of them */
+int			model_autogenerate(const ModelOpts *o, const char *message, const char *rev_id);
+int			model_check(const ModelOpts *o);	/* no model: nothing to check */
+
+int			write_revision_text(const Repo *repo, const char *id, const char *message,
+								const char *text);
 int			open_scanned(const DbOps **ops, bool write, Db **db, Repo *repo);
 
 #define LINE_PARENTS	0x01

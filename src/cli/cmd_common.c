@@ -29,6 +29,13 @@ static const CmdOption cmd_options[] = {
 	{{"sql", no_argument, NULL, 'S'}, false},	/* upgrade, downgrade, stamp */
 	{{"purge", no_argument, NULL, 'P'}, false},
 	{{"dialect", required_argument, NULL, 'L'}, false},
+	{{"autogenerate", no_argument, NULL, 'A'}, false},	/* the model (model.h) */
+	{{"schema", required_argument, NULL, 'M'}, false},
+	{{"schemas", required_argument, NULL, 'C'}, false},
+	{{"rename", required_argument, NULL, 'R'}, false},
+	{{"online", no_argument, NULL, 'O'}, false},
+	{{"from", required_argument, NULL, 'F'}, false},	/* diff */
+	{{"to", required_argument, NULL, 'T'}, false},
 };
 #define N_CMD_OPTIONS (sizeof(cmd_options) / sizeof(cmd_options[0]))
 

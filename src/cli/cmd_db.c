@@ -298,9 +298,19 @@ print_state_json(const State *s, bool with_ok)
 int
 cmd_check(int argc, char **argv)
 {
-	int			st;
+	int			st = EXIT_OK,
+				c;
 	State		s;
+	ModelOpts	model = {0};
 
+	while ((c = cmd_getopt(argc, argv, "MC", &st)) != -1)
+	{
+		if (c == -2)
+			return st;
+		model_option(&model, c);
+	}
+	if (optind < argc)
+		return fail(EXIT_USAGE, "check takes no arguments");
 	if ((st = read_state(&s, false)) != EXIT_OK)
 		return st;
 	if (opt.json)
@@ -313,6 +323,9 @@ cmd_check(int argc, char **argv)
 				s.repo.graph.nodes[s.pending.items[0]].id);
 	if (s.problems.count > 0 || s.pending.count > 0)
 		return EXIT_FAILED;
+	/* the model, when there is one: "new upgrade operations detected" */
+	if ((st = model_check(&model)) != EXIT_OK)
+		return st;
 	if (!opt.json)
 		info("up to date\n");
 	return EXIT_OK;

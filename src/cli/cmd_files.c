@@ -81,22 +81,28 @@ revision_path(const Repo *repo, const char *id, const char *message)
 	return b.data;
 }
 
-/* Write rf as a new file (never overwriting). */
-static int
-write_revision(Repo *repo, MgRevFile *rf)
+/* Write a new revision file, never overwriting one; prints its path. */
+int
+write_revision_text(const Repo *repo, const char *id, const char *message,
+					const char *text)
 {
-	char	   *text = mg_revfile_format(rf);
-	char	   *path = revision_path(repo, rf->id, rf->message);
+	char	   *path = revision_path(repo, id, message);
 	int			fd;
 	size_t		len = strlen(text);
 
-	if (repo_find(repo, rf->id) >= 0)
-		return fail(EXIT_USAGE, "revision %s already exists", rf->id);
+	if (repo_find(repo, id) >= 0)
+		return fail(EXIT_USAGE, "revision %s already exists", id);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
 	if (fd < 0 || write(fd, text, len) != (ssize_t) len || close(fd) != 0)
 		return fail(EXIT_USAGE, "cannot write \"%s\": %s", path, strerror(errno));
 	info("Generating %s ... done\n", path);
 	return EXIT_OK;
+}
+
+static int
+write_revision(Repo *repo, MgRevFile *rf)
+{
+	return write_revision_text(repo, rf->id, rf->message, mg_revfile_format(rf));
 }
 
 static int
@@ -118,6 +124,8 @@ typedef struct NewRev
 	MgStrList	labels;
 	MgStrList	depends;
 	bool		splice;
+	bool		autogenerate;	/* revision --autogenerate, migrate */
+	ModelOpts	model;
 	/* what both then build on */
 	Repo		repo;
 	MgRevFile	rf;
@@ -133,7 +141,7 @@ add_split(MgStrList *to, const char *list)
 		mg_strlist_add(to, l.items[i]);
 }
 
-#define REV_OPTIONS "mIHbps"
+#define REV_OPTIONS "mIHbpsA" MODEL_OPTIONS
 
 /* Parse them into o; -1 to go on, else the exit status. */
 static int
@@ -158,6 +166,10 @@ new_rev_options(int argc, char **argv, const char *accepted, NewRev *o)
 			add_split(&o->depends, optarg);
 		else if (c == 's')
 			o->splice = true;
+		else if (c == 'A')
+			o->autogenerate = true;
+		else
+			model_option(&o->model, c);
 	}
 	if ((st = check_new_id(o->rev_id, o->message)) != EXIT_OK)
 		return st;
@@ -177,10 +189,14 @@ new_rev_load(NewRev *o)
 	return EXIT_OK;
 }
 
+/*
+ * revision, and with --autogenerate (or as `migrate migrate`) the
+ * revision the server writes from the model (cmd_model.c).
+ */
 int
-cmd_revision(int argc, char **argv)
+cmd_revision(int argc, char **argv, int autogenerate)
 {
-	NewRev		o = {.head = "head"};
+	NewRev		o = {.head = NULL, .autogenerate = autogenerate};
 	int			st;
 	MgError		err;
 
@@ -189,7 +205,17 @@ cmd_revision(int argc, char **argv)
 	if (optind < argc)
 		return fail(EXIT_USAGE, "unexpected argument \"%s\" (the message goes with -m)", argv[optind]);
 	if (o.message == NULL)
-		return fail(EXIT_USAGE, "revision needs a message: -m MSG");
+		return fail(EXIT_USAGE, "%s needs a message: -m MSG", argv[0]);
+	if (o.autogenerate)
+	{
+		if (o.head || o.labels.count || o.depends.count || o.splice)
+			return fail(EXIT_USAGE, "--autogenerate builds on the current head: --head, --branch-label, --depends-on and --splice do not go with it");
+		return model_autogenerate(&o.model, o.message, o.rev_id);
+	}
+	if (o.model.schema || o.model.schemas || o.model.renames.count || o.model.online)
+		return fail(EXIT_USAGE, "--schema, --schemas, --rename and --online go with --autogenerate");
+	if (o.head == NULL)
+		o.head = "head";
 	for (int i = 0; i < o.labels.count; i++)
 		if (!mg_valid_label(o.labels.items[i]))
 			return fail(EXIT_USAGE, "invalid branch label \"%s\"", o.labels.items[i]);

@@ -23,7 +23,8 @@ typedef struct Command
 
 static const Command commands[] = {
 	{"init", cmd_init, "", "create the migrations directory", NULL, 0, true},
-	{"revision", cmd_revision, "-m MSG [--rev-id ID] [--head H] [--branch-label L] [--depends-on R] [--splice]", "write a new revision file", NULL, 0, false},
+	{"revision", NULL, "-m MSG [--rev-id ID] [--head H] [--branch-label L] [--depends-on R] [--splice] | -m MSG --autogenerate [--schema FILE] [--schemas LIST|all] [--rename A:B]... [--online]", "write a new revision file (--autogenerate: from the model)", cmd_revision, 0, false},
+	{"migrate", NULL, "-m MSG [--rev-id ID] [--schema FILE] [--schemas LIST|all] [--rename A:B]... [--online]", "revision --autogenerate (Flask-Migrate's name)", cmd_revision, 1, false},
 	{"merge", cmd_merge, "[-m MSG] [--rev-id ID] [REV...]", "write a revision merging heads (default: all)", NULL, 0, false},
 	{"upgrade", NULL, "[TARGET] [--sql]", "apply revisions up to TARGET (default heads)", cmd_change, MG_OP_UPGRADE, false},
 	{"downgrade", NULL, "[TARGET] [--sql]", "revert revisions down to TARGET (default -1)", cmd_change, MG_OP_DOWNGRADE, false},
@@ -33,7 +34,8 @@ static const Command commands[] = {
 	{"heads", NULL, "[--json]", "list the heads of the revision graph", cmd_list_nodes, true, true},
 	{"branches", NULL, "[--json]", "list branch points", cmd_list_nodes, false, true},
 	{"show", cmd_show, "REV [--json]", "show one revision", NULL, 0, true},
-	{"check", cmd_check, "[--json]", "fail unless the database is at heads with unchanged revisions", NULL, 0, true},
+	{"check", cmd_check, "[--schema FILE] [--schemas LIST|all] [--json]", "fail unless the database is at heads with unchanged revisions (and matches the model, if there is one)", NULL, 0, false},
+	{"diff", cmd_diff, "[--schema FILE] [--schemas LIST|all] [--rename A:B]... [--online] | --from URL --to URL", "print the DDL from the database to the model (or from one database to another)", NULL, 0, false},
 	{"status", cmd_status, "[--json]", "current, heads, pending revisions and problems", NULL, 0, true},
 	{"push", NULL, "", "load the revision files into the database without applying them", cmd_sync, false, true},
 	{"repair", NULL, "", "accept the current checksums of edited applied revisions", cmd_sync, true, true},

@@ -16,6 +16,7 @@
  * applied, before anything is parsed, locked or pushed.
  */
 #include "pg_int.h"
+#include "model.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,13 +27,14 @@
 
 /* The server's error with its SQLSTATE, detail, context and hint. */
 static void
-report_error(const PGresult *res)
+report_error(const Db *db, const PGresult *res)
 {
 	const char *fields[] = {"detail", "context", "hint"};
 	int			codes[] = {PG_DIAG_MESSAGE_DETAIL, PG_DIAG_CONTEXT, PG_DIAG_MESSAGE_HINT};
 	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
-	fprintf(stderr, "migrate: %s", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+	fprintf(stderr, "migrate: %s", model_map(db ? db->model : NULL,
+											 PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)));
 	if (state)
 		fprintf(stderr, " (SQLSTATE %s)", state);
 	fputc('\n', stderr);
@@ -57,7 +59,7 @@ pg_fail(Db *db, PGresult *res, const char *what, bool running)
 	{
 		if (what)
 			fprintf(stderr, "migrate: %s\n", what);
-		report_error(res);
+		report_error(db, res);
 	}
 	else
 	{
@@ -384,7 +386,7 @@ record_push(Db *db, const Repo *repo)
 }
 
 /* A command without rows (BEGIN, COMMIT); what: the error's heading. */
-static int
+int
 pg_command(Db *db, const char *sql, const char *what)
 {
 	PGresult   *res = PQexec(db->conn, sql);
@@ -767,5 +769,5 @@ pg_repair(Db *db, Repo *repo, Repaired **out, int *n)
 const DbOps pg_ops = {
 	"postgresql", MG_DIALECT_POSTGRESQL,
 	pg_open, pg_close, pg_push, pg_versions, pg_apply, pg_offline, pg_applied_info,
-	pg_repair, pg_boot_state
+	pg_repair, pg_boot_state, pg_model
 };

@@ -20,6 +20,8 @@ struct Db
 	const MgIntList *batch;
 	int			batch_next;		/* next step NOTICE is batch[batch_next] */
 	bool		batch_downgrade;
+	/* during a model call: maps "desired:LINE:" in server errors */
+	const struct Model *model;
 };
 
 /* Report a server error (SQLSTATE, detail, context, hint) under what. */
@@ -27,6 +29,11 @@ int			pg_fail(Db *db, PGresult *res, const char *what, bool running);
 PGresult   *pg_params(Db *db, const char *sql, int n, const char *const *values);
 char	   *pg_array_literal(char *const *items, int n);
 void		pg_end_step(Db *db, bool ok);
+
+int			pg_command(Db *db, const char *sql, const char *what);
+
+/* pg_model.c: autogenerate, diff and check against a model */
+int			pg_model(Db *db, Repo *repo, const struct ModelCall *call, char **out);
 
 /* pg_exec.c: upgrade/downgrade to target, the plan from the server */
 int			pg_execute_plan(Db *db, Repo *repo, const char *target, MgOp op,

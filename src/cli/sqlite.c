@@ -406,6 +406,7 @@ const DbOps sqlite_ops = {
 	sq_offline,
 	sq_applied_info,
 	sq_repair,
-	NULL						/* no boot state: every command parses first */
+	NULL,						/* no boot state: every command parses first */
+	NULL						/* no autogenerate yet (SPEC §7) */
 };
 

@@ -1,0 +1,151 @@
+/*
+ * model.c — reading the declarative model (model.h).
+ */
+#include "model.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* The *.sql files of a directory, sorted by name, as paths. */
+static int
+list_sql(const char *dir, MgStrList *out)
+{
+	DIR		   *d = opendir(dir);
+	struct dirent *e;
+	MgStrList	names = {0};
+
+	if (d == NULL)
+		return fail(EXIT_USAGE, "cannot read the model directory \"%s\": %s", dir, strerror(errno));
+	while ((e = readdir(d)) != NULL)
+	{
+		size_t		len = strlen(e->d_name);
+
+		if (e->d_name[0] != '.' && len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0)
+			mg_strlist_add(&names, e->d_name);
+	}
+	closedir(d);
+	if (names.count > 0)
+		qsort(names.items, (size_t) names.count, sizeof(char *), cmp_names);
+	for (int i = 0; i < names.count; i++)
+	{
+		MgBuf		b;
+
+		mg_buf_init(&b);
+		mg_buf_printf(&b, "%s/%s", dir, names.items[i]);
+		mg_strlist_add(out, b.data);
+		mg_buf_free(&b);
+	}
+	if (out->count == 0)
+		return fail(EXIT_USAGE, "the model directory \"%s\" has no *.sql file", dir);
+	return EXIT_OK;
+}
+
+static int
+append_file(MgBuf *text, const char *path)
+{
+	FILE	   *f = fopen(path, "rb");
+	char		chunk[65536];
+	size_t		n;
+
+	if (f == NULL)
+		return fail(EXIT_USAGE, "cannot read the model \"%s\": %s", path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+	{
+		if (memchr(chunk, '\0', n))
+		{
+			fclose(f);
+			return fail(EXIT_USAGE, "the model \"%s\" is not a text file", path);
+		}
+		mg_buf_append(text, chunk, n);
+	}
+	fclose(f);
+	if (text->len > 0 && text->data[text->len - 1] != '\n')
+		mg_buf_puts(text, "\n");
+	return EXIT_OK;
+}
+
+static int
+count_lines(const char *s, size_t len)
+{
+	int			n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == '\n';
+	return n;
+}
+
+int
+model_read(const char *path, Model *m, bool *found)
+{
+	MgBuf		text;
+	struct stat st;
+	char	   *where;
+	int			rc;
+
+	memset(m, 0, sizeof(*m));
+	*found = false;
+	if (path == NULL)
+	{
+		MgBuf		b;
+
+		mg_buf_init(&b);
+		mg_buf_printf(&b, "%s/schema.sql", opt.dir);
+		where = b.data;
+		if (stat(where, &st) != 0)
+			return EXIT_OK;
+	}
+	else
+	{
+		where = mg_strdup(path);
+		if (stat(where, &st) != 0)
+			return fail(EXIT_USAGE, "cannot read the model \"%s\": %s", where, strerror(errno));
+	}
+	if (S_ISDIR(st.st_mode))
+	{
+		if ((rc = list_sql(where, &m->files)) != EXIT_OK)
+			return rc;
+	}
+	else
+		mg_strlist_add(&m->files, where);
+	m->first_line = mg_alloc0(sizeof(int) * (size_t) (m->files.count + 1));
+	mg_buf_init(&text);
+	for (int i = 0; i < m->files.count; i++)
+	{
+		m->first_line[i] = count_lines(text.data, text.len) + 1;
+		if ((rc = append_file(&text, m->files.items[i])) != EXIT_OK)
+			return rc;
+	}
+	m->text = text.data;
+	*found = true;
+	return EXIT_OK;
+}
+
+char *
+model_map(const Model *m, const char *msg)
+{
+	MgBuf		b;
+	const char *p;
+	long		line;
+	int			f = 0;
+
+	if (m == NULL || strncmp(msg, "desired:", 8) != 0)
+		return mg_strdup(msg);
+	line = strtol(msg + 8, (char **) &p, 10);
+	if (p == msg + 8 || *p != ':' || line < 1)
+		return mg_strdup(msg);
+	while (f + 1 < m->files.count && m->first_line[f + 1] <= line)
+		f++;
+	mg_buf_init(&b);
+	mg_buf_printf(&b, "%s:%ld:%s", m->files.items[f], line - m->first_line[f] + 1, p + 1);
+	return b.data;
+}

@@ -1,0 +1,122 @@
+/*
+ * pg_model.c — autogenerate against PostgreSQL (SPEC §6): the server
+ * diffs; the program reads the model, passes it, and writes the files.
+ * There is no diff engine in the program.
+ */
+#include "pg_int.h"
+#include "model.h"
+
+#include <string.h>
+
+/* The one text value of a one-row result, or NULL for SQL NULL. */
+static char *
+single_text(PGresult *res)
+{
+	if (PQntuples(res) != 1 || PQgetisnull(res, 0, 0))
+		return NULL;
+	return mg_strdup(PQgetvalue(res, 0, 0));
+}
+
+static int
+model_diff(Db *db, const ModelCall *call, char **out)
+{
+	const char *online = call->online ? "true" : "false";
+	const char *args[4] = {call->model->text, call->schemas, call->renames, online};
+	PGresult   *res = pg_params(db, "SELECT migrate.diff($1, $2::pg_catalog.text[],"
+								" $3::pg_catalog.text[], $4::pg_catalog.bool)", 4, args);
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return pg_fail(db, res, "could not compare the database with the model", false);
+	*out = single_text(res);
+	if (*out == NULL)
+		*out = mg_strdup("");
+	PQclear(res);
+	return EXIT_OK;
+}
+
+static int
+model_check(Db *db, const ModelCall *call)
+{
+	const char *args[2] = {call->model->text, call->schemas};
+	PGresult   *res = pg_params(db, "SELECT migrate.check($1, $2::pg_catalog.text[])", 2, args);
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return pg_fail(db, res, NULL, false);
+	PQclear(res);
+	return EXIT_OK;
+}
+
+/*
+ * Store the revision and write its file (and any other revision the call
+ * stored, e.g. the transaction-false one of --online) in one transaction:
+ * a file that cannot be written leaves nothing stored.
+ */
+static int
+write_new(Db *db, Repo *repo, const ModelCall *call)
+{
+	char	  **ids = mg_alloc0(sizeof(char *) * (size_t) (repo->n + 1));
+	const char *args[1];
+	PGresult   *res;
+	int			st = EXIT_OK;
+
+	for (int i = 0; i < repo->n; i++)
+		ids[i] = repo->revs[i].rf.id;
+	args[0] = pg_array_literal(ids, repo->n);
+	res = pg_params(db, "SELECT id, message, script FROM migrate.revision"
+					" WHERE id OPERATOR(pg_catalog.<>) ALL ($1::pg_catalog.text[])"
+					" ORDER BY created, id", 1, args);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return pg_fail(db, res, "could not read the new revision", false);
+	for (int i = 0; i < PQntuples(res) && st == EXIT_OK; i++)
+		st = call->write(call->arg, PQgetvalue(res, i, 0),
+						 PQgetisnull(res, i, 1) ? NULL : PQgetvalue(res, i, 1),
+						 PQgetvalue(res, i, 2));
+	PQclear(res);
+	return st;
+}
+
+static int
+model_autogenerate(Db *db, Repo *repo, const ModelCall *call, char **out)
+{
+	const char *online = call->online ? "true" : "false";
+	const char *args[6] = {call->message, call->model->text, call->schemas,
+	call->rev_id, call->renames, online};
+	PGresult   *res;
+	int			st;
+
+	if ((st = pg_command(db, "BEGIN", "could not start a transaction")) != EXIT_OK)
+		return st;
+	res = pg_params(db, "SELECT migrate.autogenerate($1, $2, $3::pg_catalog.text[], $4,"
+					" $5::pg_catalog.text[], $6::pg_catalog.bool)", 6, args);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		st = pg_fail(db, res, "could not autogenerate a revision", false);
+		pg_command(db, "ROLLBACK", NULL);
+		return st;
+	}
+	*out = single_text(res);
+	PQclear(res);
+	if (*out != NULL && (st = write_new(db, repo, call)) != EXIT_OK)
+	{
+		pg_command(db, "ROLLBACK", NULL);
+		return st;
+	}
+	return pg_command(db, "COMMIT", "could not store the new revision");
+}
+
+int
+pg_model(Db *db, Repo *repo, const ModelCall *call, char **out)
+{
+	int			st;
+
+	*out = NULL;
+	db->model = call->model;
+	if (call->op == MODEL_DIFF)
+		st = model_diff(db, call, out);
+	else if (call->op == MODEL_CHECK)
+		st = model_check(db, call);
+	else
+		st = model_autogenerate(db, repo, call, out);
+	db->model = NULL;
+	return st;
+}
