@@ -8,6 +8,20 @@
 
 #include <string.h>
 
+/*
+ * A failed model call: an error at a line of the model is an input error
+ * (exit 2), whatever its SQLSTATE; anything else as pg_fail says.
+ */
+static int
+model_fail(Db *db, PGresult *res, const char *what)
+{
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	bool		input = msg && strncmp(msg, "desired:", 8) == 0;
+	int			st = pg_fail(db, res, what, false);
+
+	return input ? EXIT_USAGE : st;
+}
+
 /* The one text value of a one-row result, or NULL for SQL NULL. */
 static char *
 single_text(PGresult *res)
@@ -26,7 +40,7 @@ model_diff(Db *db, const ModelCall *call, char **out)
 								" $3::pg_catalog.text[], $4::pg_catalog.bool)", 4, args);
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		return pg_fail(db, res, "could not compare the database with the model", false);
+		return model_fail(db, res, "could not compare the database with the model");
 	*out = single_text(res);
 	if (*out == NULL)
 		*out = mg_strdup("");
@@ -41,7 +55,7 @@ model_check(Db *db, const ModelCall *call)
 	PGresult   *res = pg_params(db, "SELECT migrate.check($1, $2::pg_catalog.text[])", 2, args);
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		return pg_fail(db, res, NULL, false);
+		return model_fail(db, res, NULL);
 	PQclear(res);
 	return EXIT_OK;
 }
@@ -90,7 +104,7 @@ model_autogenerate(Db *db, Repo *repo, const ModelCall *call, char **out)
 					" $5::pg_catalog.text[], $6::pg_catalog.bool)", 6, args);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
-		st = pg_fail(db, res, "could not autogenerate a revision", false);
+		st = model_fail(db, res, "could not autogenerate a revision");
 		pg_command(db, "ROLLBACK", NULL);
 		return st;
 	}
