@@ -217,6 +217,7 @@ dump_schema(const char *url, const char *schemas, Model *m)
 					WIFEXITED(rc) ? WEXITSTATUS(rc) : rc);
 	memset(m, 0, sizeof(*m));
 	m->text = out.data;
+	model_strip_psql(m->text);
 	mg_strlist_add(&m->files, "(pg_dump of --to)");
 	m->first_line = mg_alloc0(sizeof(int) * 2);
 	m->first_line[0] = 1;

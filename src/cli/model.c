@@ -84,6 +84,23 @@ count_lines(const char *s, size_t len)
 	return n;
 }
 
+/*
+ * pg_dump (15.14 and later) writes psql's \restrict and \unrestrict
+ * around a dump; they are not SQL.  Blank them, keeping the lines.
+ */
+void
+model_strip_psql(char *text)
+{
+	for (char *p = text; p && *p;)
+	{
+		char	   *end = strchr(p, '\n');
+
+		if (strncmp(p, "\\restrict ", 10) == 0 || strncmp(p, "\\unrestrict ", 12) == 0)
+			memset(p, ' ', end ? (size_t) (end - p) : strlen(p));
+		p = end ? end + 1 : NULL;
+	}
+}
+
 int
 model_read(const char *path, Model *m, bool *found)
 {
@@ -126,6 +143,7 @@ model_read(const char *path, Model *m, bool *found)
 			return rc;
 	}
 	m->text = text.data;
+	model_strip_psql(m->text);
 	*found = true;
 	return EXIT_OK;
 }

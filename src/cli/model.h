@@ -23,6 +23,8 @@ typedef struct Model
  * NULL and there is no default model; an explicit path must exist.
  */
 int			model_read(const char *path, Model *m, bool *found);
+/* Blank pg_dump's psql-only \restrict / \unrestrict lines in place. */
+void		model_strip_psql(char *text);
 /* msg with a leading "desired:LINE:" replaced by "FILE:LINE:" (new copy) */
 char	   *model_map(const Model *m, const char *msg);
 
