@@ -127,9 +127,10 @@ SELECT coalesce(string_agg(stmt, E'\n' ORDER BY ord, stmt), '') FROM (
        AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
        AND NOT autogen_fake.member('pg_class', c.oid)
        -- identity sequences go with their column
-       AND NOT EXISTS (SELECT 1 FROM pg_depend d
-                       WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                         AND d.deptype = 'i')
+       AND NOT (c.relkind = 'S' AND EXISTS (
+                    SELECT 1 FROM pg_depend d
+                     WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                       AND d.deptype = 'i'))
     UNION ALL
     SELECT 4, format('DROP TYPE IF EXISTS %s CASCADE;', t.oid::regtype)
       FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
@@ -174,4 +175,13 @@ CREATE FUNCTION autogen_fake.canned(desired text, schemas text[] DEFAULT '{publi
                                     renames text[] DEFAULT NULL, online boolean DEFAULT false)
 RETURNS text LANGUAGE sql AS $$
     SELECT pg_catalog.current_setting('autogen_fake.answer')
+$$;
+
+-- autogen_fake.unsupported: what the engine does with a kind it cannot diff
+CREATE FUNCTION autogen_fake.unsupported(desired text, schemas text[] DEFAULT '{public}',
+                                         renames text[] DEFAULT NULL, online boolean DEFAULT false)
+RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'autogen_fake cannot diff anything' USING ERRCODE = 'feature_not_supported';
+END
 $$;

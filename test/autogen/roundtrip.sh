@@ -14,8 +14,9 @@
 #         reversed) → down.sql, run; the dump must equal that of a.sql's
 #   same  on the database loaded from b.sql, <function>(b.sql, ...) is ''
 # A pair listed in expected_unsupported (name, kind, optional text) is
-# expected to make the first call fail with SQLSTATE 0A000 and a message
-# containing the text; that is its one test.
+# expected to make the up diff (or, when that works, the down diff after
+# the up script) fail with SQLSTATE 0A000 and a message containing the
+# text; that is its one test.
 #
 # Options:
 #   --pairs DIR       the fixture pairs (default: test/autogen/pairs)
@@ -23,11 +24,13 @@
 #   --random N        also N random pairs from gen.py ...
 #   --seed S          ... seeded with S (default 1)
 #   --function NAME   the diff function (default migrate.diff)
-#   --fake            use autogen_fake.diff (fake_diff.sql): proves this
+#   --fake            use autogen_fake.diff (fake_diff.sql; any function of
+#                     schema autogen_fake installs it): proves this
 #                     runner without the engine
 #   --canned DIR      use autogen_fake.canned, answering with DIR/PAIR/up.sql,
 #                     DIR/PAIR/down.sql and DIR/PAIR/same.sql (absent: '')
-#   --unsupported F   the expected_unsupported list (default: the one here)
+#   --unsupported F   the expected_unsupported list (default: the one here
+#                     for migrate.diff, none for --fake and --canned)
 #   --keep DIR        keep each pair's scripts and dumps under DIR/PAIR
 # PAIR arguments restrict the fixture pairs to those names.
 #
@@ -41,7 +44,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/../suites/lib.sh"
 
 pairs_dir=$HERE/pairs fixtures=1 random=0 seed=1 fn=migrate.diff mode=engine
-canned= unsupported=$HERE/expected_unsupported keep= only=()
+canned= unsupported= keep= only=()
 while [ $# -gt 0 ]; do
     case $1 in
         --pairs) pairs_dir=$2; shift 2 ;;
@@ -58,6 +61,8 @@ while [ $# -gt 0 ]; do
     esac
 done
 
+# the unsupported list is the engine's: a fake handles every kind
+[ -n "$unsupported" ] || { [ "$mode" = engine ] && unsupported=$HERE/expected_unsupported; }
 TPL=autogen_rt_tpl DBA=autogen_rt_a DBB=autogen_rt_b
 ROLES=(autogen_reader autogen_writer)
 suite_cleanup() {
@@ -79,7 +84,7 @@ psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $TPL WITH (FORCE)" >/dev/null
 out=$(psql -X -q -d postgres -c "CREATE DATABASE $TPL" 2>&1 &&
       psql -X -q -v ON_ERROR_STOP=1 -d "$TPL" -c "SET client_min_messages = warning" \
            -c "CREATE EXTENSION migrate" 2>&1) || { not_ok "setup: a database with the extension" "$out"; suite_end; exit 1; }
-if [ "$mode" != engine ]; then
+if [[ $fn == autogen_fake.* ]]; then
     out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$TPL" -f "$HERE/fake_diff.sql" 2>&1) ||
         { not_ok "setup: fake_diff.sql" "$out"; suite_end; exit 1; }
 fi
@@ -103,7 +108,7 @@ load() {    # load DB FILE
 # the normalized schema dump: pg_dump -s of the whole database (so that
 # leftovers in any schema show), the fake's schema left out
 dump() {    # dump DB OUTFILE
-    pg_dump -s -N autogen_fake "$1" 2>&1 | "$PY" "$HERE/normalize.py" >"$2"
+    pg_dump -s -N autogen_fake "$1" 2>&1 | "$PY" -I "$HERE/normalize.py" >"$2"
 }
 # diff_call DB DESIRED_FILE RENAMES_LITERAL ANSWER_FILE OUT_FILE: prints
 # psql's error on failure; the result (NULL as <NULL>) in OUT_FILE
@@ -139,6 +144,30 @@ unsupported_entry() {
     awk -v p="$1" '$1 == p { $1 = ""; sub(/^ +/, ""); print; exit }' "$unsupported"
 }
 
+# a pair of expected_unsupported: the up diff, or else (after running the
+# up script) the down diff, must fail with 0A000 and name the object
+unsupported_pair() {    # unsupported_pair DIR NAME ENTRY FW RV WORKDIR
+    local dir=$1 name=$2 kind=${3%% *} text= w=$6 out step=up
+    [[ $3 == *" "* ]] && text=${3#* }
+    local t="$name: unsupported ($kind): diff fails with 0A000"
+    if out=$(diff_call "$DBA" "$dir/b.sql" "$4" /dev/null "$w/up.sql"); then
+        if ! out=$(psql -X -q -v ON_ERROR_STOP=1 -d "$DBA" -f "$w/up.sql" 2>&1); then
+            not_ok "$t" "the up script fails instead: $out"; return
+        fi
+        step=down
+        if out=$(diff_call "$DBA" "$dir/a.sql" "$5" /dev/null "$w/down.sql"); then
+            not_ok "$t" "diff succeeded both ways: remove $name from expected_unsupported"; return
+        fi
+    fi
+    if [[ $out != *"0A000"* ]]; then
+        not_ok "$t" "$step: $out"
+    elif [ -n "$text" ] && [[ $out != *"$text"* ]]; then
+        not_ok "$name: unsupported ($kind): the error names $text" "$step: $out"
+    else
+        ok "$t"
+    fi
+}
+
 # ---- one pair ---------------------------------------------------------------------
 run_pair() {    # run_pair DIR NAME
     local dir=$1 name=$2 w=$TMP/$2 out fw rv entry
@@ -153,17 +182,7 @@ run_pair() {    # run_pair DIR NAME
     fi
     entry=$(unsupported_entry "$name")
     if [ -n "$entry" ]; then
-        local kind=${entry%% *} text=
-        [[ $entry == *" "* ]] && text=${entry#* }
-        if out=$(diff_call "$DBA" "$dir/b.sql" "$fw" /dev/null "$w/up.sql"); then
-            not_ok "$name: unsupported ($kind): diff fails with 0A000" "it succeeded: remove $name from expected_unsupported"
-        elif [[ $out != *"0A000"* ]]; then
-            not_ok "$name: unsupported ($kind): diff fails with 0A000" "$out"
-        elif [ -n "$text" ] && [[ $out != *"$text"* ]]; then
-            not_ok "$name: unsupported ($kind): the error names $text" "$out"
-        else
-            ok "$name: unsupported ($kind): diff fails with 0A000"
-        fi
+        unsupported_pair "$dir" "$name" "$entry" "$fw" "$rv" "$w"
         return
     fi
     if ! out=$(fresh "$DBB") || ! out=$(load "$DBB" "$dir/b.sql"); then
@@ -203,8 +222,9 @@ $(cat "$w/down.sql")"
         fi
     fi
 
-    # same: b against the database loaded from b
-    if ! out=$(diff_call "$DBB" "$dir/b.sql" "$fw" "$canned/$name/same.sql" "$w/same.sql"); then
+    # same: b against the database loaded from b (no renames: nothing there
+    # has its old name)
+    if ! out=$(diff_call "$DBB" "$dir/b.sql" NULL "$canned/$name/same.sql" "$w/same.sql"); then
         not_ok "$name: diff to b.sql from b.sql is ''" "$out"
     else
         is "$name: diff to b.sql from b.sql is ''" "" "$(cat "$w/same.sql")"
