@@ -1,0 +1,1 @@
+ALTER TABLE public.profile RENAME COLUMN display_name TO fullname;

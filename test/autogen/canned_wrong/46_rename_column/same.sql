@@ -1,0 +1,1 @@
+-- a spurious change: the runner must report that diff to b from b is not ''

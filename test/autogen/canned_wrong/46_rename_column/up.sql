@@ -1,0 +1,1 @@
+ALTER TABLE public.profile RENAME COLUMN fullname TO display_name;

@@ -1,0 +1,9 @@
+-- kinds: column, default
+-- checks: a column dropped and two added (one with a constant default, one nullable)
+-- side b
+CREATE TABLE customer (
+    id integer PRIMARY KEY,
+    name text NOT NULL,
+    phone text,
+    active boolean DEFAULT true NOT NULL
+);

@@ -1,0 +1,11 @@
+-- kinds: foreign key, deferrable, constraint
+-- checks: a foreign key becomes DEFERRABLE INITIALLY DEFERRED; a composite MATCH FULL key added
+-- side a
+CREATE TABLE parent (a integer, b integer, PRIMARY KEY (a, b));
+CREATE TABLE child (
+    id integer PRIMARY KEY,
+    pa integer,
+    pb integer,
+    self_ref integer,
+    CONSTRAINT child_self_fk FOREIGN KEY (self_ref) REFERENCES child (id)
+);

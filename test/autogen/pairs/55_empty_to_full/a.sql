@@ -1,0 +1,4 @@
+-- kinds: schema, table, column, sequence, enum, domain, composite type, function, trigger, view, materialized view, index, foreign key, comment, grant, rls, policy
+-- checks: from an empty public schema to one of every kind (down: everything dropped in reverse dependency order)
+-- side a
+-- nothing

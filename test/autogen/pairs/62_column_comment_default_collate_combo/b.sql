@@ -1,0 +1,6 @@
+-- kinds: column, comment, collation, default, not null
+-- checks: one column changed in four ways at once (collation, default, NOT NULL, comment) and a column with a domain default
+-- side b
+CREATE DOMAIN short_text AS varchar(20) DEFAULT 'x';
+CREATE TABLE tag (id integer, name text COLLATE "C" DEFAULT 'untitled' NOT NULL, code short_text DEFAULT 'y');
+COMMENT ON COLUMN tag.name IS 'tag name, bytewise order';
