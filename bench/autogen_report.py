@@ -99,8 +99,9 @@ def main(argv):
     if load_txt:
         w(f"- Loading a / b with `psql -1 -f` (once): {load_txt}.")
     w(f"- PostgreSQL {meta.get('postgres')}, private cluster (`fsync = off`, "
-      "`max_locks_per_transaction = 2048`, a `CHECKPOINT` before every timed run); "
+      "`max_locks_per_transaction = 2048`, a `CHECKPOINT` and a `VACUUM` of a's catalogs before every timed run: each diff leaves the dead rows of its rolled-back scratch load); "
       f"migrate: `{meta.get('migrate') or '?'}`"
+      + (f", built from commit {meta['src_commit']} (`--src`)" if "src_commit" in meta else "")
       + ("" if meta.get("installed") == "1" else " (built and installed beforehand, `--no-install`)") + ".")
     peers = [meta[p] for p in PEERS if p in meta]
     w(f"- Peers: {'; '.join(peers) if peers else 'none'}." +
@@ -206,6 +207,8 @@ def main(argv):
     rows = []
     if engine:
         rows.append(("`migrate diff`'s output applied to a copy of a, then `migrate.diff(b)` = ''", "mdiff"))
+    if engine and "migra" in meta:
+        rows.append(("the same copy: migra finds nothing left either", "mdiff_migra"))
     if "migra" in meta:
         rows.append(("migra's output applied to a copy of a, then migra finds nothing", "migra"))
     if rows or "alembic" in meta:
@@ -216,8 +219,9 @@ def main(argv):
             for n in sizes:
                 if (tool, n) in checks:
                     v, note = checks[(tool, n)]
-                    stmts, _, detail = note.partition("; ")
-                    cells.append(f"**{v}** ({stmts}{'; ' + detail if detail else ''})")
+                    stmts, _, detail = note.partition("; ") if tool != "mdiff_migra" else ("", "", note)
+                    inner = "; ".join(x for x in (stmts, detail) if x)
+                    cells.append(f"**{v}**" + (f" ({inner})" if inner else ""))
                 else:
                     cells.append("—")
             w(f"| {label} | " + " | ".join(cells) + " |")
