@@ -115,6 +115,8 @@ REVOKE EXECUTE ON FUNCTION migrate.pushed(text) FROM PUBLIC;
 -- ---- autogenerate: diff, autogenerate, check(desired) (src/server/autogen.c,
 -- schema_read*.c, schema_load.c; the differ in src/common/schema_*.c) ----
 
+-- Like everything else here, none of them is executable by PUBLIC (SPEC
+-- 4.4); diff() and check(desired) change nothing and may be granted.
 -- diff(desired, ...): the DDL that turns the compared schemas, as they are
 -- now, into desired ('' when they match).  desired is loaded under the
 -- compared schemas' own names in a subtransaction that is always rolled
@@ -126,6 +128,7 @@ CREATE FUNCTION migrate.diff(desired text, schemas text[] DEFAULT '{public}',
     RETURNS text
     AS 'MODULE_PATHNAME', 'migrate_diff'
     LANGUAGE C VOLATILE;
+REVOKE EXECUTE ON FUNCTION migrate.diff(text, text[], text[], boolean) FROM PUBLIC;
 
 -- autogenerate(message, desired, ...): at heads only; stores a revision
 -- with upgrade = diff and downgrade = the reverse diff, both verified in a
@@ -145,3 +148,4 @@ CREATE FUNCTION migrate.check(desired text, schemas text[] DEFAULT '{public}')
     RETURNS void
     AS 'MODULE_PATHNAME', 'migrate_check_desired'
     LANGUAGE C VOLATILE;
+REVOKE EXECUTE ON FUNCTION migrate.check(text, text[]) FROM PUBLIC;

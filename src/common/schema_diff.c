@@ -401,6 +401,34 @@ enum_additions(Diff *d, const MgObject *a, const MgObject *b, int ti)
 	return true;
 }
 
+/*
+ * Labels removed or reordered: rename the type away, create it again,
+ * cast every column of the type through text, drop the old one.  The
+ * columns' defaults go first and come back after; their views, policies
+ * and triggers are recreated as for any type change.
+ */
+static void
+enum_rebuild(Diff *d, int fi, int ti)
+{
+	const MgObject *a = &d->f.m->objs[fi];
+	MgChange   *c;
+
+	push(&d->t.changes[ti], MG_CH_ENUM_REBUILD, a, &d->t.m->objs[ti], NULL);
+	c = &d->t.changes[ti].items[d->t.changes[ti].count - 1];
+	c->frommodel = d->f.m;
+	for (int r = 0; r < d->f.rdeps[fi].count; r++)
+	{
+		int			ci = d->f.rdeps[fi].items[r];
+		const MgObject *col = &d->f.m->objs[ci];
+
+		if (col->kind != MG_OBJ_COLUMN || d->f.other[ci] < 0)
+			continue;
+		mg_intlist_add(&c->columns, ci);
+		d->flags[ci] |= F_RETYPED;
+		mg_intlist_add(&d->work, ci * 2);
+	}
+}
+
 static void
 compare(Diff *d, int fi, int ti)
 {
@@ -425,8 +453,12 @@ compare(Diff *d, int fi, int ti)
 			}
 			if (streq(a->def, b->def))
 				return;
-			if (a->sub == 'e' && b->sub == 'e' && enum_additions(d, a, b, ti))
+			if (a->sub == 'e' && b->sub == 'e')
+			{
+				if (!enum_additions(d, a, b, ti))
+					enum_rebuild(d, fi, ti);
 				return;
+			}
 			break;
 		case MG_OBJ_SEQUENCE:
 			if (!streq(a->def, b->def))

@@ -131,6 +131,7 @@ typedef enum MgChangeOp
 	MG_CH_COLUMN_ALTER,			/* from -> to: type, default, not null ... */
 	MG_CH_REPLACE,				/* to: CREATE OR REPLACE / COMMENT again */
 	MG_CH_ENUM_ADD,				/* to; text = label, text2 = neighbour */
+	MG_CH_ENUM_REBUILD,			/* from -> to: rename, create, recast columns */
 	MG_CH_SEQUENCE_ALTER,		/* to */
 	MG_CH_PERSISTENCE,			/* to: SET LOGGED / UNLOGGED */
 	MG_CH_VALIDATE,				/* to: VALIDATE CONSTRAINT */
@@ -147,6 +148,9 @@ typedef struct MgChange
 	char	   *text2;
 	bool		before;			/* enum: ADD VALUE text BEFORE text2 */
 	bool		existing;		/* the owning table was there before */
+	MgIntList	columns;		/* enum rebuild: the columns of that type
+								 * (indexes into fromcols) */
+	const MgSchemaModel *frommodel;
 } MgChange;
 
 typedef struct MgChangeList

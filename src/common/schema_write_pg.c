@@ -241,6 +241,48 @@ alter_column(MgBuf *b, const MgChange *c, bool online)
 }
 
 static void
+enum_rebuild(MgBuf *b, const MgChange *c)
+{
+	const MgObject *t = c->to;
+	size_t		prefix = strlen(t->ident) - strlen(t->qname);
+	MgBuf		old;
+	char	   *oldq;
+
+	mg_buf_init(&old);
+	mg_buf_printf(&old, "%s__old", t->name);
+	oldq = quoted(old.data);
+	hazard(b, "data loss", "values of enum %s are removed or reordered: the type is rebuilt and its columns are cast, which fails on rows that hold a removed value",
+		   t->ident);
+	for (int i = 0; i < c->columns.count; i++)
+	{
+		const MgObject *col = &c->frommodel->objs[c->columns.items[i]];
+
+		if (col->defval)
+			mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT;\n", col->tident, col->ident);
+	}
+	mg_buf_printf(b, "ALTER TYPE %s RENAME TO %s;\n", t->ident, oldq);
+	statement(b, t->def);
+	for (int i = 0; i < c->columns.count; i++)
+	{
+		const MgObject *col = &c->frommodel->objs[c->columns.items[i]];
+		bool		array = strlen(col->type) > 2 &&
+			strcmp(col->type + strlen(col->type) - 2, "[]") == 0;
+
+		hazard(b, "rewrite", "casting %s.%s to the rebuilt type rewrites the table under an ACCESS EXCLUSIVE lock",
+			   col->tident, col->ident);
+		mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s TYPE %s USING %s::text%s::%s;\n",
+					  col->tident, col->ident, col->type, col->ident,
+					  array ? "[]" : "", col->type);
+		if (col->defval)
+			mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s;\n",
+						  col->tident, col->ident, col->defval);
+	}
+	mg_buf_printf(b, "DROP TYPE %.*s%s;\n", (int) prefix, t->ident, oldq);
+	mg_free(oldq);
+	mg_buf_free(&old);
+}
+
+static void
 write_change(MgBuf *b, const MgChange *c, bool online)
 {
 	char	   *lit;
@@ -284,6 +326,9 @@ write_change(MgBuf *b, const MgChange *c, bool online)
 				mg_free(lit);
 			}
 			mg_buf_puts(b, ";\n");
+			break;
+		case MG_CH_ENUM_REBUILD:
+			enum_rebuild(b, c);
 			break;
 		case MG_CH_SEQUENCE_ALTER:
 			mg_buf_printf(b, "ALTER SEQUENCE %s %s;\n", c->to->ident, c->to->args);

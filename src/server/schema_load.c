@@ -72,8 +72,7 @@ error_line(const LoadState *st, const ErrorData *ed)
 	int			pos = ed->cursorpos > 0 ? ed->cursorpos : ed->internalpos;
 
 	if (st->stmt_start < 0)
-		return mg_line_at(st->text, 1, ed->cursorpos > 0 ?
-						  char_to_byte(st->text, len, ed->cursorpos) : 0);
+		return mg_line_at(st->text, 1, pos > 0 ? char_to_byte(st->text, len, pos) : 0);
 	if (pos > 0)
 		return mg_line_at(st->text, 1, st->stmt_start +
 						  char_to_byte(st->text + st->stmt_start, st->stmt_len, pos));

@@ -164,7 +164,9 @@ read_comments(SchemaReader *r)
 
 		snprintf(key, sizeof(key), "%u/%u/%d", oid_at(i, 1), oid_at(i, 2), int_at(i, 3));
 		k = mg_map_get(&r->ids, key);
-		if (k < 0 || r->m->objs[k].target == NULL)
+		/* an extension's comment comes with it */
+		if (k < 0 || r->m->objs[k].target == NULL ||
+			r->m->objs[k].kind == MG_OBJ_EXTENSION)
 			continue;
 		target = r->m->objs[k].target;
 		of = r->m->objs[k].key;
