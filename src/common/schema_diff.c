@@ -23,59 +23,31 @@
  * constraints, indexes and triggers: it is placed after everything they
  * depend on (foreign keys aside, which are ordered on their own), so a
  * table that is dropped with its children goes before what they used.
+ * Renames and rename hints are in schema_diff_names.c.
  */
 #include "schema_model.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-enum
-{
-	S_NONE, S_DROP, S_REPLACE, S_CREATE
-};
+#include "schema_diff_int.h"
 
-#define F_RETYPED	1			/* column: ALTER TYPE planned */
-#define F_DEFAULT	2			/* column: DROP/SET DEFAULT planned */
-
-typedef struct Side
-{
-	MgSchemaModel *m;
-	char	   *state;
-	int		   *other;			/* matching object on the other side, -1 */
-	MgIntList  *deps;			/* resolved dependencies */
-	MgIntList  *rdeps;			/* dependants */
-	MgChangeList *changes;		/* per object, besides DROP / CREATE */
-	int		   *order;			/* a dependency order (dependencies first) */
-} Side;
-
-typedef struct Diff
-{
-	Side		f;
-	Side		t;
-	char	   *flags;			/* per 'from' object */
-	MgIntList	work;			/* closure worklist: from index * 2 + generic */
-	MgChangeList hints;
-	MgChangeList renames;
-	MgError    *err;
-	MgStatus	status;
-} Diff;
-
-static bool
-streq(const char *a, const char *b)
+bool
+mg_diff_streq(const char *a, const char *b)
 {
 	if (a == NULL || b == NULL)
 		return a == b;
 	return strcmp(a, b) == 0;
 }
 
-static const char *
-nz(const char *s)
+const char *
+mg_diff_nz(const char *s)
 {
 	return s ? s : "";
 }
 
-static void
-push(MgChangeList *l, MgChangeOp op, const MgObject *from, const MgObject *to,
+void
+mg_diff_push(MgChangeList *l, MgChangeOp op, const MgObject *from, const MgObject *to,
 	 const char *text)
 {
 	MgChange   *c;
@@ -93,137 +65,6 @@ push(MgChangeList *l, MgChangeOp op, const MgObject *from, const MgObject *to,
 	c->text = text ? mg_strdup(text) : NULL;
 }
 
-/* ---- renames ---- */
-
-static int
-find_named(const MgSchemaModel *m, MgObjKind kind, const char *schema,
-		   const char *table, const char *name)
-{
-	for (int i = 0; i < m->count; i++)
-	{
-		const MgObject *o = &m->objs[i];
-
-		if (o->kind == kind && strcmp(o->name, name) == 0 &&
-			(schema == NULL || streq(o->schema, schema)) &&
-			(table == NULL || streq(o->table, table)))
-			return i;
-	}
-	return -1;
-}
-
-static void
-rekey(MgSchemaModel *m, MgObject *o, MgMap *moved, MgStrList *newkeys)
-{
-	char	   *key = mg_model_key(o->kind, o->schema, o->table, o->name);
-
-	if (strcmp(key, o->key) != 0)
-	{
-		mg_strlist_add(newkeys, key);
-		mg_map_put(moved, o->key, newkeys->count - 1);
-		o->key = newkeys->items[newkeys->count - 1];
-	}
-	mg_free(key);
-	(void) m;
-}
-
-static MgStatus
-rename_one(Diff *d, const char *entry)
-{
-	MgSchemaModel *f = d->f.m;
-	MgSchemaModel *t = d->t.m;
-	const char *colon = strchr(entry, ':');
-	const char *dot = strchr(entry, '.');
-	MgMap		moved;
-	MgStrList	newkeys = {0};
-
-	if (colon == NULL || strchr(colon + 1, ':') != NULL)
-		return mg_error(d->err, MG_ERR_INPUT, "renames", 0,
-						"invalid rename \"%s\"", entry);
-	mg_map_init(&moved, 64);
-	if (dot && dot < colon)
-	{
-		char	   *tbl = mg_strndup(entry, dot - entry);
-		char	   *old = mg_strndup(dot + 1, colon - dot - 1);
-		const char *right = colon + 1;
-		const char *rdot = strchr(right, '.');
-		const char *new = rdot ? rdot + 1 : right;
-		int			fi = find_named(f, MG_OBJ_COLUMN, NULL, tbl, old);
-		int			ti = fi < 0 ? -1 :
-			find_named(t, MG_OBJ_COLUMN, f->objs[fi].schema, tbl, new);
-		MgObject   *o;
-
-		if (rdot && (size_t) (rdot - right) != strlen(tbl))
-			return mg_error(d->err, MG_ERR_INPUT, "renames", 0,
-							"invalid rename \"%s\": both sides must name the same table", entry);
-		if (fi < 0 || ti < 0)
-			return mg_error(d->err, MG_ERR_INPUT, "renames", 0,
-							"rename \"%s\": no column \"%s\" of table \"%s\" %s", entry,
-							fi < 0 ? old : new, tbl,
-							fi < 0 ? "in the database" : "in the desired schema");
-		o = &f->objs[fi];
-		push(&d->renames, MG_CH_RENAME, o, &t->objs[ti], o->ident);
-		d->renames.items[d->renames.count - 1].text2 = o->tident;
-		o->name = mg_strdup(new);
-		o->ident = t->objs[ti].ident;
-		rekey(f, o, &moved, &newkeys);
-	}
-	else
-	{
-		char	   *old = mg_strndup(entry, colon - entry);
-		const char *new = colon + 1;
-		int			fi = find_named(f, MG_OBJ_TABLE, NULL, NULL, old);
-		int			ti = fi < 0 ? -1 :
-			find_named(t, MG_OBJ_TABLE, f->objs[fi].schema, NULL, new);
-		MgObject   *o;
-		const char *schema;
-
-		if (fi < 0 || ti < 0)
-			return mg_error(d->err, MG_ERR_INPUT, "renames", 0,
-							"rename \"%s\": no table \"%s\" %s", entry,
-							fi < 0 ? old : new,
-							fi < 0 ? "in the database" : "in the desired schema");
-		o = &f->objs[fi];
-		schema = o->schema;
-		push(&d->renames, MG_CH_RENAME, o, &t->objs[ti], o->ident);
-		o->name = mg_strdup(new);
-		o->ident = t->objs[ti].ident;
-		rekey(f, o, &moved, &newkeys);
-		for (int i = 0; i < f->count; i++)
-		{
-			MgObject   *c = &f->objs[i];
-
-			if (c->kind != MG_OBJ_COMMENT && c->kind != MG_OBJ_ACL &&
-				streq(c->schema, schema) && streq(c->table, old))
-			{
-				c->table = o->name;
-				c->tident = o->ident;
-				rekey(f, c, &moved, &newkeys);
-			}
-		}
-	}
-	/* comments, grants and dependencies name objects by key */
-	for (int i = 0; i < f->count; i++)
-	{
-		MgObject   *c = &f->objs[i];
-		int			k;
-
-		if ((c->kind == MG_OBJ_COMMENT || c->kind == MG_OBJ_ACL) &&
-			(k = mg_map_get(&moved, c->table)) >= 0)
-		{
-			c->table = newkeys.items[k];
-			rekey(f, c, &moved, &newkeys);
-		}
-		for (int j = 0; j < c->deps.count; j++)
-			if ((k = mg_map_get(&moved, c->deps.items[j])) >= 0)
-				c->deps.items[j] = newkeys.items[k];
-	}
-	mg_map_free(&f->index);
-	mg_map_init(&f->index, f->count);
-	for (int i = 0; i < f->count; i++)
-		mg_map_put(&f->index, f->objs[i].key, i);
-	return MG_OK;
-}
-
 /* ---- sides: dependencies resolved, a dependency order ---- */
 
 static int
@@ -235,9 +76,9 @@ cmp_objs(const void *a, const void *b)
 
 	if (x->kind != y->kind)
 		return x->kind < y->kind ? -1 : 1;
-	if ((c = strcmp(nz(x->schema), nz(y->schema))) != 0)
+	if ((c = strcmp(mg_diff_nz(x->schema), mg_diff_nz(y->schema))) != 0)
 		return c;
-	if ((c = strcmp(nz(x->table), nz(y->table))) != 0)
+	if ((c = strcmp(mg_diff_nz(x->table), mg_diff_nz(y->table))) != 0)
 		return c;
 	return strcmp(x->name, y->name);
 }
@@ -327,36 +168,36 @@ compare_column(Diff *d, int fi, int ti)
 {
 	const MgObject *a = &d->f.m->objs[fi];
 	const MgObject *b = &d->t.m->objs[ti];
-	bool		retype = !streq(a->type, b->type) || !streq(a->collation, b->collation);
-	bool		defchg = !streq(a->defval, b->defval) || (retype && a->defval);
+	bool		retype = !mg_diff_streq(a->type, b->type) || !mg_diff_streq(a->collation, b->collation);
+	bool		defchg = !mg_diff_streq(a->defval, b->defval) || (retype && a->defval);
 
-	if (!streq(a->generated, b->generated))
+	if (!mg_diff_streq(a->generated, b->generated))
 	{
 		replace(d, fi, ti);
 		return;
 	}
 	if (defchg && a->defval)
-		push(&d->f.changes[fi], MG_CH_COLUMN_RELEASE, a, b, "DROP DEFAULT");
+		mg_diff_push(&d->f.changes[fi], MG_CH_COLUMN_RELEASE, a, b, "DROP DEFAULT");
 	if (a->identity && !b->identity)
-		push(&d->f.changes[fi], MG_CH_COLUMN_RELEASE, a, b, "DROP IDENTITY");
+		mg_diff_push(&d->f.changes[fi], MG_CH_COLUMN_RELEASE, a, b, "DROP IDENTITY");
 	if (a->notnull && !b->notnull)
-		push(&d->f.changes[fi], MG_CH_COLUMN_RELEASE, a, b, "DROP NOT NULL");
+		mg_diff_push(&d->f.changes[fi], MG_CH_COLUMN_RELEASE, a, b, "DROP NOT NULL");
 	if (retype)
 	{
-		push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, a, b, "TYPE");
+		mg_diff_push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, a, b, "TYPE");
 		d->flags[fi] |= F_RETYPED;
 		mg_intlist_add(&d->work, fi * 2);
 	}
 	if (defchg)
 		d->flags[fi] |= F_DEFAULT;
 	if (defchg && b->defval)
-		push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, a, b, "SET DEFAULT");
+		mg_diff_push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, a, b, "SET DEFAULT");
 	if (!a->notnull && b->notnull)
-		push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, a, b, "SET NOT NULL");
+		mg_diff_push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, a, b, "SET NOT NULL");
 	if (b->identity && !a->identity)
-		push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, a, b, "ADD IDENTITY");
+		mg_diff_push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, a, b, "ADD IDENTITY");
 	else if (b->identity && a->identity != b->identity)
-		push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, a, b, "SET GENERATED");
+		mg_diff_push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, a, b, "SET GENERATED");
 }
 
 static bool
@@ -385,7 +226,7 @@ enum_additions(Diff *d, const MgObject *a, const MgObject *b, int ti)
 
 		if (has_label(&a->values, b->values.items[i]))
 			continue;
-		push(&d->t.changes[ti], MG_CH_ENUM_ADD, a, b, b->values.items[i]);
+		mg_diff_push(&d->t.changes[ti], MG_CH_ENUM_ADD, a, b, b->values.items[i]);
 		c = &d->t.changes[ti].items[d->t.changes[ti].count - 1];
 		if (i > 0)
 			c->text2 = b->values.items[i - 1];
@@ -413,7 +254,7 @@ enum_rebuild(Diff *d, int fi, int ti)
 	const MgObject *a = &d->f.m->objs[fi];
 	MgChange   *c;
 
-	push(&d->t.changes[ti], MG_CH_ENUM_REBUILD, a, &d->t.m->objs[ti], NULL);
+	mg_diff_push(&d->t.changes[ti], MG_CH_ENUM_REBUILD, a, &d->t.m->objs[ti], NULL);
 	c = &d->t.changes[ti].items[d->t.changes[ti].count - 1];
 	c->frommodel = d->f.m;
 	for (int r = 0; r < d->f.rdeps[fi].count; r++)
@@ -442,16 +283,16 @@ compare(Diff *d, int fi, int ti)
 			compare_column(d, fi, ti);
 			return;
 		case MG_OBJ_TYPE:
-			if (a->sub == 'd' && b->sub == 'd' && streq(a->type, b->type) &&
-				streq(a->collation, b->collation))
+			if (a->sub == 'd' && b->sub == 'd' && mg_diff_streq(a->type, b->type) &&
+				mg_diff_streq(a->collation, b->collation))
 			{
-				if (!streq(a->defval, b->defval))
-					push(tc, MG_CH_DOMAIN_ALTER, a, b, b->defval ? "SET DEFAULT" : "DROP DEFAULT");
+				if (!mg_diff_streq(a->defval, b->defval))
+					mg_diff_push(tc, MG_CH_DOMAIN_ALTER, a, b, b->defval ? "SET DEFAULT" : "DROP DEFAULT");
 				if (a->notnull != b->notnull)
-					push(tc, MG_CH_DOMAIN_ALTER, a, b, b->notnull ? "SET NOT NULL" : "DROP NOT NULL");
+					mg_diff_push(tc, MG_CH_DOMAIN_ALTER, a, b, b->notnull ? "SET NOT NULL" : "DROP NOT NULL");
 				return;
 			}
-			if (streq(a->def, b->def))
+			if (mg_diff_streq(a->def, b->def))
 				return;
 			if (a->sub == 'e' && b->sub == 'e')
 			{
@@ -461,44 +302,44 @@ compare(Diff *d, int fi, int ti)
 			}
 			break;
 		case MG_OBJ_SEQUENCE:
-			if (!streq(a->def, b->def))
-				push(tc, MG_CH_SEQUENCE_ALTER, a, b, NULL);
+			if (!mg_diff_streq(a->def, b->def))
+				mg_diff_push(tc, MG_CH_SEQUENCE_ALTER, a, b, NULL);
 			return;
 		case MG_OBJ_FUNCTION:
-			if (streq(a->def, b->def))
+			if (mg_diff_streq(a->def, b->def))
 				return;
-			if (a->sub == b->sub && streq(a->args, b->args) && streq(a->result, b->result))
+			if (a->sub == b->sub && mg_diff_streq(a->args, b->args) && mg_diff_streq(a->result, b->result))
 			{
-				push(tc, MG_CH_REPLACE, a, b, NULL);
+				mg_diff_push(tc, MG_CH_REPLACE, a, b, NULL);
 				return;
 			}
 			break;
 		case MG_OBJ_TABLE:
-			if (streq(a->def, b->def) && a->partition == b->partition)
+			if (mg_diff_streq(a->def, b->def) && a->partition == b->partition)
 			{
 				if (a->persistence != b->persistence)
-					push(tc, MG_CH_PERSISTENCE, a, b, NULL);
+					mg_diff_push(tc, MG_CH_PERSISTENCE, a, b, NULL);
 				return;
 			}
 			break;
 		case MG_OBJ_CONSTRAINT:
 		case MG_OBJ_FKEY:
-			if (streq(a->def, b->def))
+			if (mg_diff_streq(a->def, b->def))
 				return;
 			if (strlen(a->def) == strlen(b->def) + strlen(" NOT VALID") &&
 				strncmp(a->def, b->def, strlen(b->def)) == 0 &&
 				strcmp(a->def + strlen(b->def), " NOT VALID") == 0)
 			{
-				push(tc, MG_CH_VALIDATE, a, b, NULL);
+				mg_diff_push(tc, MG_CH_VALIDATE, a, b, NULL);
 				return;
 			}
 			break;
 		case MG_OBJ_COMMENT:
-			if (!streq(a->def, b->def))
-				push(tc, MG_CH_REPLACE, a, b, NULL);
+			if (!mg_diff_streq(a->def, b->def))
+				mg_diff_push(tc, MG_CH_REPLACE, a, b, NULL);
 			return;
 		default:
-			if (streq(a->def, b->def))
+			if (mg_diff_streq(a->def, b->def))
 				return;
 			break;
 	}
@@ -560,10 +401,10 @@ closure_one(Diff *d, int fi, bool generic)
 				if (!(d->flags[di] & F_DEFAULT) && dep->defval)
 				{
 					d->flags[di] |= F_DEFAULT;
-					push(&d->f.changes[di], MG_CH_COLUMN_RELEASE, dep,
+					mg_diff_push(&d->f.changes[di], MG_CH_COLUMN_RELEASE, dep,
 						 ti >= 0 ? &d->t.m->objs[ti] : NULL, "DROP DEFAULT");
 					if (ti >= 0 && d->t.m->objs[ti].defval)
-						push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, dep,
+						mg_diff_push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, dep,
 							 &d->t.m->objs[ti], "SET DEFAULT");
 				}
 				continue;
@@ -595,102 +436,6 @@ closure_one(Diff *d, int fi, bool generic)
 	return MG_OK;
 }
 
-/* ---- hints: a drop and an add that look like a rename ---- */
-
-static bool
-same_column(const MgObject *a, const MgObject *b)
-{
-	return streq(a->type, b->type) && streq(a->collation, b->collation) &&
-		a->notnull == b->notnull;
-}
-
-static void
-column_hints(Diff *d, int fi, int ti)
-{
-	const MgObject *ft = &d->f.m->objs[fi];
-	const MgObject *tt = &d->t.m->objs[ti];
-
-	for (int a = 0; a < ft->children.count; a++)
-	{
-		const MgObject *gone = &d->f.m->objs[ft->children.items[a]];
-
-		if (gone->kind != MG_OBJ_COLUMN || d->f.state[ft->children.items[a]] != S_DROP)
-			continue;
-		for (int b = 0; b < tt->children.count; b++)
-		{
-			const MgObject *added = &d->t.m->objs[tt->children.items[b]];
-			MgBuf		h;
-
-			if (added->kind != MG_OBJ_COLUMN ||
-				d->t.state[tt->children.items[b]] != S_CREATE ||
-				!same_column(gone, added))
-				continue;
-			mg_buf_init(&h);
-			mg_buf_printf(&h, "column \"%s\" dropped and \"%s\" added with the same type; pass --rename %s.%s:%s.%s if it is a rename",
-						  gone->name, added->name, ft->name, gone->name,
-						  ft->name, added->name);
-			push(&d->hints, MG_CH_HINT, gone, added, h.data);
-			mg_buf_free(&h);
-			break;
-		}
-	}
-}
-
-static bool
-same_columns(const MgSchemaModel *fm, const MgObject *a,
-			 const MgSchemaModel *tm, const MgObject *b)
-{
-	int			i = 0,
-				j = 0,
-				n = 0;
-
-	for (;; i++, j++, n++)
-	{
-		while (i < a->children.count && fm->objs[a->children.items[i]].kind != MG_OBJ_COLUMN)
-			i++;
-		while (j < b->children.count && tm->objs[b->children.items[j]].kind != MG_OBJ_COLUMN)
-			j++;
-		if (i == a->children.count || j == b->children.count)
-			return i == a->children.count && j == b->children.count && n > 0;
-		if (!same_column(&fm->objs[a->children.items[i]], &tm->objs[b->children.items[j]]) ||
-			strcmp(fm->objs[a->children.items[i]].name, tm->objs[b->children.items[j]].name) != 0)
-			return false;
-	}
-}
-
-static void
-hints(Diff *d)
-{
-	for (int k = 0; k < d->t.m->count; k++)
-	{
-		int			ti = d->t.order[k];
-		const MgObject *t = &d->t.m->objs[ti];
-		int			fi = d->t.other[ti];
-
-		if (t->kind != MG_OBJ_TABLE)
-			continue;
-		if (fi >= 0 && d->f.state[fi] == S_NONE)
-			column_hints(d, fi, ti);
-		else if (fi < 0)
-			for (int j = 0; j < d->f.m->count; j++)
-			{
-				const MgObject *f = &d->f.m->objs[d->f.order[j]];
-				MgBuf		h;
-
-				if (f->kind != MG_OBJ_TABLE || d->f.state[d->f.order[j]] != S_DROP ||
-					!streq(f->schema, t->schema) ||
-					!same_columns(d->f.m, f, d->t.m, t))
-					continue;
-				mg_buf_init(&h);
-				mg_buf_printf(&h, "table \"%s\" dropped and \"%s\" added with the same columns; pass --rename %s:%s if it is a rename",
-							  f->name, t->name, f->name, t->name);
-				push(&d->hints, MG_CH_HINT, f, t, h.data);
-				mg_buf_free(&h);
-				break;
-			}
-	}
-}
-
 /* ---- emitting in order ---- */
 
 static void
@@ -698,7 +443,7 @@ append(MgChangeList *out, const MgChangeList *l)
 {
 	for (int i = 0; i < l->count; i++)
 	{
-		push(out, l->items[i].op, l->items[i].from, l->items[i].to, NULL);
+		mg_diff_push(out, l->items[i].op, l->items[i].from, l->items[i].to, NULL);
 		out->items[out->count - 1] = l->items[i];
 	}
 }
@@ -741,7 +486,7 @@ emit_drops(Diff *d, MgChangeList *out, bool last)
 		if (!dropping && last)
 			continue;
 		if (dropping && !drop_implied(d, fi))
-			push(out, MG_CH_DROP, o, NULL, NULL);
+			mg_diff_push(out, MG_CH_DROP, o, NULL, NULL);
 		else if (!dropping)
 			append(out, &d->f.changes[fi]);
 	}
@@ -764,7 +509,7 @@ emit_creates(Diff *d, MgChangeList *out)
 		}
 		if (o->kind == MG_OBJ_COLUMN && owner_new)
 			continue;			/* written in its CREATE TABLE */
-		push(out, MG_CH_CREATE, NULL, o, NULL);
+		mg_diff_push(out, MG_CH_CREATE, NULL, o, NULL);
 		out->items[out->count - 1].tomodel = d->t.m;
 		out->items[out->count - 1].existing = owner >= 0 && !owner_new;
 	}
@@ -782,7 +527,7 @@ mg_schema_diff(MgSchemaModel *from, MgSchemaModel *to,
 	d.f.m = from;
 	d.t.m = to;
 	for (int i = 0; renames && i < renames->count; i++)
-		if (rename_one(&d, renames->items[i]) != MG_OK)
+		if (mg_diff_rename(&d, renames->items[i]) != MG_OK)
 			return err ? err->status : MG_ERR_INPUT;
 	side_init(&d.f, from);
 	side_init(&d.t, to);
@@ -814,7 +559,7 @@ mg_schema_diff(MgSchemaModel *from, MgSchemaModel *to,
 	for (int w = 0; w < d.work.count; w++)
 		if (closure_one(&d, d.work.items[w] / 2, d.work.items[w] % 2) != MG_OK)
 			return err ? err->status : MG_ERR_DIALECT;
-	hints(&d);
+	mg_diff_hints(&d);
 
 	append(out, &d.hints);
 	emit_drops(&d, out, false);
