@@ -111,3 +111,41 @@ CREATE FUNCTION migrate.pushed(digest text)
     AS 'MODULE_PATHNAME', 'migrate_pushed'
     LANGUAGE C STRICT VOLATILE;
 REVOKE EXECUTE ON FUNCTION migrate.pushed(text) FROM PUBLIC;
+
+-- ---- autogenerate: diff, autogenerate, check(desired) (src/server/autogen.c,
+-- schema_read*.c, schema_load.c; the differ in src/common/schema_*.c) ----
+
+-- Like everything else here, none of them is executable by PUBLIC (SPEC
+-- 4.4); diff() and check(desired) change nothing and may be granted.
+-- diff(desired, ...): the DDL that turns the compared schemas, as they are
+-- now, into desired ('' when they match).  desired is loaded under the
+-- compared schemas' own names in a subtransaction that is always rolled
+-- back; the caller needs ownership of the compared schemas (they are
+-- renamed away for the load, uncommitted) and CREATE on the database.
+CREATE FUNCTION migrate.diff(desired text, schemas text[] DEFAULT '{public}',
+                             renames text[] DEFAULT NULL,
+                             online boolean DEFAULT false)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'migrate_diff'
+    LANGUAGE C VOLATILE;
+REVOKE EXECUTE ON FUNCTION migrate.diff(text, text[], text[], boolean) FROM PUBLIC;
+
+-- autogenerate(message, desired, ...): at heads only; stores a revision
+-- with upgrade = diff and downgrade = the reverse diff, both verified in a
+-- rolled-back subtransaction, and returns its id (NULL: no changes).
+CREATE FUNCTION migrate.autogenerate(message text, desired text,
+                                     schemas text[] DEFAULT '{public}',
+                                     id text DEFAULT NULL,
+                                     renames text[] DEFAULT NULL,
+                                     online boolean DEFAULT false)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'migrate_autogenerate'
+    LANGUAGE C VOLATILE;
+REVOKE EXECUTE ON FUNCTION migrate.autogenerate(text, text, text[], text, text[], boolean) FROM PUBLIC;
+
+-- check(desired, schemas): check(), and the database must match desired.
+CREATE FUNCTION migrate.check(desired text, schemas text[] DEFAULT '{public}')
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'migrate_check_desired'
+    LANGUAGE C VOLATILE;
+REVOKE EXECUTE ON FUNCTION migrate.check(text, text[]) FROM PUBLIC;

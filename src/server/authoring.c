@@ -147,6 +147,24 @@ create_revision(MgRevFile *rf, bool id_given)
 	return id;
 }
 
+/* For autogenerate (autogen.c): the same checks and store path. */
+char *
+authoring_normalise(const char *sql, const char *what)
+{
+	return normalise_body(sql, what);
+}
+
+char *
+authoring_store(MgRevFile *rf, bool id_given)
+{
+	check_message(rf->message);
+	if (id_given && !mg_valid_id(rf->id))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid revision id \"%s\"", rf->id)));
+	return create_revision(rf, id_given);
+}
+
 Datum
 migrate_revision(PG_FUNCTION_ARGS)
 {

@@ -122,6 +122,11 @@ extern MgStatus server_step_fetch(void *ctx, MgStep *step, MgError *err);
 extern void server_step_release(void *ctx, MgStep *step);
 extern const MgExecOps server_source_ops;
 
+/* authoring.c: a section body as stored; store a new revision (lock
+ * held, SPI connected), returning its id */
+extern char *authoring_normalise(const char *sql, const char *what);
+extern char *authoring_store(MgRevFile *rf, bool id_given);
+
 /* apply.c: running one revision's SQL through SPI */
 struct RawStmt;
 extern void apply_revision(const MigrateRevision *rev, bool downgrade);
