@@ -198,6 +198,8 @@ compare_column(Diff *d, int fi, int ti)
 		mg_diff_push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, a, b, "ADD IDENTITY");
 	else if (b->identity && a->identity != b->identity)
 		mg_diff_push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, a, b, "SET GENERATED");
+	if (a->identity && b->identity && !mg_diff_streq(a->identity_opts, b->identity_opts))
+		mg_diff_push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, a, b, "SET IDENTITY OPTIONS");
 }
 
 static bool

@@ -79,6 +79,8 @@ mg_diff_rename(Diff *d, const char *entry)
 		mg_diff_push(&d->renames, MG_CH_RENAME, o, &t->objs[ti], o->ident);
 		d->renames.items[d->renames.count - 1].text2 = o->tident;
 		o->name = mg_strdup(new);
+		if (o->orig_ident == NULL)
+			o->orig_ident = o->ident;
 		o->ident = t->objs[ti].ident;
 		rekey(f, o, &moved, &newkeys);
 	}
@@ -101,6 +103,8 @@ mg_diff_rename(Diff *d, const char *entry)
 		schema = o->schema;
 		mg_diff_push(&d->renames, MG_CH_RENAME, o, &t->objs[ti], o->ident);
 		o->name = mg_strdup(new);
+		if (o->orig_ident == NULL)
+			o->orig_ident = o->ident;
 		o->ident = t->objs[ti].ident;
 		rekey(f, o, &moved, &newkeys);
 		for (int i = 0; i < f->count; i++)
@@ -111,6 +115,8 @@ mg_diff_rename(Diff *d, const char *entry)
 				mg_diff_streq(c->schema, schema) && mg_diff_streq(c->table, old))
 			{
 				c->table = o->name;
+				if (c->orig_tident == NULL)
+					c->orig_tident = c->tident;
 				c->tident = o->ident;
 				rekey(f, c, &moved, &newkeys);
 			}

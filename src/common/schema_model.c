@@ -172,6 +172,10 @@ mg_model_copy(MgSchemaModel *dst, const MgSchemaModel *src)
 		d->collation = dup_or_null(s->collation);
 		d->defval = dup_or_null(s->defval);
 		d->identity = s->identity;
+		d->identity_opts = dup_or_null(s->identity_opts);
+		d->identity_set = dup_or_null(s->identity_set);
+		d->orig_ident = dup_or_null(s->orig_ident);
+		d->orig_tident = dup_or_null(s->orig_tident);
 		d->generated = dup_or_null(s->generated);
 		d->notnull = s->notnull;
 		d->persistence = s->persistence;

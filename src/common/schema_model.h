@@ -61,6 +61,10 @@ typedef struct MgObject
 	char	   *target;			/* COMMENT ON target: TABLE public.t */
 	char	   *def;			/* canonical definition (a statement, no ;) */
 	char	   *drop;			/* the statement that removes it */
+	/* before a rename changed ident/tident: what statements that run
+	 * before the renames (the drop phase) must call it */
+	char	   *orig_ident;
+	char	   *orig_tident;
 
 	/* columns (and domains: type, collation, default, not null) */
 	int			attnum;
@@ -68,6 +72,8 @@ typedef struct MgObject
 	char	   *collation;		/* NULL: the type's default */
 	char	   *defval;			/* NULL: no default */
 	char		identity;		/* '\0', 'a' always, 'd' by default */
+	char	   *identity_opts;	/* its sequence: "START WITH 1 INCREMENT BY 1 ..." */
+	char	   *identity_set;	/* the same as ALTER COLUMN's "SET START WITH 1 ..." */
 	char	   *generated;		/* the expression of a generated column */
 	bool		notnull;
 

@@ -233,8 +233,13 @@ alter_column(MgBuf *b, const MgChange *c, bool online)
 	else if (strcmp(what, "SET NOT NULL") == 0)
 		set_not_null(b, o, online);
 	else if (strcmp(what, "ADD IDENTITY") == 0)
-		mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY;\n",
-					  o->tident, o->ident, o->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+		mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY%s%s%s;\n",
+					  o->tident, o->ident, o->identity == 'a' ? "ALWAYS" : "BY DEFAULT",
+					  o->identity_opts ? " (" : "", o->identity_opts ? o->identity_opts : "",
+					  o->identity_opts ? ")" : "");
+	else if (strcmp(what, "SET IDENTITY OPTIONS") == 0)
+		mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s %s;\n",
+					  o->tident, o->ident, o->identity_set ? o->identity_set : "");
 	else
 		mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s SET GENERATED %s;\n",
 					  o->tident, o->ident, o->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
@@ -296,8 +301,10 @@ write_change(MgBuf *b, const MgChange *c, bool online)
 			drop(b, c->from);
 			break;
 		case MG_CH_COLUMN_RELEASE:
+			/* before the renames: the names the database still has */
 			mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s %s;\n",
-						  c->from->tident, c->from->ident, c->text);
+						  c->from->orig_tident ? c->from->orig_tident : c->from->tident,
+						  c->from->orig_ident ? c->from->orig_ident : c->from->ident, c->text);
 			break;
 		case MG_CH_RENAME:
 			if (c->to->kind == MG_OBJ_COLUMN)

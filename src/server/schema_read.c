@@ -216,6 +216,25 @@ read_relations(SchemaReader *r)
 	read_objects(r, sql, 2);
 }
 
+/* The sequence of identity column a of table c, and its options. */
+#define IDENTITY_SEQ \
+	"pg_catalog.pg_depend dp JOIN pg_catalog.pg_sequence s ON s.seqrelid = dp.objid" \
+	" WHERE a.attidentity <> '' AND dp.classid = 'pg_catalog.pg_class'::pg_catalog.regclass" \
+	" AND dp.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass" \
+	" AND dp.refobjid = c.oid AND dp.refobjsubid = a.attnum AND dp.deptype = 'i'"
+/* the options an identity column gets when none are given */
+#define IDENTITY_DEFAULTS \
+	"s.seqincrement = 1 AND s.seqmin = 1 AND s.seqstart = 1 AND s.seqcache = 1" \
+	" AND NOT s.seqcycle AND s.seqmax = CASE s.seqtypid" \
+	" WHEN 'pg_catalog.int2'::pg_catalog.regtype THEN 32767" \
+	" WHEN 'pg_catalog.int4'::pg_catalog.regtype THEN 2147483647" \
+	" ELSE 9223372036854775807 END"
+#define IDENTITY_OPTS(set) \
+	"'" set "START WITH ' || s.seqstart || ' " set "INCREMENT BY ' || s.seqincrement" \
+	" || ' " set "MINVALUE ' || s.seqmin || ' " set "MAXVALUE ' || s.seqmax" \
+	" || ' " set "CACHE ' || s.seqcache || CASE WHEN s.seqcycle THEN ' " set "CYCLE'" \
+	" ELSE ' " set "NO CYCLE' END"
+
 static void
 read_columns(SchemaReader *r)
 {
@@ -225,7 +244,10 @@ read_columns(SchemaReader *r)
 						  " CASE WHEN a.attcollation <> t.typcollation THEN "
 						  QNAME("cn.nspname", "co.collname") " END,"
 						  " pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attgenerated, a.attidentity,"
-						  " a.attnotnull, a.attnum, c.oid, d.oid"
+						  " a.attnotnull, a.attnum, c.oid, d.oid,"
+						  " (SELECT CASE WHEN " IDENTITY_DEFAULTS " THEN NULL ELSE " IDENTITY_OPTS("")
+						  " END FROM " IDENTITY_SEQ "),"
+						  " (SELECT " IDENTITY_OPTS("SET ") " FROM " IDENTITY_SEQ ")"
 						  " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
 						  " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 						  " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
@@ -256,6 +278,8 @@ read_columns(SchemaReader *r)
 		o->generated = gen && gen[0] ? expr : NULL;
 		o->defval = gen && gen[0] ? NULL : expr;
 		o->identity = idn ? idn[0] : '\0';
+		o->identity_opts = o->identity ? col(i, 15) : NULL;
+		o->identity_set = o->identity ? col(i, 16) : NULL;
 		o->notnull = col(i, 11)[0] == 't';
 		o->attnum = atoi(col(i, 12));
 		o->target = psprintf("COLUMN %s.%s", o->tident, o->ident);
@@ -269,8 +293,10 @@ read_columns(SchemaReader *r)
 		if (o->defval)
 			mg_buf_printf(&def, " DEFAULT %s", o->defval);
 		if (o->identity)
-			mg_buf_printf(&def, " GENERATED %s AS IDENTITY",
-						  o->identity == 'a' ? "ALWAYS" : "BY DEFAULT");
+			mg_buf_printf(&def, " GENERATED %s AS IDENTITY%s%s%s",
+						  o->identity == 'a' ? "ALWAYS" : "BY DEFAULT",
+						  o->identity_opts ? " (" : "", o->identity_opts ? o->identity_opts : "",
+						  o->identity_opts ? ")" : "");
 		if (o->notnull)
 			mg_buf_puts(&def, " NOT NULL");
 		o->def = def.data;
@@ -305,7 +331,10 @@ read_table_children(SchemaReader *r)
 	/* indexes of their own (not a constraint's, not a partition's) */
 	sql = psprintf("SELECT %d, 'i', n.nspname, c.relname, ic.relname, " QNAME("n.nspname", "ic.relname") ","
 				   " pg_catalog.quote_ident(ic.relname), " QNAME("n.nspname", "c.relname") ","
-				   " 'INDEX ' || " QNAME("n.nspname", "ic.relname") ", pg_catalog.pg_get_indexdef(i.indexrelid),"
+				   " 'INDEX ' || " QNAME("n.nspname", "ic.relname") ", "
+				   " CASE WHEN c.relkind = 'p'"	/* CREATE INDEX on the parent builds the partitions' */
+				   " THEN pg_catalog.regexp_replace(pg_catalog.pg_get_indexdef(i.indexrelid), ' ON ONLY ', ' ON ')"
+				   " ELSE pg_catalog.pg_get_indexdef(i.indexrelid) END,"
 				   " 'DROP INDEX ' || " QNAME("n.nspname", "ic.relname") ","
 				   " 'pg_catalog.pg_class'::pg_catalog.regclass, ic.oid, 0"
 				   " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"

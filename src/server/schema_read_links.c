@@ -255,11 +255,21 @@ schema_read(const SchemaReadOptions *opt, MgSchemaModel *m)
 	StringInfoData path;
 	int			nest = NewGUCNestLevel();
 
+	/*
+	 * Names are printed as a migration will run them: with the default
+	 * search_path, where only public (if compared) goes unqualified; every
+	 * other schema's objects are qualified.  The alias of public (its live
+	 * self, renamed away during the scratch load) keeps what lives there,
+	 * e.g. an extension's functions, printing the same on both sides.
+	 */
 	initStringInfo(&path);
 	for (int i = 0; i < opt->schemas.count; i++)
-		appendStringInfo(&path, "%s%s", i ? ", " : "", quote_identifier(opt->schemas.items[i]));
-	for (int i = 0; i < opt->aliases.count; i++)
-		appendStringInfo(&path, ", %s", quote_identifier(opt->aliases.items[i]));
+		if (strcmp(opt->schemas.items[i], "public") == 0)
+		{
+			appendStringInfoString(&path, "public");
+			if (i < opt->aliases.count)
+				appendStringInfo(&path, ", %s", quote_identifier(opt->aliases.items[i]));
+		}
 	if (path.len == 0)
 		appendStringInfoString(&path, "pg_catalog");
 	(void) set_config_option("search_path", path.data, PGC_USERSET, PGC_S_SESSION,
