@@ -137,6 +137,15 @@ mg_buf_free(MgBuf *b)
 
 /* ---- lists ---- */
 
+bool
+mg_strlist_contains(const MgStrList *l, const char *s)
+{
+	for (int i = 0; i < l->count; i++)
+		if (strcmp(l->items[i], s) == 0)
+			return true;
+	return false;
+}
+
 void
 mg_strlist_add(MgStrList *l, const char *s)
 {

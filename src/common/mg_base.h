@@ -115,6 +115,7 @@ typedef struct MgIntList
 } MgIntList;
 
 void		mg_strlist_add(MgStrList *l, const char *s);	/* copies s */
+bool		mg_strlist_contains(const MgStrList *l, const char *s);
 void		mg_strlist_free(MgStrList *l);
 void		mg_intlist_add(MgIntList *l, int v);
 void		mg_intlist_free(MgIntList *l);

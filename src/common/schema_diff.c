@@ -202,15 +202,6 @@ compare_column(Diff *d, int fi, int ti)
 		mg_diff_push(&d->t.changes[ti], MG_CH_COLUMN_ALTER, a, b, "SET IDENTITY OPTIONS");
 }
 
-static bool
-has_label(const MgStrList *l, const char *v)
-{
-	for (int i = 0; i < l->count; i++)
-		if (strcmp(l->items[i], v) == 0)
-			return true;
-	return false;
-}
-
 /* ADD VALUE for each new label, or false when old labels go or move. */
 static bool
 enum_additions(Diff *d, const MgObject *a, const MgObject *b, int ti)
@@ -226,7 +217,7 @@ enum_additions(Diff *d, const MgObject *a, const MgObject *b, int ti)
 	{
 		MgChange   *c;
 
-		if (has_label(&a->values, b->values.items[i]))
+		if (mg_strlist_contains(&a->values, b->values.items[i]))
 			continue;
 		mg_diff_push(&d->t.changes[ti], MG_CH_ENUM_ADD, a, b, b->values.items[i]);
 		c = &d->t.changes[ti].items[d->t.changes[ti].count - 1];
@@ -234,7 +225,7 @@ enum_additions(Diff *d, const MgObject *a, const MgObject *b, int ti)
 			c->text2 = b->values.items[i - 1];
 		else
 			for (int j = 1; j < b->values.count; j++)
-				if (has_label(&a->values, b->values.items[j]))
+				if (mg_strlist_contains(&a->values, b->values.items[j]))
 				{
 					c->text2 = b->values.items[j];
 					c->before = true;

@@ -25,17 +25,6 @@ typedef struct ApplyContext
 	int			stmt_len;
 } ApplyContext;
 
-/* Byte offset of a 1-based character position within s. */
-static int
-char_to_byte(const char *s, int len, int charpos)
-{
-	int			off = 0;
-
-	for (int c = 1; c < charpos && off < len; c++)
-		off += pg_mblen(s + off);
-	return off;
-}
-
 static void
 apply_error_callback(void *arg)
 {
@@ -48,7 +37,7 @@ apply_error_callback(void *arg)
 	if (ac->stmt_start < 0)
 	{
 		/* a syntax error from splitting: position is in the whole body */
-		int			off = pos > 0 ? char_to_byte(ac->body, strlen(ac->body), pos) : 0;
+		int			off = pos > 0 ? migrate_char_to_byte(ac->body, strlen(ac->body), pos) : 0;
 
 		line = mg_line_at(ac->body, ac->body_line, off);
 		if (pos > 0)
@@ -64,7 +53,7 @@ apply_error_callback(void *arg)
 		int			off;
 
 		if (ipos > 0)
-			off = ac->stmt_start + char_to_byte(stmt, ac->stmt_len, ipos);
+			off = ac->stmt_start + migrate_char_to_byte(stmt, ac->stmt_len, ipos);
 		else
 			off = mg_sql_skip_blank(ac->body, ac->stmt_start,
 									ac->stmt_start + ac->stmt_len);

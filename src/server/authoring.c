@@ -19,8 +19,8 @@ PG_FUNCTION_INFO_V1(migrate_merge);
 PG_FUNCTION_INFO_V1(migrate_script);
 
 /* A text[] argument as a list (NULL elements are refused). */
-static MgStrList
-array_arg(FunctionCallInfo fcinfo, int argno, const char *what)
+MgStrList
+migrate_text_array(FunctionCallInfo fcinfo, int argno, const char *what)
 {
 	MgStrList	l = {0};
 	Datum	   *elems;
@@ -184,20 +184,20 @@ migrate_revision(PG_FUNCTION_ARGS)
 						   normalise_body(text_to_cstring(PG_GETARG_TEXT_PP(1)), "upgrade"));
 	mg_revfile_set_section(&rf, MG_SECTION_DOWNGRADE, PG_ARGISNULL(2) ? NULL :
 						   normalise_body(text_to_cstring(PG_GETARG_TEXT_PP(2)), "downgrade"));
-	rf.revises = array_arg(fcinfo, 3, "revises");
+	rf.revises = migrate_text_array(fcinfo, 3, "revises");
 	if (!mg_valid_id(rf.id))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid revision id \"%s\"", rf.id),
 				 errdetail("An id is 1 to 64 characters of letters, digits, \"_\" and \".\", not starting with \".\".")));
-	rf.branch = array_arg(fcinfo, 5, "branch");
+	rf.branch = migrate_text_array(fcinfo, 5, "branch");
 	for (int i = 0; i < rf.branch.count; i++)
 		if (!mg_valid_label(rf.branch.items[i]))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid branch label \"%s\"", rf.branch.items[i]),
 					 errdetail("A label is 1 to 64 characters of letters, digits, \"_\" and \".\", not starting with \".\".")));
-	rf.depends = array_arg(fcinfo, 6, "depends");
+	rf.depends = migrate_text_array(fcinfo, 6, "depends");
 
 	migrate_begin_change();
 	migrate_spi_connect();
@@ -220,7 +220,7 @@ migrate_revision(PG_FUNCTION_ARGS)
 Datum
 migrate_merge(PG_FUNCTION_ARGS)
 {
-	MgStrList	given = array_arg(fcinfo, 0, "revisions");
+	MgStrList	given = migrate_text_array(fcinfo, 0, "revisions");
 	MigrateCatalog cat;
 	MgRevFile	rf;
 	MgIntList	parents = {0};

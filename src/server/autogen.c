@@ -24,29 +24,6 @@ PG_FUNCTION_INFO_V1(migrate_diff);
 PG_FUNCTION_INFO_V1(migrate_autogenerate);
 PG_FUNCTION_INFO_V1(migrate_check_desired);
 
-static MgStrList
-renames_arg(FunctionCallInfo fcinfo, int argno)
-{
-	MgStrList	l = {0};
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
-
-	if (PG_ARGISNULL(argno))
-		return l;
-	deconstruct_array(PG_GETARG_ARRAYTYPE_P(argno), TEXTOID, -1, false,
-					  TYPALIGN_INT, &elems, &nulls, &n);
-	for (int i = 0; i < n; i++)
-	{
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("renames must not contain nulls")));
-		mg_strlist_add(&l, TextDatumGetCString(elems[i]));
-	}
-	return l;
-}
-
 static char *
 desired_arg(FunctionCallInfo fcinfo, int argno)
 {
@@ -89,7 +66,7 @@ Datum
 migrate_diff(PG_FUNCTION_ARGS)
 {
 	char	   *desired = desired_arg(fcinfo, 0);
-	MgStrList	renames = renames_arg(fcinfo, 2);
+	MgStrList	renames = migrate_text_array(fcinfo, 2, "renames");
 	bool		online = !PG_ARGISNULL(3) && PG_GETARG_BOOL(3);
 	MgStrList	schemas;
 	MgSchemaModel live,
@@ -144,14 +121,8 @@ verify(const char *upgrade, const char *downgrade, const MgStrList *schemas,
 	}
 	PG_CATCH();
 	{
-		ErrorData  *ed;
+		ErrorData  *ed = migrate_subxact_caught(cxt, owner);
 
-		MemoryContextSwitchTo(cxt);
-		ed = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
 		if (ed->sqlerrcode != ERRCODE_INTERNAL_ERROR)
 			ed->message = psprintf("verifying the generated revision: %s", ed->message);
 		ReThrowError(ed);
@@ -185,7 +156,7 @@ migrate_autogenerate(PG_FUNCTION_ARGS)
 {
 	char	   *message;
 	char	   *desired = desired_arg(fcinfo, 1);
-	MgStrList	renames = renames_arg(fcinfo, 4);
+	MgStrList	renames = migrate_text_array(fcinfo, 4, "renames");
 	MgStrList	back = reversed(&renames);
 	bool		online = !PG_ARGISNULL(5) && PG_GETARG_BOOL(5);
 	MgStrList	schemas;

@@ -5,6 +5,10 @@
  */
 #include "migrate.h"
 
+#include "access/xact.h"
+#include "mb/pg_wchar.h"
+#include "utils/resowner.h"
+
 /* A five-character SQLSTATE as an errcode. */
 int
 mg_sqlstate_of(const char *s)
@@ -34,3 +38,32 @@ mg_report(const MgError *err)
 	pg_unreachable();
 }
 
+/* Byte offset of a 1-based character position (an error's cursor) in s. */
+int
+migrate_char_to_byte(const char *s, int len, int charpos)
+{
+	int			off = 0;
+
+	for (int c = 1; c < charpos && off < len; c++)
+		off += pg_mblen(s + off);
+	return off;
+}
+
+/*
+ * In the PG_CATCH of an internal subtransaction begun in cxt under owner:
+ * the error, copied out, with the subtransaction rolled back; the caller
+ * adds to it and re-throws.
+ */
+ErrorData *
+migrate_subxact_caught(MemoryContext cxt, ResourceOwner owner)
+{
+	ErrorData  *ed;
+
+	MemoryContextSwitchTo(cxt);
+	ed = CopyErrorData();
+	FlushErrorState();
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	return ed;
+}

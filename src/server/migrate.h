@@ -17,6 +17,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/resowner.h"
 #include "datatype/timestamp.h"
 #include "graph.h"
 #include "revfile.h"
@@ -72,6 +73,9 @@ typedef struct MigrateRevision
 
 extern void catalog_load(MigrateCatalog *cat, bool readonly);
 extern int	catalog_node(const MigrateCatalog *cat, const char *id);
+extern MgStrList migrate_text_array(FunctionCallInfo fcinfo, int argno, const char *what);
+extern int	migrate_char_to_byte(const char *s, int len, int charpos);
+extern ErrorData *migrate_subxact_caught(MemoryContext cxt, ResourceOwner owner);
 extern void catalog_load_ex(MigrateCatalog *cat, bool readonly,
 							bool ignore_unknown_versions);
 extern void catalog_fetch(const char *id, MigrateRevision *rev);

@@ -54,16 +54,6 @@ typedef struct LoadState
 	int			stmt_len;
 } LoadState;
 
-static int
-char_to_byte(const char *s, int len, int charpos)
-{
-	int			off = 0;
-
-	for (int c = 1; c < charpos && off < len; c++)
-		off += pg_mblen(s + off);
-	return off;
-}
-
 /* The desired line an error is about. */
 static int
 error_line(const LoadState *st, const ErrorData *ed)
@@ -72,10 +62,10 @@ error_line(const LoadState *st, const ErrorData *ed)
 	int			pos = ed->cursorpos > 0 ? ed->cursorpos : ed->internalpos;
 
 	if (st->stmt_start < 0)
-		return mg_line_at(st->text, 1, pos > 0 ? char_to_byte(st->text, len, pos) : 0);
+		return mg_line_at(st->text, 1, pos > 0 ? migrate_char_to_byte(st->text, len, pos) : 0);
 	if (pos > 0)
 		return mg_line_at(st->text, 1, st->stmt_start +
-						  char_to_byte(st->text + st->stmt_start, st->stmt_len, pos));
+						  migrate_char_to_byte(st->text + st->stmt_start, st->stmt_len, pos));
 	return mg_line_at(st->text, 1, mg_sql_skip_blank(st->text, st->stmt_start,
 													 st->stmt_start + st->stmt_len));
 }
@@ -90,15 +80,6 @@ run(const char *sql, const char *what)
 				(errcode(ERRCODE_INVALID_TRANSACTION_STATE),
 				 errmsg("%s cannot run inside migrate: %s", what, SPI_result_code_string(rc))));
 	SPI_freetuptable(SPI_tuptable);
-}
-
-static bool
-in_list(const MgStrList *l, const char *s)
-{
-	for (int i = 0; i < l->count; i++)
-		if (strcmp(l->items[i], s) == 0)
-			return true;
-	return false;
 }
 
 /* Blank out the word CONCURRENTLY (a keyword: no quotes around it). */
@@ -143,7 +124,7 @@ run_desired(LoadState *st, const MgStrList *schemas, MgStrList *schemas_named,
 		if (IsA(n, TransactionStmt))
 			continue;
 		if (IsA(n, CreateSchemaStmt) && ((CreateSchemaStmt *) n)->schemaname &&
-			in_list(schemas, ((CreateSchemaStmt *) n)->schemaname))
+			mg_strlist_contains(schemas, ((CreateSchemaStmt *) n)->schemaname))
 		{
 			if (((CreateSchemaStmt *) n)->schemaElts != NIL)
 				ereport(ERROR,
@@ -228,7 +209,7 @@ load_desired(LoadState *st, const MgStrList *schemas, MgSchemaModel *want)
 		Oid			types[1] = {TEXTOID};
 		Datum		arg = CStringGetTextDatum(s);
 
-		if (strcmp(s, "public") == 0 || in_list(&named, s))
+		if (strcmp(s, "public") == 0 || mg_strlist_contains(&named, s))
 		{
 			mg_strlist_add(&keep, s);
 			continue;
@@ -272,14 +253,8 @@ schema_load_pair(const char *desired, const MgStrList *schemas,
 	}
 	PG_CATCH();
 	{
-		ErrorData  *ed;
+		ErrorData  *ed = migrate_subxact_caught(cxt, owner);
 
-		MemoryContextSwitchTo(cxt);
-		ed = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
 		if (st->stmt_start >= -1)
 		{
 			ed->message = psprintf("desired:%d: %s", error_line(st, ed), ed->message);

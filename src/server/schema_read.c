@@ -94,15 +94,6 @@ alias_schema(SchemaReader *r, const char *nsp)
 	return nsp;
 }
 
-static bool
-schema_in(const MgStrList *l, const char *name)
-{
-	for (int i = 0; i < l->count; i++)
-		if (strcmp(l->items[i], name) == 0)
-			return true;
-	return false;
-}
-
 /*
  * The generic object query: columns 1 kind, 2 sub, 3 schema, 4 table,
  * 5 name, 6 ident, 7 qname, 8 tident, 9 target, 10 def, 11 drop,
@@ -122,7 +113,7 @@ read_objects(SchemaReader *r, const char *sql, int extra_pairs)
 		int			idx;
 
 		if (kind == MG_OBJ_SCHEMA && r->opt->only_schemas &&
-			!schema_in(r->opt->only_schemas, col(i, 3)))
+			!mg_strlist_contains(r->opt->only_schemas, col(i, 3)))
 			continue;
 		o = mg_model_add(r->m, kind, col(i, 3), col(i, 4), col(i, 5));
 		idx = r->m->count - 1;
