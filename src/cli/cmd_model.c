@@ -15,18 +15,15 @@
 bool
 model_option(ModelOpts *o, int c)
 {
-	if (c == 'M')
-		o->schema = optarg;
-	else if (c == 'C')
-		o->schemas = optarg;
+	const char **value = c == 'M' ? &o->schema : c == 'C' ? &o->schemas :
+		c == 'F' ? &o->from : c == 'T' ? &o->to : NULL;
+
+	if (value)
+		*value = optarg;
 	else if (c == 'R')
 		mg_strlist_add(&o->renames, optarg);
 	else if (c == 'O')
 		o->online = true;
-	else if (c == 'F')
-		o->from = optarg;
-	else if (c == 'T')
-		o->to = optarg;
 	else
 		return false;
 	return true;
@@ -224,15 +221,29 @@ dump_schema(const char *url, const char *schemas, Model *m)
 	return EXIT_OK;
 }
 
+/* Open -d URL (no files needed) and make one model call on it. */
+static int
+run_call(const ModelCall *call, char **out)
+{
+	const DbOps *ops;
+	Db		   *db;
+	Repo		none;
+	int			st = open_db(&ops, false, &db);
+
+	if (st != EXIT_OK)
+		return st;
+	memset(&none, 0, sizeof(none));
+	st = ops->model(db, &none, call, out);
+	ops->close(db);
+	return st;
+}
+
 int
 cmd_diff(int argc, char **argv)
 {
 	ModelOpts	o = {0};
 	Model		m;
 	ModelCall	call;
-	const DbOps *ops;
-	Db		   *db;
-	Repo		repo;
 	char	   *ddl = NULL;
 	int			c,
 				st = EXIT_OK;
@@ -261,11 +272,7 @@ cmd_diff(int argc, char **argv)
 		return st;
 	if (!model_backend())
 		return no_model_backend();
-	if ((st = open_db(&ops, false, &db)) != EXIT_OK)
-		return st;
-	memset(&repo, 0, sizeof(repo));
-	st = ops->model(db, &repo, &call, &ddl);
-	ops->close(db);
+	st = run_call(&call, &ddl);
 	if (st == EXIT_OK && ddl && *ddl)
 		printf("%s%s", ddl, ddl[strlen(ddl) - 1] == '\n' ? "" : "\n");
 	return st;
@@ -276,8 +283,6 @@ model_check(const ModelOpts *o)
 {
 	Model		m;
 	ModelCall	call;
-	const DbOps *ops;
-	Db		   *db;
 	bool		found;
 	char	   *unused = NULL;
 	int			st = model_read(o->schema, &m, &found);
@@ -289,9 +294,5 @@ model_check(const ModelOpts *o)
 	/* an explicit model must be checked; the default one where it can be */
 	if (!model_backend())
 		return o->schema ? no_model_backend() : EXIT_OK;
-	if ((st = open_db(&ops, false, &db)) != EXIT_OK)
-		return st;
-	st = ops->model(db, NULL, &call, &unused);
-	ops->close(db);
-	return st;
+	return run_call(&call, &unused);
 }
