@@ -137,6 +137,23 @@ mg_buf_free(MgBuf *b)
 
 /* ---- lists ---- */
 
+char *
+mg_quoted(const char *s, char q)
+{
+	MgBuf		b;
+
+	mg_buf_init(&b);
+	mg_buf_append(&b, &q, 1);
+	for (const char *p = s; *p; p++)
+	{
+		if (*p == q)
+			mg_buf_append(&b, &q, 1);
+		mg_buf_append(&b, p, 1);
+	}
+	mg_buf_append(&b, &q, 1);
+	return b.data;
+}
+
 bool
 mg_strlist_contains(const MgStrList *l, const char *s)
 {

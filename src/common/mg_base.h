@@ -116,6 +116,8 @@ typedef struct MgIntList
 
 void		mg_strlist_add(MgStrList *l, const char *s);	/* copies s */
 bool		mg_strlist_contains(const MgStrList *l, const char *s);
+/* s between two q, every q inside doubled ('it''s', "a""b") */
+char	   *mg_quoted(const char *s, char q);
 void		mg_strlist_free(MgStrList *l);
 void		mg_intlist_add(MgIntList *l, int v);
 void		mg_intlist_free(MgIntList *l);

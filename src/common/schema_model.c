@@ -191,16 +191,5 @@ mg_model_copy(MgSchemaModel *dst, const MgSchemaModel *src)
 char *
 mg_schema_literal(const char *text)
 {
-	MgBuf		b;
-
-	mg_buf_init(&b);
-	mg_buf_puts(&b, "'");
-	for (const char *p = text; *p; p++)
-	{
-		if (*p == '\'')
-			mg_buf_puts(&b, "'");
-		mg_buf_append(&b, p, 1);
-	}
-	mg_buf_puts(&b, "'");
-	return b.data;
+	return mg_quoted(text, '\'');
 }

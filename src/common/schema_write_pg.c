@@ -48,18 +48,7 @@ statement(MgBuf *b, const char *sql)
 static char *
 quoted(const char *name)
 {
-	MgBuf		q;
-
-	mg_buf_init(&q);
-	mg_buf_puts(&q, "\"");
-	for (const char *p = name; *p; p++)
-	{
-		if (*p == '"')
-			mg_buf_puts(&q, "\"");
-		mg_buf_append(&q, p, 1);
-	}
-	mg_buf_puts(&q, "\"");
-	return q.data;
+	return mg_quoted(name, '"');
 }
 
 static void
