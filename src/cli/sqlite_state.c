@@ -216,19 +216,6 @@ sq_history_free(History *h)
 
 /* ---- push ---- */
 
-/* "a,b" as stored in migrate_revision's list columns. */
-static char *
-join_list(const MgStrList *l)
-{
-	MgBuf		b;
-
-	mg_buf_init(&b);
-	for (int i = 0; i < l->count; i++)
-		mg_buf_printf(&b, "%s%s", i ? "," : "", l->items[i]);
-	return b.data;
-}
-
-
 /*
  * An applied revision must keep its upgrade checksum, revises and depends
  * (the messages are the extension's, see src/server/addrev.c); a changed
@@ -240,8 +227,8 @@ check_replacement(const RepoRev *r, const char *old_checksum,
 				  const char *old_revises, const char *old_depends,
 				  PushMode mode, bool *keep)
 {
-	char	   *revises = join_list(&r->rf.revises);
-	char	   *depends = join_list(&r->rf.depends);
+	char	   *revises = mg_strlist_join(&r->rf.revises);
+	char	   *depends = mg_strlist_join(&r->rf.depends);
 	bool		same = strcmp(revises, old_revises ? old_revises : "") == 0 &&
 		strcmp(depends, old_depends ? old_depends : "") == 0;
 	bool		changed = strcmp(old_checksum ? old_checksum : "", r->sel.checksum) != 0;
@@ -366,13 +353,13 @@ sq_push_in_tx(Db *db, Repo *repo, const uint8_t *applied, PushMode mode,
 			continue;
 
 		sq_bind_text(put, 1, r->rf.id);
-		l = join_list(&r->rf.revises);
+		l = mg_strlist_join(&r->rf.revises);
 		sq_bind_text(put, 2, l);
 		mg_free(l);
-		l = join_list(&r->rf.depends);
+		l = mg_strlist_join(&r->rf.depends);
 		sq_bind_text(put, 3, l);
 		mg_free(l);
-		l = join_list(&r->rf.branch);
+		l = mg_strlist_join(&r->rf.branch);
 		sq_bind_text(put, 4, l);
 		mg_free(l);
 		sq_bind_text(put, 5, r->rf.message);

@@ -154,6 +154,17 @@ mg_quoted(const char *s, char q)
 	return b.data;
 }
 
+char *
+mg_strlist_join(const MgStrList *l)
+{
+	MgBuf		b;
+
+	mg_buf_init(&b);
+	for (int i = 0; i < l->count; i++)
+		mg_buf_printf(&b, "%s%s", i ? "," : "", l->items[i]);
+	return b.data;
+}
+
 bool
 mg_strlist_contains(const MgStrList *l, const char *s)
 {

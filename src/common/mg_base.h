@@ -116,6 +116,8 @@ typedef struct MgIntList
 
 void		mg_strlist_add(MgStrList *l, const char *s);	/* copies s */
 bool		mg_strlist_contains(const MgStrList *l, const char *s);
+/* "a,b": the items joined by commas, as the catalogs store lists */
+char	   *mg_strlist_join(const MgStrList *l);
 /* s between two q, every q inside doubled ('it''s', "a""b") */
 char	   *mg_quoted(const char *s, char q);
 void		mg_strlist_free(MgStrList *l);

@@ -295,8 +295,11 @@ compare(Diff *d, int fi, int ti)
 			}
 			break;
 		case MG_OBJ_SEQUENCE:
+		case MG_OBJ_COMMENT:
+			/* altered in place: ALTER SEQUENCE, COMMENT ON again */
 			if (!mg_diff_streq(a->def, b->def))
-				mg_diff_push(tc, MG_CH_SEQUENCE_ALTER, a, b, NULL);
+				mg_diff_push(tc, a->kind == MG_OBJ_SEQUENCE ? MG_CH_SEQUENCE_ALTER : MG_CH_REPLACE,
+							 a, b, NULL);
 			return;
 		case MG_OBJ_FUNCTION:
 			if (mg_diff_streq(a->def, b->def))
@@ -327,10 +330,6 @@ compare(Diff *d, int fi, int ti)
 				return;
 			}
 			break;
-		case MG_OBJ_COMMENT:
-			if (!mg_diff_streq(a->def, b->def))
-				mg_diff_push(tc, MG_CH_REPLACE, a, b, NULL);
-			return;
 		default:
 			if (mg_diff_streq(a->def, b->def))
 				return;

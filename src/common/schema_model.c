@@ -9,6 +9,7 @@
  */
 #include "schema_model.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static const char *const kind_names[MG_NUM_OBJ_KINDS] = {
@@ -150,6 +151,16 @@ copy_strlist(MgStrList *dst, const MgStrList *src)
 		mg_strlist_add(dst, src->items[i]);
 }
 
+/* The string fields of an object a deep copy duplicates (besides the key). */
+static const size_t copied_strings[] = {
+	offsetof(MgObject, ident), offsetof(MgObject, qname), offsetof(MgObject, tident),
+	offsetof(MgObject, target), offsetof(MgObject, def), offsetof(MgObject, drop),
+	offsetof(MgObject, orig_ident), offsetof(MgObject, orig_tident),
+	offsetof(MgObject, type), offsetof(MgObject, collation), offsetof(MgObject, defval),
+	offsetof(MgObject, identity_opts), offsetof(MgObject, identity_set),
+	offsetof(MgObject, generated), offsetof(MgObject, args), offsetof(MgObject, result),
+};
+
 /* A deep copy (the differ renames its 'from' model in place). */
 void
 mg_model_copy(MgSchemaModel *dst, const MgSchemaModel *src)
@@ -161,27 +172,14 @@ mg_model_copy(MgSchemaModel *dst, const MgSchemaModel *src)
 		MgObject   *d = mg_model_add(dst, s->kind, s->schema, s->table, s->name);
 
 		d->sub = s->sub;
-		d->ident = dup_or_null(s->ident);
-		d->qname = dup_or_null(s->qname);
-		d->tident = dup_or_null(s->tident);
-		d->target = dup_or_null(s->target);
-		d->def = dup_or_null(s->def);
-		d->drop = dup_or_null(s->drop);
 		d->attnum = s->attnum;
-		d->type = dup_or_null(s->type);
-		d->collation = dup_or_null(s->collation);
-		d->defval = dup_or_null(s->defval);
 		d->identity = s->identity;
-		d->identity_opts = dup_or_null(s->identity_opts);
-		d->identity_set = dup_or_null(s->identity_set);
-		d->orig_ident = dup_or_null(s->orig_ident);
-		d->orig_tident = dup_or_null(s->orig_tident);
-		d->generated = dup_or_null(s->generated);
 		d->notnull = s->notnull;
 		d->persistence = s->persistence;
 		d->partition = s->partition;
-		d->args = dup_or_null(s->args);
-		d->result = dup_or_null(s->result);
+		for (size_t k = 0; k < sizeof(copied_strings) / sizeof(copied_strings[0]); k++)
+			*(char **) ((char *) d + copied_strings[k]) =
+				dup_or_null(*(char *const *) ((const char *) s + copied_strings[k]));
 		copy_strlist(&d->values, &s->values);
 		copy_strlist(&d->deps, &s->deps);
 	}

@@ -53,8 +53,7 @@ migrate_add_revisions(PG_FUNCTION_ARGS)
 	bool	   *snulls,
 			   *srcnulls = NULL;
 	int			n,
-				nsrc = 0,
-				changed;
+				nsrc = 0;
 	char	  **texts,
 			  **src;
 	bool		repair = PG_NARGS() > 2 && !PG_ARGISNULL(2) && PG_GETARG_BOOL(2);
@@ -82,10 +81,5 @@ migrate_add_revisions(PG_FUNCTION_ARGS)
 		src[i] = (nsrc && !srcnulls[i]) ? TextDatumGetCString(sources[i]) : NULL;
 	}
 	migrate_begin_change();
-	migrate_spi_connect();
-	changed = store_batch(n, texts, src, NULL, repair);
-	if (changed > 0)
-		catalog_refresh_state();
-	SPI_finish();
-	PG_RETURN_INT32(changed);
+	PG_RETURN_INT32(store_files(n, texts, src, repair));
 }

@@ -76,8 +76,7 @@ migrate_load(PG_FUNCTION_ARGS)
 	struct dirent *de;
 	char	  **names = NULL;
 	int			n = 0,
-				cap = 0,
-				changed;
+				cap = 0;
 	char	  **texts;
 
 	if (!superuser() && !has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
@@ -114,10 +113,5 @@ migrate_load(PG_FUNCTION_ARGS)
 	for (int i = 0; i < n; i++)
 		texts[i] = read_whole_file(psprintf("%s/%s", path, names[i]));
 
-	migrate_spi_connect();
-	changed = store_batch(n, texts, names, NULL, false);
-	if (changed > 0)
-		catalog_refresh_state();
-	SPI_finish();
-	PG_RETURN_INT32(changed);
+	PG_RETURN_INT32(store_files(n, texts, names, false));
 }

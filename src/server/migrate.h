@@ -102,6 +102,7 @@ extern TimestampTz *catalog_applied_at(const MigrateCatalog *cat,
  */
 extern void store_parse(const char *script, const char *source,
 						MgRevFile *rf, MgRevSelected *sel);
+extern int	store_files(int n, char **texts, char **sources, bool repair);
 extern int	store_batch(int n, char **texts, char **sources, char **first_id,
 						bool repair);
 extern bool store_one(const char *script, const char *source, char **id);

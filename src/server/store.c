@@ -309,3 +309,20 @@ store_one(const char *script, const char *source, char **id)
 
 	return store_batch(1, &text, &src, id, false) > 0;
 }
+
+/*
+ * The SQL entry points' batch (add_revisions, load): connect, store,
+ * refresh the state when the catalog changed, finish; how many changed.
+ */
+int
+store_files(int n, char **texts, char **sources, bool repair)
+{
+	int			changed;
+
+	migrate_spi_connect();
+	changed = store_batch(n, texts, sources, NULL, repair);
+	if (changed > 0)
+		catalog_refresh_state();
+	SPI_finish();
+	return changed;
+}

@@ -158,17 +158,6 @@ store_replace(const StoreBatch *b, int i, const MigrateCatalog *before)
 	replace_revision(rf, &b->sel[i], b->texts[i], b->src[i]);
 }
 
-static char *
-joined(const MgStrList *l)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	for (int k = 0; k < l->count; k++)
-		appendStringInfo(&buf, "%s%s", k ? "," : "", l->items[k]);
-	return buf.data;
-}
-
 /* ROWS FROM (pg_catalog.unnest($1), ..., pg_catalog.unnest($14)) + extra */
 #define UNNEST_ARGS(extra) \
 	"pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3)," \
@@ -226,9 +215,9 @@ store_insert_new(const StoreBatch *b)
 		if (b->exists[i])
 			continue;
 		cols[0][n] = CStringGetTextDatum(rf->id);
-		cols[1][n] = CStringGetTextDatum(joined(&rf->revises));
-		cols[2][n] = CStringGetTextDatum(joined(&rf->depends));
-		cols[3][n] = CStringGetTextDatum(joined(&rf->branch));
+		cols[1][n] = CStringGetTextDatum(mg_strlist_join(&rf->revises));
+		cols[2][n] = CStringGetTextDatum(mg_strlist_join(&rf->depends));
+		cols[3][n] = CStringGetTextDatum(mg_strlist_join(&rf->branch));
 		nulls[4][n] = rf->message == NULL;
 		cols[4][n] = rf->message ? CStringGetTextDatum(rf->message) : (Datum) 0;
 		nulls[5][n] = rf->created == NULL;
