@@ -11,6 +11,7 @@
 #define MIGRATE_CLI_H
 
 #include <stdbool.h>
+#include <dirent.h>
 #include <stdio.h>
 
 #include "graph.h"
@@ -92,6 +93,11 @@ int			repo_load(Repo *repo, const char *dir, MgDialect dialect);
 int			repo_scan(Repo *repo, const char *dir);
 int			repo_parse(Repo *repo, MgDialect dialect);
 int			repo_find(const Repo *repo, const char *id);	/* node or -1 */
+char	   *join_path(const char *dir, const char *name);	/* "dir/name" */
+/* the *.sql names of an open directory (not hidden ones), in name order */
+void		list_sql_names(DIR *d, MgStrList *names);
+/* a PostgreSQL text[] literal of items, for an array parameter */
+char	   *text_array_literal(char *const *items, int n);
 /*
  * The applied set of a stored version set.  A stored revision without a
  * file is an error (exit 1) unless ignore_unknown (stamp --purge).

@@ -241,3 +241,28 @@ json_strs(FILE *f, const MgStrList *l)
 	}
 	fputc(']', f);
 }
+
+/* A text[] literal for an array parameter. */
+char *
+text_array_literal(char *const *items, int n)
+{
+	MgBuf		b;
+
+	mg_buf_init(&b);
+	mg_buf_puts(&b, "{");
+	for (int i = 0; i < n; i++)
+	{
+		if (i)
+			mg_buf_puts(&b, ",");
+		mg_buf_puts(&b, "\"");
+		for (const char *p = items[i]; *p; p++)
+		{
+			if (*p == '"' || *p == '\\')
+				mg_buf_append(&b, "\\", 1);
+			mg_buf_append(&b, p, 1);
+		}
+		mg_buf_puts(&b, "\"");
+	}
+	mg_buf_puts(&b, "}");
+	return b.data;
+}

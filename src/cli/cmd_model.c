@@ -33,25 +33,7 @@ model_option(ModelOpts *o, int c)
 static char *
 array_literal(const MgStrList *items)
 {
-	MgBuf		b;
-
-	if (items->count == 0)
-		return NULL;
-	mg_buf_init(&b);
-	mg_buf_puts(&b, "{");
-	for (int i = 0; i < items->count; i++)
-	{
-		mg_buf_puts(&b, i ? ",\"" : "\"");
-		for (const char *p = items->items[i]; *p; p++)
-		{
-			if (*p == '"' || *p == '\\')
-				mg_buf_puts(&b, "\\");
-			mg_buf_append(&b, p, 1);
-		}
-		mg_buf_puts(&b, "\"");
-	}
-	mg_buf_puts(&b, "}");
-	return b.data;
+	return items->count ? text_array_literal(items->items, items->count) : NULL;
 }
 
 /* --schemas LIST|all (default public) as the server's argument. */

@@ -10,41 +10,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int
-cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-/* The *.sql files of a directory, sorted by name, as paths. */
+/* The *.sql files of a directory, in name order, as paths. */
 static int
 list_sql(const char *dir, MgStrList *out)
 {
 	DIR		   *d = opendir(dir);
-	struct dirent *e;
 	MgStrList	names = {0};
 
 	if (d == NULL)
 		return fail(EXIT_USAGE, "cannot read the model directory \"%s\": %s", dir, strerror(errno));
-	while ((e = readdir(d)) != NULL)
-	{
-		size_t		len = strlen(e->d_name);
-
-		if (e->d_name[0] != '.' && len > 4 && strcmp(e->d_name + len - 4, ".sql") == 0)
-			mg_strlist_add(&names, e->d_name);
-	}
+	list_sql_names(d, &names);
 	closedir(d);
-	if (names.count > 0)
-		qsort(names.items, (size_t) names.count, sizeof(char *), cmp_names);
 	for (int i = 0; i < names.count; i++)
-	{
-		MgBuf		b;
-
-		mg_buf_init(&b);
-		mg_buf_printf(&b, "%s/%s", dir, names.items[i]);
-		mg_strlist_add(out, b.data);
-		mg_buf_free(&b);
-	}
+		mg_strlist_add(out, join_path(dir, names.items[i]));
 	if (out->count == 0)
 		return fail(EXIT_USAGE, "the model directory \"%s\" has no *.sql file", dir);
 	return EXIT_OK;
@@ -113,11 +91,7 @@ model_read(const char *path, Model *m, bool *found)
 	*found = false;
 	if (path == NULL)
 	{
-		MgBuf		b;
-
-		mg_buf_init(&b);
-		mg_buf_printf(&b, "%s/schema.sql", opt.dir);
-		where = b.data;
+		where = join_path(opt.dir, "schema.sql");
 		if (stat(where, &st) != 0)
 			return EXIT_OK;
 	}

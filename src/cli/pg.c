@@ -77,31 +77,6 @@ pg_params(Db *db, const char *sql, int n, const char *const *values)
 	return PQexecParams(db->conn, sql, n, NULL, values, NULL, NULL, 0);
 }
 
-/* A text[] literal for an array parameter. */
-char *
-pg_array_literal(char *const *items, int n)
-{
-	MgBuf		b;
-
-	mg_buf_init(&b);
-	mg_buf_puts(&b, "{");
-	for (int i = 0; i < n; i++)
-	{
-		if (i)
-			mg_buf_puts(&b, ",");
-		mg_buf_puts(&b, "\"");
-		for (const char *p = items[i]; *p; p++)
-		{
-			if (*p == '"' || *p == '\\')
-				mg_buf_append(&b, "\\", 1);
-			mg_buf_append(&b, p, 1);
-		}
-		mg_buf_puts(&b, "\"");
-	}
-	mg_buf_puts(&b, "}");
-	return b.data;
-}
-
 /*
  * The server's step NOTICEs (SQLSTATE 00M01) start the next progress line,
  * the steps being the batch given to run(); other notices are passed on.
@@ -335,8 +310,8 @@ push_in_tx(Db *db, Repo *repo, bool prune, PushMode mode, int *changed)
 		files[npush++] = repo->revs[i].file;
 	}
 	mg_free(keep);
-	params[0] = pg_array_literal(texts, npush);
-	params[1] = pg_array_literal(files, npush);
+	params[0] = text_array_literal(texts, npush);
+	params[1] = text_array_literal(files, npush);
 	params[2] = mode == PUSH_REPAIR ? "true" : "false";
 	res = pg_params(db, "SELECT migrate.add_revisions($1::pg_catalog.text[], $2::pg_catalog.text[],"
 					" $3::pg_catalog.bool)", 3, params);
@@ -358,7 +333,7 @@ push_in_tx(Db *db, Repo *repo, bool prune, PushMode mode, int *changed)
 
 		for (int i = 0; i < repo->n; i++)
 			ids[i] = repo->revs[i].rf.id;
-		lit = pg_array_literal(ids, repo->n);
+		lit = text_array_literal(ids, repo->n);
 		st = prune ? forget_missing(db, repo, lit, &forgotten) : EXIT_OK;
 		if (!prune)
 			forgotten = 0;

@@ -60,7 +60,7 @@ flush(PgExec *x, MgError *err)
 	ids = mg_alloc(sizeof(char *) * (size_t) x->batch.count);
 	for (int i = 0; i < x->batch.count; i++)
 		ids[i] = x->repo->revs[x->batch.items[i]].rf.id;
-	params[0] = pg_array_literal(ids, x->batch.count);
+	params[0] = text_array_literal(ids, x->batch.count);
 	params[1] = x->downgrade ? "true" : "false";
 	mg_free(ids);
 	db->repo = x->repo;

@@ -27,7 +27,6 @@ struct Db
 /* Report a server error (SQLSTATE, detail, context, hint) under what. */
 int			pg_fail(Db *db, PGresult *res, const char *what, bool running);
 PGresult   *pg_params(Db *db, const char *sql, int n, const char *const *values);
-char	   *pg_array_literal(char *const *items, int n);
 void		pg_end_step(Db *db, bool ok);
 
 int			pg_command(Db *db, const char *sql, const char *what);

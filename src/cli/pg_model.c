@@ -75,7 +75,7 @@ write_new(Db *db, Repo *repo, const ModelCall *call)
 
 	for (int i = 0; i < repo->n; i++)
 		ids[i] = repo->revs[i].rf.id;
-	args[0] = pg_array_literal(ids, repo->n);
+	args[0] = text_array_literal(ids, repo->n);
 	res = pg_params(db, "SELECT id, message, script FROM migrate.revision"
 					" WHERE id OPERATOR(pg_catalog.<>) ALL ($1::pg_catalog.text[])"
 					" ORDER BY created, id", 1, args);

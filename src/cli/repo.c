@@ -159,7 +159,7 @@ repo_find(const Repo *repo, const char *id)
 }
 
 /* dir/name in one allocation of its size (10,000 of them at boot) */
-static char *
+char *
 join_path(const char *dir, const char *name)
 {
 	size_t		a = strlen(dir),
@@ -188,11 +188,27 @@ digest_fail(void)
 	exit(EXIT_USAGE);
 }
 
+/* The *.sql names of an open directory (not hidden ones), in name order. */
+void
+list_sql_names(DIR *d, MgStrList *names)
+{
+	struct dirent *de;
+
+	while ((de = readdir(d)) != NULL)
+	{
+		size_t		len = strlen(de->d_name);
+
+		if (len > 4 && strcmp(de->d_name + len - 4, ".sql") == 0 && de->d_name[0] != '.')
+			mg_strlist_add(names, de->d_name);
+	}
+	if (names->count > 1)
+		qsort(names->items, names->count, sizeof(char *), cmp_str);
+}
+
 int
 repo_scan(Repo *repo, const char *dir)
 {
 	DIR		   *d;
-	struct dirent *de;
 	MgStrList	names = {0};
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	unsigned char sum[32];
@@ -208,16 +224,7 @@ repo_scan(Repo *repo, const char *dir)
 		return fail(EXIT_USAGE, "cannot read migrations directory \"%s\": %s%s",
 					repo->versions, strerror(errno),
 					errno == ENOENT ? " (run \"migrate init\" first, or pass --dir)" : "");
-	while ((de = readdir(d)) != NULL)
-	{
-		size_t		len = strlen(de->d_name);
-
-		if (len > 4 && strcmp(de->d_name + len - 4, ".sql") == 0 && de->d_name[0] != '.')
-			mg_strlist_add(&names, de->d_name);
-	}
-	if (names.count > 1)
-		qsort(names.items, names.count, sizeof(char *), cmp_str);
-
+	list_sql_names(d, &names);
 	if (md == NULL || !EVP_DigestInit_ex(md, EVP_sha256(), NULL) ||
 		!EVP_DigestUpdate(md, REPO_DIGEST_TAG, sizeof(REPO_DIGEST_TAG)))
 		digest_fail();
