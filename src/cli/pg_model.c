@@ -78,7 +78,7 @@ write_new(Db *db, Repo *repo, const ModelCall *call)
 	args[0] = text_array_literal(ids, repo->n);
 	res = pg_params(db, "SELECT id, message, script FROM migrate.revision"
 					" WHERE id OPERATOR(pg_catalog.<>) ALL ($1::pg_catalog.text[])"
-					" ORDER BY created, id", 1, args);
+					" ORDER BY created, tip, id", 1, args);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		return pg_fail(db, res, "could not read the new revision", false);
 	for (int i = 0; i < PQntuples(res) && st == EXIT_OK; i++)

@@ -165,11 +165,22 @@ static const size_t copied_strings[] = {
 void
 mg_model_copy(MgSchemaModel *dst, const MgSchemaModel *src)
 {
+	mg_model_copy_without(dst, src, NULL);
+}
+
+/* The same, leaving out the objects whose keys are in 'skip' (if given). */
+void
+mg_model_copy_without(MgSchemaModel *dst, const MgSchemaModel *src, const MgMap *skip)
+{
 	mg_model_init(dst);
 	for (int i = 0; i < src->count; i++)
 	{
 		const MgObject *s = &src->objs[i];
-		MgObject   *d = mg_model_add(dst, s->kind, s->schema, s->table, s->name);
+		MgObject   *d;
+
+		if (skip && mg_map_get(skip, s->key) >= 0)
+			continue;
+		d = mg_model_add(dst, s->kind, s->schema, s->table, s->name);
 
 		d->sub = s->sub;
 		d->attnum = s->attnum;

@@ -119,6 +119,8 @@ void		mg_model_dep(MgObject *o, const char *key);
 /* Owners and children; call once all objects are in. */
 void		mg_model_finish(MgSchemaModel *m);
 void		mg_model_copy(MgSchemaModel *dst, const MgSchemaModel *src);
+void		mg_model_copy_without(MgSchemaModel *dst, const MgSchemaModel *src,
+								  const MgMap *skip);
 
 const char *mg_obj_kind_name(MgObjKind kind);
 
@@ -178,11 +180,38 @@ MgStatus	mg_schema_diff(MgSchemaModel *from, MgSchemaModel *to,
 
 /* ---- the PostgreSQL writer (schema_write_pg.c) ---- */
 
+typedef enum MgWriteMode
+{
+	MG_WRITE_PLAIN,				/* what runs in one transaction */
+	MG_WRITE_ONLINE,			/* constraints NOT VALID then VALIDATE, NOT
+								 * NULL through a validated check first */
+	MG_WRITE_CONCURRENT			/* online, and indexes on tables that exist
+								 * CONCURRENTLY (outside a transaction) */
+} MgWriteMode;
+
 /*
  * The changes as DDL text, one statement per line (or block), each ending
  * in ";" and preceded by its "-- hazard: kind: why" lines; "" for none.
- * online: indexes CONCURRENTLY, constraints NOT VALID then VALIDATE.
  */
-char	   *mg_schema_write_pg(const MgChangeList *changes, bool online);
+char	   *mg_schema_write_pg(const MgChangeList *changes, MgWriteMode mode);
+
+/* ---- online plans (schema_online.c) ---- */
+
+/*
+ * Why the index a change creates cannot be built CONCURRENTLY, or NULL
+ * when it can: it must be on a table that exists and is not partitioned,
+ * and (when 'needed' is given: the keys that objects other than comments
+ * depend on) nothing may need it.
+ */
+const char *mg_online_index_blocker(const MgChange *c, const MgMap *needed);
+
+/*
+ * An online upgrade runs as two revisions: the transactional changes, then
+ * the indexes built CONCURRENTLY (transaction false).  'mid' is 'to'
+ * without those indexes and their comments, the schema between the two.
+ * Returns how many indexes moved (0: one revision is enough, mid unset).
+ */
+int			mg_online_split(const MgChangeList *changes, const MgSchemaModel *to,
+							MgSchemaModel *mid);
 
 #endif							/* MG_SCHEMA_MODEL_H */

@@ -79,20 +79,26 @@ create_table(MgBuf *b, const MgChange *c)
 }
 
 static void
-create_index(MgBuf *b, const MgChange *c, bool online)
+create_index(MgBuf *b, const MgChange *c, MgWriteMode mode)
 {
 	const char *def = c->to->def;
 	const char *on = strstr(def, "INDEX ");
+	const char *blocker = mg_online_index_blocker(c, NULL);
 
 	if (!c->existing)
 	{
 		statement(b, def);
 		return;
 	}
-	if (!online || on == NULL)
+	if (mode != MG_WRITE_CONCURRENT || blocker != NULL || on == NULL)
 	{
-		hazard(b, "lock", "building index %s blocks writes to %s until it is built; pass online to build it CONCURRENTLY",
-			   c->to->ident, c->to->tident);
+		if (mode == MG_WRITE_PLAIN)
+			hazard(b, "lock", "building index %s blocks writes to %s until it is built; pass online to build it CONCURRENTLY",
+				   c->to->ident, c->to->tident);
+		else
+			hazard(b, "lock", "building index %s blocks writes to %s until it is built; it cannot be built CONCURRENTLY: %s",
+				   c->to->ident, c->to->tident,
+				   blocker ? blocker : "an object in the same revision depends on it");
 		statement(b, def);
 		return;
 	}
@@ -102,7 +108,7 @@ create_index(MgBuf *b, const MgChange *c, bool online)
 }
 
 static void
-create_constraint(MgBuf *b, const MgChange *c, bool online)
+create_constraint(MgBuf *b, const MgChange *c, MgWriteMode mode)
 {
 	const MgObject *o = c->to;
 	const char *def = o->def;
@@ -115,7 +121,7 @@ create_constraint(MgBuf *b, const MgChange *c, bool online)
 		statement(b, def);
 		return;
 	}
-	if (online && checks)
+	if (mode != MG_WRITE_PLAIN && checks)
 	{
 		mg_buf_printf(b, "%s NOT VALID;\n", def);
 		mg_buf_printf(b, "ALTER TABLE %s VALIDATE CONSTRAINT %s;\n", o->tident, o->ident);
@@ -131,7 +137,7 @@ create_constraint(MgBuf *b, const MgChange *c, bool online)
 }
 
 static void
-create(MgBuf *b, const MgChange *c, bool online)
+create(MgBuf *b, const MgChange *c, MgWriteMode mode)
 {
 	const MgObject *o = c->to;
 
@@ -147,11 +153,11 @@ create(MgBuf *b, const MgChange *c, bool online)
 			mg_buf_printf(b, "ALTER TABLE %s ADD COLUMN %s;\n", o->tident, o->def);
 			return;
 		case MG_OBJ_INDEX:
-			create_index(b, c, online);
+			create_index(b, c, mode);
 			return;
 		case MG_OBJ_CONSTRAINT:
 		case MG_OBJ_FKEY:
-			create_constraint(b, c, online);
+			create_constraint(b, c, mode);
 			return;
 		default:
 			statement(b, o->def);
@@ -171,12 +177,12 @@ drop(MgBuf *b, const MgObject *o)
 }
 
 static void
-set_not_null(MgBuf *b, const MgObject *o, bool online)
+set_not_null(MgBuf *b, const MgObject *o, MgWriteMode mode)
 {
 	char	   *check;
 	MgBuf		name;
 
-	if (!online)
+	if (mode == MG_WRITE_PLAIN)
 	{
 		hazard(b, "lock", "SET NOT NULL checks every row of %s under an ACCESS EXCLUSIVE lock; pass online to validate a check constraint first",
 			   o->tident);
@@ -196,7 +202,7 @@ set_not_null(MgBuf *b, const MgObject *o, bool online)
 }
 
 static void
-alter_column(MgBuf *b, const MgChange *c, bool online)
+alter_column(MgBuf *b, const MgChange *c, MgWriteMode mode)
 {
 	const MgObject *a = c->from;
 	const MgObject *o = c->to;
@@ -220,7 +226,7 @@ alter_column(MgBuf *b, const MgChange *c, bool online)
 		mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s;\n",
 					  o->tident, o->ident, o->defval);
 	else if (strcmp(what, "SET NOT NULL") == 0)
-		set_not_null(b, o, online);
+		set_not_null(b, o, mode);
 	else if (strcmp(what, "ADD IDENTITY") == 0)
 		mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s ADD GENERATED %s AS IDENTITY%s%s%s;\n",
 					  o->tident, o->ident, o->identity == 'a' ? "ALWAYS" : "BY DEFAULT",
@@ -277,7 +283,7 @@ enum_rebuild(MgBuf *b, const MgChange *c)
 }
 
 static void
-write_change(MgBuf *b, const MgChange *c, bool online)
+write_change(MgBuf *b, const MgChange *c, MgWriteMode mode)
 {
 	char	   *lit;
 
@@ -303,10 +309,10 @@ write_change(MgBuf *b, const MgChange *c, bool online)
 				mg_buf_printf(b, "ALTER TABLE %s RENAME TO %s;\n", c->text, c->to->qname);
 			break;
 		case MG_CH_CREATE:
-			create(b, c, online);
+			create(b, c, mode);
 			break;
 		case MG_CH_COLUMN_ALTER:
-			alter_column(b, c, online);
+			alter_column(b, c, mode);
 			break;
 		case MG_CH_REPLACE:
 			statement(b, c->to->def);
@@ -348,12 +354,12 @@ write_change(MgBuf *b, const MgChange *c, bool online)
 }
 
 char *
-mg_schema_write_pg(const MgChangeList *changes, bool online)
+mg_schema_write_pg(const MgChangeList *changes, MgWriteMode mode)
 {
 	MgBuf		b;
 
 	mg_buf_init(&b);
 	for (int i = 0; i < changes->count; i++)
-		write_change(&b, &changes->items[i], online);
+		write_change(&b, &changes->items[i], mode);
 	return b.data ? b.data : mg_strdup("");
 }

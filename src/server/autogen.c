@@ -14,6 +14,7 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -34,21 +35,92 @@ desired_arg(FunctionCallInfo fcinfo, int argno)
 	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
 }
 
-/* The DDL from one model to another (copies: the differ renames). */
-static char *
-ddl(const MgSchemaModel *from, const MgSchemaModel *to,
-	const MgStrList *renames, bool online)
+/* The changes from one model to another (copies: the differ renames). */
+static MgChangeList
+changes(const MgSchemaModel *from, const MgSchemaModel *to, const MgStrList *renames)
 {
-	MgSchemaModel a,
-				b;
-	MgChangeList changes;
+	MgSchemaModel *a = palloc(sizeof(MgSchemaModel));
+	MgSchemaModel *b = palloc(sizeof(MgSchemaModel));
+	MgChangeList list;
 	MgError		err;
 
-	mg_model_copy(&a, from);
-	mg_model_copy(&b, to);
-	if (mg_schema_diff(&a, &b, renames, &changes, &err) != MG_OK)
+	mg_model_copy(a, from);
+	mg_model_copy(b, to);
+	if (mg_schema_diff(a, b, renames, &list, &err) != MG_OK)
 		mg_report(&err);
-	return mg_schema_write_pg(&changes, online);
+	return list;
+}
+
+static char *
+ddl(const MgSchemaModel *from, const MgSchemaModel *to,
+	const MgStrList *renames, MgWriteMode mode)
+{
+	MgChangeList list = changes(from, to, renames);
+
+	return mg_schema_write_pg(&list, mode);
+}
+
+/*
+ * One revision of a generated upgrade: its sections, the schemas before
+ * and after it, and what verify() runs for its upgrade (the same without
+ * CONCURRENTLY, which a subtransaction cannot run).
+ */
+typedef struct Step
+{
+	char	   *upgrade;
+	char	   *verified;
+	char	   *downgrade;
+	const MgSchemaModel *before;
+	const MgSchemaModel *after;
+	bool		transactional;
+} Step;
+
+/*
+ * The upgrade from live to want as one revision, or, online, as the
+ * transactional one and the one that builds indexes CONCURRENTLY
+ * (schema_online.c); either may be left out when it would be empty.
+ * Returns the number of steps, 0 when nothing differs.  back: the renames
+ * of the downgrades, NULL to write no downgrades (diff() needs none).
+ */
+static int
+plan_steps(const MgSchemaModel *live, const MgSchemaModel *want,
+		   const MgStrList *renames, const MgStrList *back, bool online,
+		   Step steps[2])
+{
+	MgChangeList all = changes(live, want, renames);
+	MgSchemaModel *mid = palloc(sizeof(MgSchemaModel));
+	int			n = 0;
+
+	memset(steps, 0, sizeof(Step) * 2);
+	if (!online || mg_online_split(&all, want, mid) == 0)
+	{
+		steps[0].upgrade = mg_schema_write_pg(&all, online ? MG_WRITE_ONLINE : MG_WRITE_PLAIN);
+		if (steps[0].upgrade[0] == '\0')
+			return 0;
+		steps[0].verified = steps[0].upgrade;
+		steps[0].downgrade = back ? ddl(want, live, back, MG_WRITE_PLAIN) : NULL;
+		steps[0].before = live;
+		steps[0].after = want;
+		steps[0].transactional = true;
+		return 1;
+	}
+	steps[0].upgrade = ddl(live, mid, renames, MG_WRITE_ONLINE);
+	if (steps[0].upgrade[0] != '\0')
+	{
+		steps[0].verified = steps[0].upgrade;
+		steps[0].downgrade = back ? ddl(mid, live, back, MG_WRITE_PLAIN) : NULL;
+		steps[0].before = live;
+		steps[0].after = mid;
+		steps[0].transactional = true;
+		n++;
+	}
+	steps[n].upgrade = ddl(mid, want, NULL, MG_WRITE_CONCURRENT);
+	steps[n].verified = back ? ddl(mid, want, NULL, MG_WRITE_PLAIN) : NULL;
+	steps[n].downgrade = back ? ddl(want, mid, NULL, MG_WRITE_PLAIN) : NULL;
+	steps[n].before = n > 0 ? mid : live;
+	steps[n].after = want;
+	steps[n].transactional = false;
+	return n + 1;
 }
 
 static text *
@@ -71,12 +143,23 @@ migrate_diff(PG_FUNCTION_ARGS)
 	MgStrList	schemas;
 	MgSchemaModel live,
 				want;
+	Step		steps[2];
+	int			n;
+	StringInfoData out;
 	text	   *result;
 
 	migrate_spi_connect();
 	schemas = schema_list(fcinfo, 1);
 	schema_load_pair(desired, &schemas, &live, &want);
-	result = result_text(ddl(&live, &want, &renames, online));
+	n = plan_steps(&live, &want, &renames, NULL, online, steps);
+	initStringInfo(&out);
+	for (int i = 0; i < n; i++)
+	{
+		if (!steps[i].transactional)
+			appendStringInfoString(&out, "-- online: the statements below cannot run inside a transaction block\n");
+		appendStringInfoString(&out, steps[i].upgrade);
+	}
+	result = result_text(out.data);
 	SPI_finish();
 	PG_RETURN_TEXT_P(result);
 }
@@ -95,7 +178,7 @@ verify_step(const char *sql, const MgStrList *schemas,
 	opt.schemas = *schemas;
 	opt.side = what;
 	schema_read(&opt, &now);
-	left = ddl(&now, expect, NULL, false);
+	left = ddl(&now, expect, NULL, MG_WRITE_PLAIN);
 	if (left[0] != '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
@@ -104,10 +187,12 @@ verify_step(const char *sql, const MgStrList *schemas,
 				 errhint("Write this revision by hand (migrate.revision()), and report the schema pair as a bug.")));
 }
 
-/* Apply upgrade then downgrade in a subtransaction that is rolled back. */
+/*
+ * Apply the upgrades in order, then the downgrades in reverse, in a
+ * subtransaction that is rolled back.
+ */
 static void
-verify(const char *upgrade, const char *downgrade, const MgStrList *schemas,
-	   const MgSchemaModel *live, const MgSchemaModel *want)
+verify(const Step *steps, int n, const MgStrList *schemas)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
@@ -116,8 +201,10 @@ verify(const char *upgrade, const char *downgrade, const MgStrList *schemas,
 	MemoryContextSwitchTo(cxt);
 	PG_TRY();
 	{
-		verify_step(upgrade, schemas, want, "upgrade");
-		verify_step(downgrade, schemas, live, "downgrade");
+		for (int i = 0; i < n; i++)
+			verify_step(steps[i].verified, schemas, steps[i].after, "upgrade");
+		for (int i = n - 1; i >= 0; i--)
+			verify_step(steps[i].downgrade, schemas, steps[i].before, "downgrade");
 	}
 	PG_CATCH();
 	{
@@ -166,10 +253,9 @@ migrate_autogenerate(PG_FUNCTION_ARGS)
 	MgPlan		plan;
 	MgError		err;
 	MgIntList	heads;
-	MgRevFile	rf;
-	char	   *upgrade;
-	char	   *downgrade;
-	char	   *id;
+	Step		steps[2];
+	int			n;
+	char	   *id = NULL;
 	text	   *result;
 
 	if (PG_ARGISNULL(0))
@@ -194,25 +280,34 @@ migrate_autogenerate(PG_FUNCTION_ARGS)
 
 	schemas = schema_list(fcinfo, 2);
 	schema_load_pair(desired, &schemas, &live, &want);
-	upgrade = ddl(&live, &want, &renames, false);
-	if (upgrade[0] == '\0')
+	n = plan_steps(&live, &want, &renames, &back, online, steps);
+	if (n == 0)
 	{
 		SPI_finish();
 		PG_RETURN_NULL();
 	}
-	downgrade = ddl(&want, &live, &back, false);
-	verify(upgrade, downgrade, &schemas, &live, &want);
-	if (online)
-		upgrade = ddl(&live, &want, &renames, true);
+	verify(steps, n, &schemas);
 
-	mg_revfile_new(&rf, PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3)), message);
-	rf.transactional = strstr(upgrade, " CONCURRENTLY ") == NULL;
-	mg_revfile_set_section(&rf, MG_SECTION_UPGRADE, authoring_normalise(upgrade, "upgrade"));
-	mg_revfile_set_section(&rf, MG_SECTION_DOWNGRADE, authoring_normalise(downgrade, "downgrade"));
+	/* the given id names the last revision: the one at desired */
 	heads = mg_graph_heads(&cat.graph);
-	for (int i = 0; i < heads.count; i++)
-		mg_strlist_add(&rf.revises, cat.graph.nodes[heads.items[i]].id);
-	id = authoring_store(&rf, !PG_ARGISNULL(3));
+	for (int i = 0; i < n; i++)
+	{
+		bool		last = i == n - 1;
+		MgRevFile	rf;
+
+		mg_revfile_new(&rf, last && !PG_ARGISNULL(3) ? text_to_cstring(PG_GETARG_TEXT_PP(3)) : NULL,
+					   steps[i].transactional ? message :
+					   psprintf("%s: build indexes concurrently", message));
+		rf.transactional = steps[i].transactional;
+		mg_revfile_set_section(&rf, MG_SECTION_UPGRADE, authoring_normalise(steps[i].upgrade, "upgrade"));
+		mg_revfile_set_section(&rf, MG_SECTION_DOWNGRADE, authoring_normalise(steps[i].downgrade, "downgrade"));
+		if (i == 0)
+			for (int h = 0; h < heads.count; h++)
+				mg_strlist_add(&rf.revises, cat.graph.nodes[heads.items[h]].id);
+		else
+			mg_strlist_add(&rf.revises, id);
+		id = authoring_store(&rf, last && !PG_ARGISNULL(3));
+	}
 	result = result_text(id);
 	SPI_finish();
 	PG_RETURN_TEXT_P(result);
@@ -232,7 +327,7 @@ migrate_check_desired(PG_FUNCTION_ARGS)
 		elog(ERROR, "migrate: check() failed");
 	schemas = schema_list(fcinfo, 1);
 	schema_load_pair(desired, &schemas, &live, &want);
-	pending = ddl(&live, &want, NULL, false);
+	pending = ddl(&live, &want, NULL, MG_WRITE_PLAIN);
 	if (pending[0] != '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
