@@ -217,6 +217,37 @@ SELECT migrate.autogenerate('nothing', $$CREATE TABLE t (a int, b text); CREATE 
 SELECT migrate.check($$CREATE TABLE t (a int, b text); CREATE TABLE r (old_name text, x int);$$);
 SELECT * FROM pg_temp.try($$SELECT migrate.check('CREATE TABLE t (a int, b text);')$$);
 
+-- autogenerate online: an index-only change is one transaction-false
+-- revision, and the given id names it
+SELECT migrate.autogenerate('index a', $$CREATE TABLE t (a int, b text); CREATE INDEX t_a ON t (a);
+                                        CREATE TABLE r (old_name text, x int);$$,
+                            id => 'ag0002', online => true);
+SELECT id, message, transactional, revises, upgrade, downgrade FROM migrate.revision WHERE id = 'ag0002';
+SELECT * FROM pg_temp.try($$SELECT migrate.upgrade()$$);
+CREATE INDEX t_a ON t (a);
+SELECT migrate.stamp('ag0002');
+
+-- otherwise two revisions: the transactional part first, then the indexes
+-- on existing tables; an index stays in the first when its table is new or
+-- partitioned or a constraint of the revision needs it, and comments on a
+-- moved index move with it
+CREATE TABLE p (k int) PARTITION BY RANGE (k);
+SELECT migrate.autogenerate('online', $$
+CREATE TABLE t (a int, b text NOT NULL); CREATE INDEX t_a ON t (a);
+CREATE INDEX t_b ON t (b); COMMENT ON INDEX t_b IS 'by b';
+CREATE TABLE r (old_name text, x int); CREATE UNIQUE INDEX r_x ON r (x);
+CREATE TABLE f (x int REFERENCES r (x));
+CREATE TABLE n (id int); CREATE INDEX n_id ON n (id);
+CREATE TABLE p (k int) PARTITION BY RANGE (k); CREATE INDEX p_k ON p (k);
+$$, id => 'ag0003', online => true);
+SELECT id = 'ag0003' AS given, message, transactional,
+       revises = CASE WHEN id = 'ag0003' THEN ARRAY[(SELECT id FROM migrate.revision WHERE message = 'online')]
+                 ELSE '{ag0002}' END AS revises_ok, upgrade, downgrade
+FROM migrate.revision WHERE id NOT IN ('ag0001', 'ag0002') ORDER BY id = 'ag0003';
+SELECT migrate.diff($$CREATE TABLE t (a int, b text); CREATE INDEX t_a ON t (a); CREATE INDEX t_b ON t (b);
+                      CREATE TABLE r (old_name text, x int); CREATE TABLE p (k int) PARTITION BY RANGE (k);$$,
+                    online => true);
+
 DROP SCHEMA public CASCADE;
 CREATE SCHEMA public;
 DROP ROLE regress_diff_reader;

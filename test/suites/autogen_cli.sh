@@ -71,6 +71,30 @@ like "... and is in the file" "-- hazard:" "$(cat migrations/versions/*_drop_pho
 run upgrade
 expect "... upgrade" 0
 
+# ---- --online: the transactional part, then the indexes CONCURRENTLY -------------
+cat >> migrations/schema.sql <<'SQL'
+CREATE INDEX users_name ON users (name);
+CREATE TABLE tags (id int PRIMARY KEY, label text NOT NULL);
+SQL
+run migrate -m "tags" --online
+expect "--online writes two revisions and prints both paths" 0 "_tags.sql ... done" "_tags_build_indexes_concurrently.sql ... done"
+f1=$(ls migrations/versions/*_tags.sql 2>/dev/null | head -n 1)
+f2=$(ls migrations/versions/*_tags_build_indexes_concurrently.sql 2>/dev/null | head -n 1)
+like "... the first creates the table in a transaction" "CREATE TABLE[^;]*tags" "$(tr '\n' ' ' < "$f1")"
+like "... the second is transaction false" "migrate:transaction false" "$(cat "$f2")"
+like "... builds the index CONCURRENTLY" "CREATE INDEX CONCURRENTLY users_name" "$(cat "$f2")"
+like "... on top of the first" "migrate:revises $(sed -n 's/^-- migrate:revision //p' "$f1")" "$(cat "$f2")"
+run upgrade
+expect "... upgrade applies both" 0 "tags" "build indexes concurrently"
+is "... the index is there and valid" "t" "$(q "$A" "SELECT indisvalid FROM pg_index WHERE indexrelid = 'users_name'::regclass")"
+run check
+expect "... and the model matches" 0 "up to date"
+run downgrade -2
+expect "... both downgrade" 0
+is "... the index is gone" "" "$(q "$A" "SELECT to_regclass('users_name')")"
+run upgrade
+expect "... and upgrade again" 0
+
 # ---- not at heads -------------------------------------------------------------------------
 run downgrade
 echo "CREATE TABLE extra (id int);" >> migrations/schema.sql
