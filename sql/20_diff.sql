@@ -168,6 +168,14 @@ CREATE SCHEMA public;
 SELECT migrate.diff($$CREATE SCHEMA app; CREATE TABLE app.t (a int); CREATE EXTENSION citext;$$,
                     '{public,app}');
 
+-- public's built-in comment (pg_dump writes it) counts as none
+COMMENT ON SCHEMA public IS 'standard public schema';
+SELECT migrate.diff('') AS without_it,
+       migrate.diff($$COMMENT ON SCHEMA public IS 'standard public schema';$$) AS with_it,
+       migrate.diff($$COMMENT ON SCHEMA public IS 'mine';$$) AS another;
+COMMENT ON SCHEMA public IS 'mine';
+SELECT migrate.diff('') AS dropped;
+
 -- the same inputs give the same bytes
 DROP SCHEMA public CASCADE;
 CREATE SCHEMA public;

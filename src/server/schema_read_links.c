@@ -146,12 +146,22 @@ read_deps(SchemaReader *r)
 	SPI_freetuptable(SPI_tuptable);
 }
 
+/*
+ * Comments on the objects read.  public (oid 2200) is a user schema too;
+ * its built-in comment, which pg_dump writes and a hand-written model
+ * leaves out, counts as no comment.
+ */
 static void
 read_comments(SchemaReader *r)
 {
 	uint64		n = schema_query(r,
 								 "SELECT classoid, objoid, objsubid, description FROM pg_catalog.pg_description"
-								 " WHERE objoid >= 16384 ORDER BY 1, 2, 3");
+								 " WHERE objoid >= 16384"
+								 " OR classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_namespace'::pg_catalog.regclass"
+								 " EXCEPT SELECT 'pg_catalog.pg_namespace'::pg_catalog.regclass, oid, 0,"
+								 " 'standard public schema' FROM pg_catalog.pg_namespace"
+								 " WHERE nspname OPERATOR(pg_catalog.=) 'public'"
+								 " ORDER BY 1, 2, 3");
 
 	for (uint64 i = 0; i < n; i++)
 	{

@@ -142,6 +142,12 @@ pg_new_db "$C"
 q "$C" "CREATE TABLE t (id int PRIMARY KEY, old_name text, added int)" >/dev/null
 run -d "postgresql:///$B" diff --from "postgresql:///$B" --to "postgresql:///$C"
 like "diff --from --to: the DDL from one database to the other" "ADD COLUMN[^;]*added" "$OUT"
+unlike "... public's built-in comment (pg_dump writes it) is no change" "COMMENT ON SCHEMA" "$OUT"
+run -d "postgresql:///$B" diff --from "postgresql:///$B" --to "postgresql:///$B"
+is "... a database against itself: no change" "0:" "$RC:$OUT"
+q "$C" "COMMENT ON SCHEMA public IS 'tenant data'" >/dev/null
+run -d "postgresql:///$B" diff --from "postgresql:///$B" --to "postgresql:///$C"
+like "... a comment of its own is one" "COMMENT ON SCHEMA public IS 'tenant data'" "$OUT"
 run diff --from "postgresql:///$B"
 expect "--from without --to: exit 2" 2 "--from and --to go together"
 

@@ -47,6 +47,10 @@ like() {
     if [[ $3 =~ $2 ]]; then ok "$1"; else not_ok "$1" "expected to match: $2
 actual: $3"; fi
 }
+unlike() {
+    if [[ $3 =~ $2 ]]; then not_ok "$1" "expected not to match: $2
+actual: $3"; else ok "$1"; fi
+}
 run() {
     "$MIGRATE" "$@" >"$TMP/.out" 2>"$TMP/.err" </dev/null
     RC=$?
