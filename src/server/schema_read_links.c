@@ -285,6 +285,20 @@ schema_read(const SchemaReadOptions *opt, MgSchemaModel *m)
 	(void) set_config_option("search_path", path.data, PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
 
+	/*
+	 * Every query reads all of a kind: hash joins are right whatever the
+	 * catalogs' statistics say.  They are stale as a rule (a database that
+	 * was just migrated, and always on the desired side, whose thousands of
+	 * objects the scratch load has just created), and a nested loop planned
+	 * for one row of pg_attrdef turned a read of 8,000 columns into 2 s.
+	 * No JIT: the disabled nested loops' cost would trigger it, and
+	 * compiling takes longer than any of these queries (0.9 s vs 8 ms).
+	 */
+	(void) set_config_option("enable_nestloop", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+
 	memset(&r, 0, sizeof(r));
 	mg_model_init(m);
 	r.m = m;
