@@ -7,6 +7,8 @@
  */
 #include "sqlite_int.h"
 #include "sqltext.h"
+#include "sqlite_batch.h"
+#include "sqlite_shadow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,9 +38,8 @@ step_failed(const RepoRev *r, bool downgrade, const MgSection *sec,
  * of the syntax error), and the caller rolls back.
  */
 static int
-run_section(Db *db, const RepoRev *r, bool downgrade, bool in_tx)
+run_plain(Db *db, const RepoRev *r, bool downgrade, const MgSection *sec, bool in_tx)
 {
-	const MgSection *sec = downgrade ? r->sel.downgrade : r->sel.upgrade;
 	const char *body = sec->body;
 	size_t		len = strlen(body);
 	const char *p = body;
@@ -89,6 +90,100 @@ run_section(Db *db, const RepoRev *r, bool downgrade, bool in_tx)
 		p = tail;
 	}
 	db->deny_tx = false;
+	return st;
+}
+
+/* ---- a section through the batch rewriter (sqlite_batch.c) ---- */
+
+typedef struct BatchRun
+{
+	Db		   *db;
+	int			eoff;			/* a syntax error's offset in the statement */
+} BatchRun;
+
+static bool
+batch_exec(void *ctx, const char *sql, size_t off, bool generated, char *err, size_t errlen)
+{
+	BatchRun   *b = ctx;
+	sqlite3_stmt *stmt = NULL;
+	int			rc;
+
+	b->db->denied = NULL;
+	b->eoff = 0;
+	rc = sqlite3_prepare_v2(b->db->conn, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+	{
+		if (b->db->denied)
+			snprintf(err, errlen, "%s cannot run inside migrate's transaction (mark the revision \"-- migrate:transaction false\" to run it in autocommit)",
+					 b->db->denied);
+		else
+			snprintf(err, errlen, "%s", sqlite3_errmsg(b->db->conn));
+		if (!generated && sqlite3_error_offset(b->db->conn) > 0)
+			b->eoff = sqlite3_error_offset(b->db->conn);
+		return false;
+	}
+	if (stmt == NULL)
+		return true;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		;
+	if (rc != SQLITE_DONE)
+		snprintf(err, errlen, "%s", sqlite3_errmsg(b->db->conn));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE;
+}
+
+static bool
+batch_check(void *ctx, const SqStep *step, const char *table, char *err, size_t errlen)
+{
+	return sq_fk_check(((BatchRun *) ctx)->db->conn, &step->tables, table, err, errlen);
+}
+
+static const SqBatchOps batch_exec_ops = {batch_exec, batch_check};
+
+/* Does the revision's section go through the rewriter? */
+bool
+sq_batch_section(const RepoRev *r, const MgSection *sec)
+{
+	return sec && !r->rf.batch_never && sq_batch_candidate(sec->body);
+}
+
+static int
+run_batch(Db *db, const RepoRev *r, bool downgrade, const MgSection *sec, bool in_tx)
+{
+	BatchRun	b = {db, 0};
+	char		err[2048];
+	size_t		off = 0;
+	int			rebuilt;
+	bool		input;
+
+	db->deny_tx = in_tx;
+	if (sq_batch_run(db->conn, sec->body, &batch_exec_ops, &b, &rebuilt, err, sizeof(err),
+					 &off, &input))
+	{
+		db->deny_tx = false;
+		return EXIT_OK;
+	}
+	db->deny_tx = false;
+	/* a transaction-false revision: undo the rebuild's savepoint */
+	if (!in_tx && !sqlite3_get_autocommit(db->conn))
+		sq_rollback(db);
+	return step_failed(r, downgrade, sec, mg_sql_skip_blank(sec->body, off + (size_t) b.eoff,
+															strlen(sec->body)), err);
+}
+
+/*
+ * Run one section: through the batch rewriter when it has ALTER TABLE
+ * statements (and the revision does not say "batch never"), else as
+ * written.  in_tx: migrate's transaction is open and the SQL must not end
+ * it; otherwise each statement autocommits.
+ */
+static int
+run_section(Db *db, const RepoRev *r, bool downgrade, bool in_tx)
+{
+	const MgSection *sec = downgrade ? r->sel.downgrade : r->sel.upgrade;
+	int			st = sq_batch_section(r, sec) ? run_batch(db, r, downgrade, sec, in_tx)
+		: run_plain(db, r, downgrade, sec, in_tx);
+
 	if (st == EXIT_OK && !in_tx && !sqlite3_get_autocommit(db->conn))
 	{
 		info("failed\n");
@@ -329,16 +424,23 @@ sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 
 /* ---- offline scripts ---- */
 
-/* The script for the repo from applied (the database's state, or a range's start). */
-int
-offline_script(Repo *repo, MgDialect dialect, const char *target, MgOp op,
-			   const uint8_t *applied)
+/*
+ * The script for the repo from applied (the database's state, or a range's
+ * start).  SQLite: a revision for the batch rewriter is written with its
+ * rebuilds, read from the schema at that point (sqlite_shadow.c): from's,
+ * or the range's start replayed when from is NULL.
+ */
+static int
+offline_script_from(Repo *repo, MgDialect dialect, const char *target, MgOp op,
+					const uint8_t *applied, sqlite3 *from)
 {
 	MgPlan		plan;
 	MgError		err;
 	MgOfflineInput in;
 	MgBuf		b;
 	MgStatus	st;
+	Shadow		sh;
+	bool		shadow;
 
 	if (op == MG_OP_STAMP)
 		return fail(EXIT_USAGE, "stamp has no offline mode");
@@ -355,18 +457,52 @@ offline_script(Repo *repo, MgDialect dialect, const char *target, MgOp op,
 	in.source_ctx = repo;
 	in.role = sq_os_user();
 	in.xid = sq_run_xid();
+	shadow = dialect == MG_DIALECT_SQLITE && shadow_needed(repo, &plan.steps, plan.downgrade);
+	if (shadow)
+	{
+		int			rc = shadow_open(&sh, repo, from, applied);
+
+		if (rc != EXIT_OK)
+		{
+			mg_plan_free(&plan);
+			return rc;
+		}
+		in.source = &shadow_source_ops;
+		in.source_ctx = &sh;
+	}
 	mg_buf_init(&b);
 	st = mg_offline_script(&in, &b, &err);
 	mg_plan_free(&plan);
+	if (shadow)
+		shadow_close(&sh);
 	if (st != MG_OK)
 	{
 		mg_buf_free(&b);
 		return fail_mg(&err);
 	}
-	fwrite(b.data, 1, b.len, stdout);
+	if (shadow && sh.rebuilt > 0)
+	{
+		/* step 1 of every rebuild, before the script's transaction */
+		const char *at = strstr(b.data, "BEGIN IMMEDIATE;\n");
+		size_t		head = at ? (size_t) (at - b.data) : 0;
+
+		fwrite(b.data, 1, head, stdout);
+		fputs("-- the table rebuilds below (SQLite's 12 steps) need foreign keys off\n"
+			  "PRAGMA foreign_keys = OFF;\n", stdout);
+		fwrite(b.data + head, 1, b.len - head, stdout);
+	}
+	else
+		fwrite(b.data, 1, b.len, stdout);
 	fflush(stdout);
 	mg_buf_free(&b);
 	return ferror(stdout) ? fail(EXIT_FAILED, "cannot write the script to standard output") : EXIT_OK;
+}
+
+int
+offline_script(Repo *repo, MgDialect dialect, const char *target, MgOp op,
+			   const uint8_t *applied)
+{
+	return offline_script_from(repo, dialect, target, op, applied, NULL);
 }
 
 int
@@ -380,7 +516,7 @@ sq_offline(Db *db, Repo *repo, const char *target, MgOp op)
 		mg_free(applied);
 		return EXIT_FAILED;
 	}
-	st = offline_script(repo, MG_DIALECT_SQLITE, target, op, applied);
+	st = offline_script_from(repo, MG_DIALECT_SQLITE, target, op, applied, db->conn);
 	mg_free(applied);
 	return st;
 }

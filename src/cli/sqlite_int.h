@@ -91,5 +91,7 @@ int			sq_repair(Db *db, Repo *repo, Repaired **out, int *n);
 int			sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 					 int *count);
 int			sq_offline(Db *db, Repo *repo, const char *target, MgOp op);
+/* Does the revision's section go through the batch rewriter? */
+bool		sq_batch_section(const RepoRev *r, const MgSection *sec);
 
 #endif							/* MIGRATE_SQLITE_INT_H */

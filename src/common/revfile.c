@@ -24,12 +24,13 @@ typedef enum HeaderKey
 	HK_BRANCH,
 	HK_DEPENDS,
 	HK_TRANSACTION,
+	HK_BATCH,
 	HK_COUNT
 } HeaderKey;
 
 static const char *const header_keys[HK_COUNT] = {
 	"revision", "revises", "message", "created", "branch", "depends",
-	"transaction"
+	"transaction", "batch"
 };
 
 typedef struct Parser
@@ -193,6 +194,16 @@ header_line(Parser *ps, int line, HeaderKey key, const char *value)
 			else
 				return syntax(ps, line,
 							  "invalid value \"%s\" for \"transaction\" (expected true or false)",
+							  value);
+			break;
+		case HK_BATCH:
+			if (strcmp(value, "auto") == 0)
+				rf->batch_never = false;
+			else if (strcmp(value, "never") == 0)
+				rf->batch_never = true;
+			else
+				return syntax(ps, line,
+							  "invalid value \"%s\" for \"batch\" (expected auto or never)",
 							  value);
 			break;
 		default:

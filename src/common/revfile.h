@@ -44,6 +44,7 @@ typedef struct MgRevFile
 	char	   *message;		/* NULL if absent */
 	char	   *created;		/* ISO-8601 text, NULL if absent */
 	bool		transactional;
+	bool		batch_never;	/* -- migrate:batch never: no SQLite rebuilds */
 	MgSection	sections[MG_NUM_SECTION_KINDS][MG_NUM_DIALECTS];
 } MgRevFile;
 

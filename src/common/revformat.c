@@ -38,6 +38,8 @@ mg_revfile_format(const MgRevFile *rf)
 	format_list(&b, "depends", &rf->depends, NULL);
 	if (!rf->transactional)
 		mg_buf_puts(&b, "-- migrate:transaction false\n");
+	if (rf->batch_never)
+		mg_buf_puts(&b, "-- migrate:batch never\n");
 	for (int k = 0; k < MG_NUM_SECTION_KINDS; k++)
 		for (int d = 0; d < MG_NUM_DIALECTS; d++)
 		{

@@ -1,0 +1,787 @@
+/*
+ * sqlite_alter.c — PostgreSQL's ALTER TABLE on SQLite (SPEC §7): the
+ * statement's actions, which of them SQLite runs itself, and each one
+ * applied to the table's model for a rebuild.
+ *
+ * The forms: ADD [COLUMN] [IF NOT EXISTS] def; ADD table-constraint [NOT
+ * VALID]; DROP [COLUMN] [IF EXISTS] c [CASCADE|RESTRICT]; DROP CONSTRAINT
+ * [IF EXISTS] n; ALTER [COLUMN] c [SET DATA] TYPE t [COLLATE x] [USING e];
+ * ALTER [COLUMN] c SET/DROP NOT NULL, SET DEFAULT e, DROP DEFAULT; RENAME
+ * [COLUMN] a TO b; RENAME CONSTRAINT a TO b; RENAME TO t.  Anything else
+ * has no SQLite form and is refused by name.
+ */
+#include "sqlite_alter.h"
+#include "sqlite_tok.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static bool
+failf(char *err, size_t errlen, const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* ---- parsing ---- */
+
+typedef struct AltParser
+{
+	SqLexer		lx;
+	const char *s;
+	char	   *err;
+	size_t		errlen;
+	size_t		erroff;
+} AltParser;
+
+static bool
+next_is(AltParser *p, const char *kw)
+{
+	if (sq_tok_is(p->s, sq_lex_peek(&p->lx), kw))
+	{
+		sq_lex_next(&p->lx);
+		return true;
+	}
+	return false;
+}
+
+static bool
+perr(AltParser *p, SqTok at, const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->err, p->errlen, fmt, ap);
+	va_end(ap);
+	p->erroff = at.start;
+	return false;
+}
+
+/* [schema.]name: the name (main. and public. are this database). */
+static char *
+qualified_name(AltParser *p)
+{
+	SqTok		t = sq_lex_next(&p->lx);
+	char	   *name;
+
+	if (!sq_tok_is_name(t))
+		return NULL;
+	name = sq_tok_name(p->s, t);
+	if (sq_tok_punct(p->s, sq_lex_peek(&p->lx), "."))
+	{
+		sq_lex_next(&p->lx);
+		t = sq_lex_next(&p->lx);
+		if (!sq_tok_is_name(t))
+			return NULL;
+		name = sq_tok_name(p->s, t);
+	}
+	return name;
+}
+
+static char *
+name_token(AltParser *p)
+{
+	SqTok		t = sq_lex_next(&p->lx);
+
+	return sq_tok_is_name(t) ? sq_tok_name(p->s, t) : NULL;
+}
+
+/* The text from the next token up to a stop word (or the end). */
+static char *
+text_until(AltParser *p, const char *const *stop)
+{
+	size_t		start = sq_lex_peek(&p->lx).start;
+	size_t		end = start;
+
+	for (;;)
+	{
+		SqTok		t = sq_lex_peek(&p->lx);
+
+		if (t.kind == SQT_END)
+			break;
+		for (int i = 0; stop && stop[i]; i++)
+			if (sq_tok_is(p->s, t, stop[i]))
+				goto done;
+		sq_lex_next(&p->lx);
+		if (sq_tok_punct(p->s, t, "("))
+			sq_lex_skip_group(&p->lx);
+		end = p->lx.pos;
+	}
+done:
+	return end > start ? mg_strndup(p->s + start, end - start) : NULL;
+}
+
+static bool
+unsupported(AltParser *p, SqTok at, const char *what)
+{
+	return perr(p, at, "ALTER TABLE … %s has no SQLite form and the batch rewriter cannot run it; write this revision's SQLite section (-- migrate:upgrade sqlite) by hand", what);
+}
+
+/* ALTER [COLUMN] c …, after ALTER. */
+static bool
+alter_column(AltParser *p, SqAltAction *a)
+{
+	static const char *const type_stop[] = {"collate", "using", NULL};
+	SqTok		at;
+
+	next_is(p, "column");
+	if ((a->column = name_token(p)) == NULL)
+		return perr(p, sq_lex_peek(&p->lx), "expected a column name after ALTER COLUMN");
+	at = sq_lex_peek(&p->lx);
+	if (next_is(p, "type") || (next_is(p, "set") && (next_is(p, "data") ? next_is(p, "type") : false)))
+	{
+		a->kind = SQA_TYPE;
+		if ((a->text = text_until(p, type_stop)) == NULL)
+			return perr(p, sq_lex_peek(&p->lx), "expected a type after TYPE");
+		if (next_is(p, "collate") && (a->collate = name_token(p)) == NULL)
+			return perr(p, sq_lex_peek(&p->lx), "expected a collation after COLLATE");
+		if (next_is(p, "using") && (a->using_expr = text_until(p, NULL)) == NULL)
+			return perr(p, sq_lex_peek(&p->lx), "expected an expression after USING");
+		return true;
+	}
+	/* "SET" was consumed above when it was not SET DATA TYPE */
+	if (sq_tok_is(p->s, at, "set"))
+	{
+		if (next_is(p, "not"))
+		{
+			if (!next_is(p, "null"))
+				return perr(p, sq_lex_peek(&p->lx), "expected NULL after SET NOT");
+			a->kind = SQA_SET_NOT_NULL;
+			return true;
+		}
+		if (next_is(p, "default"))
+		{
+			a->kind = SQA_SET_DEFAULT;
+			if ((a->text = text_until(p, NULL)) == NULL)
+				return perr(p, sq_lex_peek(&p->lx), "expected an expression after SET DEFAULT");
+			return true;
+		}
+		return unsupported(p, at, "ALTER COLUMN … SET (other than NOT NULL, DEFAULT and DATA TYPE)");
+	}
+	if (next_is(p, "drop"))
+	{
+		if (next_is(p, "not") && next_is(p, "null"))
+			a->kind = SQA_DROP_NOT_NULL;
+		else if (next_is(p, "default"))
+			a->kind = SQA_DROP_DEFAULT;
+		else
+			return unsupported(p, at, "ALTER COLUMN … DROP (other than NOT NULL and DEFAULT)");
+		return true;
+	}
+	return unsupported(p, at, "ALTER COLUMN (other than TYPE, SET/DROP NOT NULL, SET/DROP DEFAULT)");
+}
+
+static bool
+starts_table_constraint(AltParser *p)
+{
+	SqTok		t = sq_lex_peek(&p->lx);
+
+	return sq_tok_is(p->s, t, "constraint") || sq_tok_is(p->s, t, "primary") ||
+		sq_tok_is(p->s, t, "unique") || sq_tok_is(p->s, t, "check") ||
+		sq_tok_is(p->s, t, "foreign") || sq_tok_is(p->s, t, "exclude");
+}
+
+/* One action, [start, end) of the statement. */
+static bool
+action(AltParser *p, SqAltAction *a)
+{
+	static const char *const not_valid[] = {"not", NULL};
+	SqTok		t = sq_lex_next(&p->lx);
+
+	memset(a, 0, sizeof(*a));
+	a->start = t.start;
+	if (sq_tok_is(p->s, t, "add"))
+	{
+		if (!sq_tok_is(p->s, sq_lex_peek(&p->lx), "column") && starts_table_constraint(p))
+		{
+			SqTok		k = sq_lex_peek(&p->lx);
+
+			a->kind = SQA_ADD_CONSTRAINT;
+			if (sq_tok_is(p->s, k, "exclude"))
+				return unsupported(p, k, "ADD EXCLUDE");
+			a->text = text_until(p, not_valid);
+			/* NOT VALID: SQLite checks nothing when adding, rebuilds check all */
+			if (next_is(p, "not") && !next_is(p, "valid"))
+				return perr(p, sq_lex_peek(&p->lx), "expected VALID after NOT");
+			return true;
+		}
+		next_is(p, "column");
+		a->kind = SQA_ADD_COLUMN;
+		if (sq_tok_is(p->s, sq_lex_peek(&p->lx), "if"))
+		{
+			sq_lex_next(&p->lx);
+			if (!next_is(p, "not") || !next_is(p, "exists"))
+				return perr(p, sq_lex_peek(&p->lx), "expected IF NOT EXISTS");
+			a->if_exists = true;
+		}
+		if ((a->text = text_until(p, NULL)) == NULL)
+			return perr(p, sq_lex_peek(&p->lx), "expected a column definition after ADD COLUMN");
+		{
+			SqColumn	c;
+			char		e[256];
+
+			if (!sq_column_parse(a->text, &c, e, sizeof(e)))
+				return perr(p, t, "ADD COLUMN: %s", e);
+			a->column = c.name;
+		}
+		return true;
+	}
+	if (sq_tok_is(p->s, t, "drop"))
+	{
+		a->kind = next_is(p, "constraint") ? SQA_DROP_CONSTRAINT : SQA_DROP_COLUMN;
+		if (a->kind == SQA_DROP_COLUMN)
+			next_is(p, "column");
+		if (next_is(p, "if"))
+		{
+			if (!next_is(p, "exists"))
+				return perr(p, sq_lex_peek(&p->lx), "expected EXISTS after IF");
+			a->if_exists = true;
+		}
+		if ((a->column = name_token(p)) == NULL)
+			return perr(p, sq_lex_peek(&p->lx), "expected a name after DROP");
+		/* CASCADE / RESTRICT: the rebuild refuses what would need CASCADE */
+		if (!next_is(p, "restrict"))
+			next_is(p, "cascade");
+		return true;
+	}
+	if (sq_tok_is(p->s, t, "alter"))
+		return alter_column(p, a);
+	if (sq_tok_is(p->s, t, "rename"))
+	{
+		if (next_is(p, "to"))
+		{
+			a->kind = SQA_RENAME_TABLE;
+			if ((a->text = name_token(p)) == NULL)
+				return perr(p, sq_lex_peek(&p->lx), "expected a name after RENAME TO");
+			return true;
+		}
+		a->kind = next_is(p, "constraint") ? SQA_RENAME_CONSTRAINT : SQA_RENAME_COLUMN;
+		if (a->kind == SQA_RENAME_COLUMN)
+			next_is(p, "column");
+		if ((a->column = name_token(p)) == NULL || !next_is(p, "to") ||
+			(a->text = name_token(p)) == NULL)
+			return perr(p, sq_lex_peek(&p->lx), "expected RENAME [COLUMN|CONSTRAINT] a TO b");
+		return true;
+	}
+	return unsupported(p, t, sq_tok_text(p->s, t));
+}
+
+int
+sq_alter_parse(const char *s, size_t start, size_t end, SqAlter *out,
+			   char *err, size_t errlen, size_t *erroff)
+{
+	AltParser	p;
+	int			cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	memset(&p, 0, sizeof(p));
+	p.s = s;
+	p.err = err;
+	p.errlen = errlen;
+	sq_lex_init(&p.lx, s, start, end);
+	if (!next_is(&p, "alter") || !next_is(&p, "table"))
+		return 0;
+	if (next_is(&p, "if"))
+	{
+		if (!next_is(&p, "exists"))
+			goto bad;
+		out->if_exists = true;
+	}
+	next_is(&p, "only");
+	if ((out->table = qualified_name(&p)) == NULL)
+	{
+		perr(&p, sq_lex_peek(&p.lx), "expected a table name after ALTER TABLE");
+		goto bad;
+	}
+	if (sq_tok_punct(s, sq_lex_peek(&p.lx), "*"))
+		sq_lex_next(&p.lx);
+	for (;;)
+	{
+		size_t		astart = sq_lex_peek(&p.lx).start;
+		size_t		aend = astart;
+		int			depth = 0;
+		AltParser	ap = p;
+
+		/* the action's extent: up to a "," at depth 0 */
+		for (;;)
+		{
+			SqTok		t = sq_lex_peek(&p.lx);
+
+			if (t.kind == SQT_END || (depth == 0 && sq_tok_punct(s, t, ",")))
+				break;
+			sq_lex_next(&p.lx);
+			if (sq_tok_punct(s, t, "("))
+				depth++;
+			else if (sq_tok_punct(s, t, ")"))
+				depth--;
+			aend = p.lx.pos;
+		}
+		if (aend == astart)
+		{
+			perr(&p, sq_lex_peek(&p.lx), "expected an action after ALTER TABLE %s", out->table);
+			goto bad;
+		}
+		if (out->nacts == cap)
+			out->acts = mg_realloc(out->acts, sizeof(SqAltAction) * (size_t) (cap = cap ? cap * 2 : 4));
+		sq_lex_init(&ap.lx, s, astart, aend);
+		if (!action(&ap, &out->acts[out->nacts]))
+		{
+			p.erroff = ap.erroff;
+			goto bad;
+		}
+		if (sq_lex_peek(&ap.lx).kind != SQT_END)
+		{
+			perr(&p, sq_lex_peek(&ap.lx), "unexpected \"%s\" in ALTER TABLE %s",
+				 sq_tok_text(s, sq_lex_peek(&ap.lx)), out->table);
+			goto bad;
+		}
+		out->nacts++;
+		if (sq_lex_peek(&p.lx).kind == SQT_END)
+			break;
+		sq_lex_next(&p.lx);		/* "," */
+	}
+	if (p.lx.bad)
+	{
+		perr(&p, sq_lex_peek(&p.lx), "an unterminated quote or comment");
+		goto bad;
+	}
+	return 1;
+bad:
+	if (err[0] == '\0')
+		snprintf(err, errlen, "cannot read this ALTER TABLE");
+	*erroff = p.erroff ? p.erroff : start;
+	return -1;
+}
+
+/* ---- native or rebuild ---- */
+
+/* Does the index's column list or WHERE name the column? */
+static bool
+index_uses(const char *sql, const char *col)
+{
+	const char *open = sql ? strchr(sql, '(') : NULL;
+
+	/* the first "(" is the column list's: names before it are not quoted with ( */
+	return open != NULL && sq_text_mentions(open, col);
+}
+
+/* Does anything of the table, other than the column itself, use it? */
+static bool
+column_used(const SqTableInfo *ti, const char *col)
+{
+	const SqTable *t = &ti->table;
+	int			ci = sq_table_column(t, col);
+
+	if (ci < 0)
+		return false;
+	for (int i = 0; i < t->ncons; i++)
+	{
+		const SqConstraint *k = &t->cons[i];
+
+		if (mg_strlist_contains(&k->cols, col) || (k->expr && sq_text_mentions(k->expr, col)))
+			return true;
+		for (int j = 0; j < k->cols.count; j++)
+			if (strcasecmp(k->cols.items[j], col) == 0)
+				return true;
+	}
+	for (int i = 0; i < t->ncols; i++)
+		for (int j = 0; j < t->cols[i].ncons; j++)
+		{
+			const SqConstraint *k = &t->cols[i].cons[j];
+
+			if (i == ci && (k->kind == SQC_PRIMARY || k->kind == SQC_UNIQUE || k->kind == SQC_FOREIGN))
+				return true;
+			if (i != ci && k->expr && sq_text_mentions(k->expr, col))
+				return true;
+		}
+	for (int i = 0; i < ti->nindexes; i++)
+		if (index_uses(ti->index_sql[i], col))
+			return true;
+	return false;
+}
+
+bool
+sq_alter_native(const SqTableInfo *ti, const SqAltAction *a)
+{
+	switch (a->kind)
+	{
+		case SQA_RENAME_COLUMN:
+		case SQA_RENAME_TABLE:
+			return true;
+		case SQA_DROP_COLUMN:
+			return !column_used(ti, a->column);
+		case SQA_ADD_COLUMN:
+			{
+				SqColumn	c;
+				char		e[256];
+				int			k;
+
+				if (!sq_column_parse(a->text, &c, e, sizeof(e)))
+					return false;
+				if (sq_column_con(&c, SQC_PRIMARY) >= 0 || sq_column_con(&c, SQC_UNIQUE) >= 0)
+					return false;
+				k = sq_column_con(&c, SQC_GENERATED);
+				if (k >= 0 && c.cons[k].stored)
+					return false;
+				k = sq_column_con(&c, SQC_DEFAULT);
+				if (k >= 0)
+				{
+					const char *d = c.cons[k].expr;
+
+					/* SQLite adds a column only with a constant default */
+					if (d[0] == '(' || strncasecmp(d, "current_", 8) == 0)
+						return false;
+				}
+				return true;
+			}
+		default:
+			return false;
+	}
+}
+
+char *
+sq_alter_native_sql(const SqTableInfo *ti, const SqAltAction *a)
+{
+	MgBuf		b;
+	const char *t = ti->table.name;
+
+	mg_buf_init(&b);
+	mg_buf_printf(&b, "ALTER TABLE %s ", sq_quote_ident(t));
+	switch (a->kind)
+	{
+		case SQA_RENAME_COLUMN:
+			mg_buf_printf(&b, "RENAME COLUMN %s TO %s", sq_quote_ident(a->column), sq_quote_ident(a->text));
+			break;
+		case SQA_RENAME_TABLE:
+			mg_buf_printf(&b, "RENAME TO %s", sq_quote_ident(a->text));
+			break;
+		case SQA_DROP_COLUMN:
+			mg_buf_printf(&b, "DROP COLUMN %s", sq_quote_ident(a->column));
+			break;
+		case SQA_ADD_COLUMN:
+			mg_buf_printf(&b, "ADD COLUMN %s", a->text);
+			break;
+		default:
+			mg_buf_free(&b);
+			return NULL;
+	}
+	return b.data;
+}
+
+/* ---- applying an action to the model ---- */
+
+static int
+find_column(const SqTableInfo *ti, const char *name, char *err, size_t errlen)
+{
+	int			i = sq_table_column(&ti->table, name);
+
+	if (i < 0)
+		failf(err, errlen, "column \"%s\" of relation \"%s\" does not exist", name, ti->table.name);
+	return i;
+}
+
+/* DEFAULT e as SQLite writes it: a literal as is, an expression in (). */
+static char *
+default_body(const char *expr)
+{
+	SqLexer		lx;
+	SqTok		t;
+	int			n = 0;
+	bool		literal = true;
+
+	sq_lex_init(&lx, expr, 0, strlen(expr));
+	while ((t = sq_lex_next(&lx)).kind != SQT_END)
+	{
+		n++;
+		if (n == 1 && (sq_tok_punct(expr, t, "-") || sq_tok_punct(expr, t, "+")))
+			continue;
+		if (!(t.kind == SQT_NUMBER || t.kind == SQT_STRING || t.kind == SQT_BLOB ||
+			  sq_tok_is(expr, t, "null") || sq_tok_is(expr, t, "true") || sq_tok_is(expr, t, "false") ||
+			  sq_tok_is(expr, t, "current_time") || sq_tok_is(expr, t, "current_date") ||
+			  sq_tok_is(expr, t, "current_timestamp")))
+			literal = false;
+	}
+	if (literal && n <= 2)
+		return mg_strdup(expr);
+	{
+		char	   *out = mg_alloc(strlen(expr) + 3);
+
+		sprintf(out, "(%s)", expr);
+		return out;
+	}
+}
+
+static void
+add_con(SqColumn *c, SqConKind kind, const char *body, const char *expr)
+{
+	SqConstraint *k;
+
+	c->cons = mg_realloc(c->cons, sizeof(SqConstraint) * (size_t) (c->ncons + 1));
+	k = &c->cons[c->ncons++];
+	memset(k, 0, sizeof(*k));
+	k->kind = kind;
+	k->body = mg_strdup(body);
+	k->expr = expr ? mg_strdup(expr) : NULL;
+}
+
+static void
+remove_kind(SqColumn *c, SqConKind kind)
+{
+	int			k;
+
+	while ((k = sq_column_con(c, kind)) >= 0)
+		sq_column_remove_con(c, k);
+}
+
+/* PostgreSQL's name for an unnamed constraint: t_pkey, t_a_key, t_a_fkey, t_a_check. */
+static char *
+default_name(const SqTable *t, const SqColumn *c, const SqConstraint *k)
+{
+	MgBuf		b;
+	const char *suffix = k->kind == SQC_PRIMARY ? "pkey" : k->kind == SQC_UNIQUE ? "key" :
+		k->kind == SQC_FOREIGN ? "fkey" : k->kind == SQC_CHECK ? "check" : NULL;
+
+	if (suffix == NULL)
+		return NULL;
+	mg_buf_init(&b);
+	mg_buf_printf(&b, "%s_", t->name);
+	if (k->kind != SQC_PRIMARY)
+	{
+		if (c)
+			mg_buf_printf(&b, "%s_", c->name);
+		else if (k->cols.count > 0)
+			for (int i = 0; i < k->cols.count; i++)
+				mg_buf_printf(&b, "%s_", k->cols.items[i]);
+		else if (k->kind == SQC_CHECK)
+		{
+			/* a table CHECK: named by the first column it uses */
+			for (int i = 0; i < t->ncols; i++)
+				if (sq_text_mentions(k->expr, t->cols[i].name))
+				{
+					mg_buf_printf(&b, "%s_", t->cols[i].name);
+					break;
+				}
+		}
+	}
+	mg_buf_puts(&b, suffix);
+	return b.data;
+}
+
+static bool
+con_matches(const SqTable *t, const SqColumn *c, const SqConstraint *k, const char *name)
+{
+	char	   *d;
+
+	if (k->name)
+		return strcasecmp(k->name, name) == 0;
+	d = default_name(t, c, k);
+	return d != NULL && strcasecmp(d, name) == 0;
+}
+
+/* Find a constraint by name: *col = its column (-1 for a table constraint). */
+static bool
+find_con(const SqTable *t, const char *name, int *col, int *idx)
+{
+	for (int i = 0; i < t->ncons; i++)
+		if (con_matches(t, NULL, &t->cons[i], name))
+		{
+			*col = -1;
+			*idx = i;
+			return true;
+		}
+	for (int i = 0; i < t->ncols; i++)
+		for (int j = 0; j < t->cols[i].ncons; j++)
+			if (con_matches(t, &t->cols[i], &t->cols[i].cons[j], name))
+			{
+				*col = i;
+				*idx = j;
+				return true;
+			}
+	return false;
+}
+
+static bool
+has_primary(const SqTable *t)
+{
+	for (int i = 0; i < t->ncons; i++)
+		if (t->cons[i].kind == SQC_PRIMARY)
+			return true;
+	for (int i = 0; i < t->ncols; i++)
+		if (sq_column_con(&t->cols[i], SQC_PRIMARY) >= 0)
+			return true;
+	return false;
+}
+
+static bool
+drop_column(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
+{
+	SqTable    *t = &ti->table;
+	int			ci = sq_table_column(t, a->column);
+
+	if (ci < 0)
+		return a->if_exists || find_column(ti, a->column, err, errlen) >= 0;
+	for (int i = 0; i < t->ncols; i++)
+		if (i != ci && sq_column_generated(&t->cols[i]) &&
+			sq_text_mentions(t->cols[i].cons[sq_column_con(&t->cols[i], SQC_GENERATED)].expr, a->column))
+			return failf(err, errlen, "cannot drop column %s of table %s because column %s depends on it",
+						 a->column, t->name, t->cols[i].name);
+	if (t->ncols == 1)
+		return failf(err, errlen, "cannot drop column %s: it is the only column of table %s, and SQLite tables need one",
+					 a->column, t->name);
+	/* as PostgreSQL: the table's constraints and indexes on it go too */
+	for (int i = t->ncons - 1; i >= 0; i--)
+	{
+		const SqConstraint *k = &t->cons[i];
+		bool		uses = k->expr && sq_text_mentions(k->expr, a->column);
+
+		for (int j = 0; j < k->cols.count; j++)
+			uses = uses || strcasecmp(k->cols.items[j], a->column) == 0;
+		if (uses)
+			sq_table_remove_con(t, i);
+	}
+	for (int i = 0; i < t->ncols; i++)
+		for (int j = t->cols[i].ncons - 1; j >= 0; j--)
+			if (i != ci && t->cols[i].cons[j].kind == SQC_CHECK &&
+				sq_text_mentions(t->cols[i].cons[j].expr, a->column))
+				sq_column_remove_con(&t->cols[i], j);
+	for (int i = 0; i < ti->nindexes; i++)
+		if (index_uses(ti->index_sql[i], a->column))
+			ti->index_dropped[i] = true;
+	memmove(&t->cols[ci], &t->cols[ci + 1], sizeof(SqColumn) * (size_t) (t->ncols - ci - 1));
+	t->ncols--;
+	return true;
+}
+
+static bool
+add_constraint(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
+{
+	SqTable    *t = &ti->table;
+	SqConstraint k;
+	int			col,
+				idx;
+
+	if (!sq_constraint_parse(a->text, &k, err, errlen))
+		return false;
+	if (k.name && find_con(t, k.name, &col, &idx))
+		return failf(err, errlen, "constraint \"%s\" for relation \"%s\" already exists", k.name, t->name);
+	if (k.kind == SQC_PRIMARY && has_primary(t))
+		return failf(err, errlen, "multiple primary keys for table \"%s\" are not allowed", t->name);
+	for (int i = 0; i < k.cols.count; i++)
+		if (find_column(ti, k.cols.items[i], err, errlen) < 0)
+			return false;
+	t->cons = mg_realloc(t->cons, sizeof(SqConstraint) * (size_t) (t->ncons + 1));
+	t->cons[t->ncons++] = k;
+	return true;
+}
+
+static bool
+drop_constraint(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
+{
+	SqTable    *t = &ti->table;
+	int			col,
+				idx;
+
+	if (!find_con(t, a->column, &col, &idx))
+		return a->if_exists ||
+			failf(err, errlen, "constraint \"%s\" of relation \"%s\" does not exist (an unnamed constraint goes by PostgreSQL's name for it: %s_pkey, %s_<column>_key, %s_<column>_fkey, %s_<column>_check)",
+				  a->column, t->name, t->name, t->name, t->name, t->name);
+	if (col < 0)
+		sq_table_remove_con(t, idx);
+	else
+		sq_column_remove_con(&t->cols[col], idx);
+	return true;
+}
+
+bool
+sq_alter_apply(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
+{
+	SqTable    *t = &ti->table;
+	SqColumn   *c = NULL;
+	int			ci,
+				col,
+				idx;
+
+	switch (a->kind)
+	{
+		case SQA_ADD_COLUMN:
+			if (sq_table_column(t, a->column) >= 0)
+				return a->if_exists ||
+					failf(err, errlen, "column \"%s\" of relation \"%s\" already exists", a->column, t->name);
+			t->cols = mg_realloc(t->cols, sizeof(SqColumn) * (size_t) (t->ncols + 1));
+			if (!sq_column_parse(a->text, &t->cols[t->ncols], err, errlen))
+				return false;
+			t->cols[t->ncols++].src = NULL;
+			return true;
+		case SQA_DROP_COLUMN:
+			return drop_column(ti, a, err, errlen);
+		case SQA_ADD_CONSTRAINT:
+			return add_constraint(ti, a, err, errlen);
+		case SQA_DROP_CONSTRAINT:
+			return drop_constraint(ti, a, err, errlen);
+		case SQA_RENAME_CONSTRAINT:
+			if (!find_con(t, a->column, &col, &idx))
+				return failf(err, errlen, "constraint \"%s\" of relation \"%s\" does not exist", a->column, t->name);
+			if (col < 0)
+				t->cons[idx].name = mg_strdup(a->text);
+			else
+				t->cols[col].cons[idx].name = mg_strdup(a->text);
+			return true;
+		case SQA_RENAME_TABLE:
+		case SQA_RENAME_COLUMN:
+			/* native only: the rewriter ends a rebuild before them */
+			return failf(err, errlen, "internal: a rename inside a rebuild");
+		default:
+			break;
+	}
+	if ((ci = find_column(ti, a->column, err, errlen)) < 0)
+		return false;
+	c = &t->cols[ci];
+	switch (a->kind)
+	{
+		case SQA_TYPE:
+			c->type = mg_strdup(a->text);
+			if (a->collate)
+			{
+				char	   *body = mg_alloc(strlen(a->collate) + 16);
+
+				remove_kind(c, SQC_COLLATE);
+				sprintf(body, "COLLATE %s", sq_quote_ident(a->collate));
+				add_con(c, SQC_COLLATE, body, NULL);
+			}
+			if (a->using_expr)
+				c->expr = mg_strdup(a->using_expr);
+			break;
+		case SQA_SET_NOT_NULL:
+			remove_kind(c, SQC_NULL);
+			if (sq_column_con(c, SQC_NOTNULL) < 0)
+				add_con(c, SQC_NOTNULL, "NOT NULL", NULL);
+			break;
+		case SQA_DROP_NOT_NULL:
+			if (sq_column_con(c, SQC_PRIMARY) >= 0)
+				return failf(err, errlen, "column \"%s\" is in a primary key", c->name);
+			remove_kind(c, SQC_NOTNULL);
+			break;
+		case SQA_SET_DEFAULT:
+			{
+				char	   *d = default_body(a->text);
+				char	   *body = mg_alloc(strlen(d) + 9);
+
+				remove_kind(c, SQC_DEFAULT);
+				sprintf(body, "DEFAULT %s", d);
+				add_con(c, SQC_DEFAULT, body, d);
+			}
+			break;
+		case SQA_DROP_DEFAULT:
+			remove_kind(c, SQC_DEFAULT);
+			break;
+		default:
+			return failf(err, errlen, "internal: unknown action");
+	}
+	return true;
+}

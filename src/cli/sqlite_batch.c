@@ -1,0 +1,204 @@
+/*
+ * sqlite_batch.c — the batch rewriter's walk over a section.
+ *
+ * A group is a run of consecutive ALTER TABLE statements on one table
+ * (renames run on their own, between groups: SQLite renames natively and
+ * rewrites every reference).  When SQLite runs every action of the group
+ * itself, each runs natively, one statement per action; otherwise the
+ * group's actions are applied in order to the table's model and the table
+ * is rebuilt once.  Every other statement runs as written.
+ */
+#include "sqlite_batch.h"
+#include "sqlite_tok.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+bool
+sq_batch_candidate(const char *body)
+{
+	SqStmt	   *st;
+	bool		bad;
+	int			n = sq_split(body, &st, &bad);
+
+	for (int i = 0; i < n; i++)
+	{
+		SqLexer		lx;
+
+		sq_lex_init(&lx, body, st[i].start, st[i].end);
+		if (sq_tok_is(body, sq_lex_next(&lx), "alter") && sq_tok_is(body, sq_lex_next(&lx), "table"))
+		{
+			mg_free(st);
+			return true;
+		}
+	}
+	mg_free(st);
+	return false;
+}
+
+static bool
+is_rename(const SqAlter *a)
+{
+	for (int i = 0; i < a->nacts; i++)
+		if (a->acts[i].kind == SQA_RENAME_TABLE || a->acts[i].kind == SQA_RENAME_COLUMN)
+			return true;
+	return false;
+}
+
+static bool
+run_steps(const SqSteps *steps, const SqBatchOps *ops, void *ctx, const char *table,
+		  size_t off, char *err, size_t errlen)
+{
+	for (int i = 0; i < steps->count; i++)
+	{
+		const SqStep *s = &steps->items[i];
+		bool		ok = s->kind == SQS_FK_CHECK ? ops->check(ctx, s, table, err, errlen)
+			: ops->run(ctx, s->sql, off, true, err, errlen);
+
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* Prefix err with what was being done. */
+static bool
+while_doing(char *err, size_t errlen, const char *fmt, const char *table)
+{
+	char		why[1024];
+	char		what[256];
+
+	snprintf(why, sizeof(why), "%s", err);
+	snprintf(what, sizeof(what), fmt, table);
+	snprintf(err, errlen, "%s: %s", what, why);
+	return false;
+}
+
+/* One group: alters[0..n) on one table, each with its offset. */
+static bool
+run_group(sqlite3 *db, const SqAlter *alters, const size_t *offs, int n,
+		  const SqBatchOps *ops, void *ctx, int *rebuilt, char *err, size_t errlen,
+		  size_t *erroff)
+{
+	SqTableInfo old,
+				neu;
+	bool		native = true;
+	SqSteps		steps;
+
+	*erroff = offs[0];
+	if (!sq_table_info(db, alters[0].table, &old, err, errlen))
+	{
+		if (alters[0].if_exists && strncmp(err, "relation", 8) == 0)
+			return true;		/* ALTER TABLE IF EXISTS of no table: nothing */
+		return false;
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < alters[i].nacts; j++)
+			native = native && sq_alter_native(&old, &alters[i].acts[j]);
+	if (native)
+	{
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < alters[i].nacts; j++)
+			{
+				const SqAltAction *a = &alters[i].acts[j];
+				char	   *sql;
+
+				*erroff = a->start;
+				/* SQLite has no IF [NOT] EXISTS on columns: decide here */
+				if (a->if_exists &&
+					(sq_table_column(&old.table, a->column) >= 0) == (a->kind == SQA_ADD_COLUMN))
+					continue;
+				sql = sq_alter_native_sql(&old, a);
+				if (!ops->run(ctx, sql, a->start, true, err, errlen))
+					return false;
+				/* the next action sees this one (a later DROP of this ADD) */
+				if (j + 1 < alters[i].nacts || i + 1 < n)
+					if (!sq_table_info(db, old.table.name, &old, err, errlen))
+						return false;
+			}
+		return true;
+	}
+	if (!sq_table_info(db, alters[0].table, &neu, err, errlen))
+		return false;
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < alters[i].nacts; j++)
+		{
+			*erroff = alters[i].acts[j].start;
+			if (!sq_alter_apply(&neu, &alters[i].acts[j], err, errlen))
+				return false;
+		}
+	*erroff = offs[0];
+	if (!sq_rebuild_steps(db, &old, &neu, &steps, err, errlen))
+		return false;
+	(*rebuilt)++;
+	if (!run_steps(&steps, ops, ctx, old.table.name, offs[0], err, errlen))
+		return while_doing(err, errlen, "rebuilding table %s", old.table.name);
+	return true;
+}
+
+bool
+sq_batch_run(sqlite3 *db, const char *body, const SqBatchOps *ops, void *ctx,
+			 int *rebuilt, char *err, size_t errlen, size_t *erroff, bool *input_error)
+{
+	SqStmt	   *st;
+	bool		bad;
+	int			n = sq_split(body, &st, &bad);
+	SqAlter    *alters = mg_alloc(sizeof(SqAlter) * (size_t) (n + 1));
+	size_t	   *offs = mg_alloc(sizeof(size_t) * (size_t) (n + 1));
+
+	*rebuilt = 0;
+	*input_error = false;
+	err[0] = '\0';
+	for (int i = 0; i < n;)
+	{
+		int			kind = sq_alter_parse(body, st[i].start, st[i].end, &alters[0],
+										  err, errlen, erroff);
+		int			g = 1;
+
+		if (kind < 0)
+		{
+			*input_error = true;
+			return false;
+		}
+		if (kind == 0 || is_rename(&alters[0]))
+		{
+			/* as written (a rename: SQLite's own form) */
+			char	   *sql = mg_strndup(body + st[i].start, st[i].end - st[i].start);
+
+			*erroff = st[i].start;
+			if (!ops->run(ctx, sql, st[i].start, false, err, errlen))
+				return false;
+			mg_free(sql);
+			i++;
+			continue;
+		}
+		offs[0] = st[i].start;
+		/* the group: the next ALTER TABLEs of the same table */
+		while (i + g < n)
+		{
+			char		e2[512];
+			size_t		o2;
+			int			k2 = sq_alter_parse(body, st[i + g].start, st[i + g].end, &alters[g],
+											e2, sizeof(e2), &o2);
+
+			if (k2 != 1 || is_rename(&alters[g]) ||
+				strcasecmp(alters[g].table, alters[0].table) != 0)
+				break;
+			offs[g] = st[i + g].start;
+			g++;
+		}
+		if (!run_group(db, alters, offs, g, ops, ctx, rebuilt, err, errlen, erroff))
+			return false;
+		i += g;
+	}
+	if (bad)
+	{
+		*input_error = true;
+		*erroff = n > 0 ? st[n - 1].start : 0;
+		snprintf(err, errlen, "an unterminated quote or comment");
+		return false;
+	}
+	mg_free(st);
+	return true;
+}

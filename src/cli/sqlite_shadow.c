@@ -1,0 +1,174 @@
+/*
+ * sqlite_shadow.c — batch mode in the SQLite --sql script: the script
+ * holds the rebuild statements themselves, so what a DBA reads is what
+ * runs.  A rebuild is written from the table as it is at that point of
+ * the script, so the writer keeps an in-memory database with the schema
+ * (the database's, copied, or the files' up to the range's start,
+ * replayed) and runs every section on it as it writes it.
+ */
+#include "sqlite_int.h"
+#include "sqlite_batch.h"
+#include "sqlite_shadow.h"
+#include "sqltext.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool
+shadow_exec(void *ctx, const char *sql, size_t off, bool generated, char *err, size_t errlen)
+{
+	Shadow	   *sh = ctx;
+	char	   *msg = NULL;
+
+	if (sh->out)
+		mg_buf_printf(sh->out, "%s;\n", sql);
+	if (sqlite3_exec(sh->mem, sql, NULL, NULL, &msg) != SQLITE_OK)
+	{
+		snprintf(err, errlen, "%s (on the schema the script has at this point)", msg ? msg : "error");
+		sqlite3_free(msg);
+		return false;
+	}
+	return true;
+}
+
+static bool
+shadow_check(void *ctx, const SqStep *step, const char *table, char *err, size_t errlen)
+{
+	Shadow	   *sh = ctx;
+
+	if (sh->out)
+		mg_buf_printf(sh->out, "%s;\n", step->sql);
+	return true;
+}
+
+static const SqBatchOps shadow_ops = {shadow_exec, shadow_check};
+
+/* Run a section on the in-memory schema; out: where to write it, or NULL. */
+static bool
+shadow_run(Shadow *sh, const RepoRev *r, const MgSection *sec, MgBuf *out, MgError *err)
+{
+	char		msg[2048];
+	size_t		off = 0;
+	bool		input;
+	int			rebuilt;
+
+	if (!sq_batch_section(r, sec))
+	{
+		/* as written; the statements the in-memory schema cannot run do not
+		 * matter to it (data, or SQL for a database this is not) */
+		sqlite3_exec(sh->mem, sec->body, NULL, NULL, NULL);
+		return true;
+	}
+	sh->out = out;
+	if (!sq_batch_run(sh->mem, sec->body, &shadow_ops, sh, &rebuilt, msg, sizeof(msg), &off, &input))
+	{
+		mg_error(err, input ? MG_ERR_INPUT : MG_ERR_EXEC, r->path,
+				 mg_line_at(sec->body, sec->body_line, mg_sql_skip_blank(sec->body, off, strlen(sec->body))),
+				 "revision %s: %s", r->rf.id, msg);
+		return false;
+	}
+	sh->rebuilt += rebuilt;
+	return true;
+}
+
+static MgStatus
+shadow_fetch(void *ctx, MgStep *s, MgError *err)
+{
+	Shadow	   *sh = ctx;
+	const RepoRev *r = &sh->repo->revs[s->node];
+	const MgSection *sec = s->downgrade ? r->sel.downgrade : r->sel.upgrade;
+	MgStatus	st = repo_step_fetch(sh->repo, s, err);
+
+	if (st != MG_OK || sec == NULL)
+		return st;
+	if (sq_batch_section(r, sec))
+	{
+		MgBuf	   *b = mg_alloc(sizeof(MgBuf));
+
+		mg_buf_init(b);
+		if (!shadow_run(sh, r, sec, b, err))
+			return err->status;
+		/* without the last newline, as section bodies are */
+		if (b->len > 0 && b->data[b->len - 1] == '\n')
+			b->data[--b->len] = '\0';
+		s->body = b->data;
+		return MG_OK;
+	}
+	shadow_run(sh, r, sec, NULL, err);
+	return MG_OK;
+}
+
+static MgStatus
+shadow_describe(void *ctx, int node, bool downgrade, MgStep *out, MgError *err)
+{
+	return repo_step_describe(((Shadow *) ctx)->repo, node, downgrade, out, err);
+}
+
+const MgExecOps shadow_source_ops = {
+	true, shadow_describe, shadow_fetch, NULL, NULL, NULL, NULL,
+	NULL, NULL, NULL
+};
+
+bool
+shadow_needed(const Repo *repo, const MgIntList *steps, bool downgrade)
+{
+	for (int i = 0; i < steps->count; i++)
+	{
+		const RepoRev *r = &repo->revs[steps->items[i]];
+
+		if (sq_batch_section(r, downgrade ? r->sel.downgrade : r->sel.upgrade))
+			return true;
+	}
+	return false;
+}
+
+/* The database's schema, copied (no rows). */
+static void
+copy_schema(Shadow *sh, sqlite3 *from)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(from, "SELECT sql FROM main.sqlite_schema WHERE sql IS NOT NULL"
+						   " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
+						   -1, &st, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		sqlite3_exec(sh->mem, (const char *) sqlite3_column_text(st, 0), NULL, NULL, NULL);
+	sqlite3_finalize(st);
+}
+
+int
+shadow_open(Shadow *sh, Repo *repo, sqlite3 *from, const uint8_t *applied)
+{
+	MgError		err;
+
+	memset(sh, 0, sizeof(*sh));
+	sh->repo = repo;
+	if (sqlite3_open(":memory:", &sh->mem) != SQLITE_OK)
+		return fail(EXIT_FAILED, "cannot open an in-memory SQLite database");
+	if (from)
+		copy_schema(sh, from);
+	else
+	{
+		MgIntList	order = mg_order(&repo->graph, applied);
+
+		/* the range's start: its revisions' upgrades, in order */
+		for (int i = 0; i < order.count; i++)
+		{
+			const RepoRev *r = &repo->revs[order.items[i]];
+
+			if (!shadow_run(sh, r, r->sel.upgrade, NULL, &err))
+				return fail_mg(&err);
+		}
+		mg_intlist_free(&order);
+	}
+	return EXIT_OK;
+}
+
+void
+shadow_close(Shadow *sh)
+{
+	if (sh->mem)
+		sqlite3_close(sh->mem);
+	sh->mem = NULL;
+}
