@@ -540,8 +540,8 @@ remove_kind(SqColumn *c, SqConKind kind)
 }
 
 /* PostgreSQL's name for an unnamed constraint: t_pkey, t_a_key, t_a_fkey, t_a_check. */
-static char *
-default_name(const SqTable *t, const SqColumn *c, const SqConstraint *k)
+char *
+sq_default_con_name(const SqTable *t, const SqColumn *c, const SqConstraint *k)
 {
 	MgBuf		b;
 	const char *suffix = k->kind == SQC_PRIMARY ? "pkey" : k->kind == SQC_UNIQUE ? "key" :
@@ -580,7 +580,7 @@ con_matches(const SqTable *t, const SqColumn *c, const SqConstraint *k, const ch
 
 	if (k->name)
 		return strcasecmp(k->name, name) == 0;
-	d = default_name(t, c, k);
+	d = sq_default_con_name(t, c, k);
 	return d != NULL && strcasecmp(d, name) == 0;
 }
 

@@ -122,9 +122,8 @@ shadow_needed(const Repo *repo, const MgIntList *steps, bool downgrade)
 	return false;
 }
 
-/* The database's schema, copied (no rows). */
-static void
-copy_schema(Shadow *sh, sqlite3 *from)
+void
+sq_copy_schema(sqlite3 *from, sqlite3 *to)
 {
 	sqlite3_stmt *st;
 
@@ -133,7 +132,7 @@ copy_schema(Shadow *sh, sqlite3 *from)
 						   -1, &st, NULL) != SQLITE_OK)
 		return;
 	while (sqlite3_step(st) == SQLITE_ROW)
-		sqlite3_exec(sh->mem, (const char *) sqlite3_column_text(st, 0), NULL, NULL, NULL);
+		sqlite3_exec(to, (const char *) sqlite3_column_text(st, 0), NULL, NULL, NULL);
 	sqlite3_finalize(st);
 }
 
@@ -147,7 +146,7 @@ shadow_open(Shadow *sh, Repo *repo, sqlite3 *from, const uint8_t *applied)
 	if (sqlite3_open(":memory:", &sh->mem) != SQLITE_OK)
 		return fail(EXIT_FAILED, "cannot open an in-memory SQLite database");
 	if (from)
-		copy_schema(sh, from);
+		sq_copy_schema(from, sh->mem);
 	else
 	{
 		MgIntList	order = mg_order(&repo->graph, applied);
