@@ -77,9 +77,9 @@ while_doing(char *err, size_t errlen, const char *fmt, const char *table)
 
 /* One group: alters[0..n) on one table, each with its offset. */
 static bool
-run_group(sqlite3 *db, const SqAlter *alters, const size_t *offs, int n,
-		  const SqBatchOps *ops, void *ctx, int *rebuilt, char *err, size_t errlen,
-		  size_t *erroff)
+run_group(sqlite3 *db, const char *body, const SqStmt *stmts, const SqAlter *alters,
+		  const size_t *offs, int n, const SqBatchOps *ops, void *ctx, int *rebuilt,
+		  char *err, size_t errlen, size_t *erroff)
 {
 	SqTableInfo old,
 				neu;
@@ -89,9 +89,20 @@ run_group(sqlite3 *db, const SqAlter *alters, const size_t *offs, int n,
 	*erroff = offs[0];
 	if (!sq_table_info(db, alters[0].table, &old, err, errlen))
 	{
-		if (alters[0].if_exists && strncmp(err, "relation", 8) == 0)
+		if (strncmp(err, "relation", 8) != 0)
+			return false;
+		if (alters[0].if_exists)
 			return true;		/* ALTER TABLE IF EXISTS of no table: nothing */
-		return false;
+		/* no such table: as written, to fail as SQLite says */
+		for (int i = 0; i < n; i++)
+		{
+			char	   *sql = mg_strndup(body + stmts[i].start, stmts[i].end - stmts[i].start);
+
+			*erroff = stmts[i].start;
+			if (!ops->run(ctx, sql, stmts[i].start, false, err, errlen))
+				return false;
+		}
+		return true;
 	}
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < alters[i].nacts; j++)
@@ -188,7 +199,7 @@ sq_batch_run(sqlite3 *db, const char *body, const SqBatchOps *ops, void *ctx,
 			offs[g] = st[i + g].start;
 			g++;
 		}
-		if (!run_group(db, alters, offs, g, ops, ctx, rebuilt, err, errlen, erroff))
+		if (!run_group(db, body, &st[i], alters, offs, g, ops, ctx, rebuilt, err, errlen, erroff))
 			return false;
 		i += g;
 	}

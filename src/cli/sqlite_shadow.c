@@ -22,12 +22,18 @@ shadow_exec(void *ctx, const char *sql, size_t off, bool generated, char *err, s
 
 	if (sh->out)
 		mg_buf_printf(sh->out, "%s;\n", sql);
-	if (sqlite3_exec(sh->mem, sql, NULL, NULL, &msg) != SQLITE_OK)
+	/*
+	 * A statement as written that fails here fails in the script too, as
+	 * it would on the database: written, not refused (the in-memory schema
+	 * has no rows, and may lack what a database has).
+	 */
+	if (sqlite3_exec(sh->mem, sql, NULL, NULL, &msg) != SQLITE_OK && generated)
 	{
 		snprintf(err, errlen, "%s (on the schema the script has at this point)", msg ? msg : "error");
 		sqlite3_free(msg);
 		return false;
 	}
+	sqlite3_free(msg);
 	return true;
 }
 
