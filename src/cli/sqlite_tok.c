@@ -8,6 +8,8 @@
 #include "sqlite_tok.h"
 
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -421,4 +423,15 @@ sq_canonical(const char *sql)
 		prev = t;
 	}
 	return b.data ? b.data : mg_strdup("");
+}
+
+bool
+sq_failf(char *err, size_t errlen, const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return false;
 }

@@ -95,4 +95,11 @@ bool		sq_is_keyword(const char *word, size_t len);
  */
 char	   *sq_canonical(const char *sql);
 
+/* Format a message into err; returns false (for "return sq_failf(…)"). */
+bool		sq_failf(char *err, size_t errlen, const char *fmt,...)
+#if defined(__GNUC__)
+			__attribute__((format(printf, 3, 4)))
+#endif
+			;
+
 #endif							/* MIGRATE_SQLITE_TOK_H */

@@ -12,17 +12,6 @@
 #include <string.h>
 
 static void
-statement(MgBuf *b, const char *sql)
-{
-	size_t		n = strlen(sql);
-
-	while (n > 0 && (sql[n - 1] == '\n' || sql[n - 1] == ' ' || sql[n - 1] == ';'))
-		n--;
-	mg_buf_append(b, sql, n);
-	mg_buf_puts(b, ";\n");
-}
-
-static void
 rebuild_hazard(MgBuf *b, const char *what, const char *table)
 {
 	mg_buf_printf(b, "-- hazard: rewrite: SQLite cannot %s in place: the table %s is rebuilt (its rows copied into a new table, which replaces it)\n",
@@ -71,10 +60,10 @@ create(MgBuf *b, const MgChange *c)
 			if (!c->existing)
 				return;			/* inline in its new table */
 			rebuild_hazard(b, "add a constraint", o->tident);
-			statement(b, o->def);
+			mg_write_statement(b, o->def);
 			return;
 		default:
-			statement(b, o->def);
+			mg_write_statement(b, o->def);
 			return;
 	}
 }
@@ -89,7 +78,7 @@ drop(MgBuf *b, const MgObject *o)
 					  o->ident, o->tident);
 	else if (o->kind == MG_OBJ_CONSTRAINT || o->kind == MG_OBJ_FKEY)
 		rebuild_hazard(b, "drop a constraint", o->tident);
-	statement(b, o->drop);
+	mg_write_statement(b, o->drop);
 }
 
 static void
@@ -126,25 +115,17 @@ write_change(MgBuf *b, const MgChange *c)
 {
 	switch (c->op)
 	{
-		case MG_CH_HINT:
-			mg_buf_printf(b, "-- hint: %s\n", c->text);
-			break;
 		case MG_CH_DROP:
 			drop(b, c->from);
 			break;
 		case MG_CH_COLUMN_RELEASE:
 			rebuild_hazard(b, strcmp(c->text, "DROP DEFAULT") == 0 ? "drop a default" : "drop NOT NULL",
 						   c->from->orig_tident ? c->from->orig_tident : c->from->tident);
-			mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s %s;\n",
-						  c->from->orig_tident ? c->from->orig_tident : c->from->tident,
-						  c->from->orig_ident ? c->from->orig_ident : c->from->ident, c->text);
+			mg_write_shared(b, c);
 			break;
+		case MG_CH_HINT:
 		case MG_CH_RENAME:
-			if (c->to->kind == MG_OBJ_COLUMN)
-				mg_buf_printf(b, "ALTER TABLE %s RENAME COLUMN %s TO %s;\n",
-							  c->text2, c->text, c->to->ident);
-			else
-				mg_buf_printf(b, "ALTER TABLE %s RENAME TO %s;\n", c->text, c->to->qname);
+			mg_write_shared(b, c);
 			break;
 		case MG_CH_CREATE:
 			create(b, c);
@@ -153,7 +134,7 @@ write_change(MgBuf *b, const MgChange *c)
 			alter_column(b, c);
 			break;
 		case MG_CH_REPLACE:
-			statement(b, c->to->def);
+			mg_write_statement(b, c->to->def);
 			break;
 		default:
 			/* PostgreSQL-only kinds (enums, sequences, ...) never come from SQLite */
