@@ -171,9 +171,12 @@ add_column(Reader *r, const SqTable *t, const char *lt, int i)
 	}
 	if ((k = sq_column_con(c, SQC_GENERATED)) >= 0)
 	{
-		o->generated = sfmt("%s%s", sq_canonical(c->cons[k].expr),
-							c->cons[k].stored ? " STORED" : " VIRTUAL");
-		mg_buf_printf(&def, " GENERATED ALWAYS AS (%s)", o->generated);
+		const char *kind = c->cons[k].stored ? "STORED" : "VIRTUAL";
+		char	   *expr = sq_canonical(c->cons[k].expr);
+
+		/* compared with its kind: VIRTUAL <-> STORED replaces the column */
+		o->generated = sfmt("%s %s", expr, kind);
+		mg_buf_printf(&def, " GENERATED ALWAYS AS (%s) %s", expr, kind);
 	}
 	o->def = def.data;
 	o->drop = sfmt("ALTER TABLE %s DROP COLUMN %s", o->tident, o->ident);
