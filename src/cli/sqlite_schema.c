@@ -156,8 +156,11 @@ add_column(Reader *r, const SqTable *t, const char *lt, int i)
 		mg_buf_puts(&def, " PRIMARY KEY AUTOINCREMENT");
 	if ((k = sq_column_con(c, SQC_COLLATE)) >= 0)
 	{
-		o->collation = sq_canonical(c->cons[k].body + strlen("COLLATE"));
-		mg_buf_printf(&def, " COLLATE %s", o->collation);
+		char	   *coll = sq_canonical(c->cons[k].body + strlen("COLLATE"));
+
+		mg_buf_printf(&def, " COLLATE %s", coll);
+		/* BINARY is the default: the same column as no COLLATE */
+		o->collation = strcasecmp(coll, "binary") == 0 ? NULL : coll;
 	}
 	if (sq_column_con(c, SQC_NOTNULL) >= 0)
 	{
