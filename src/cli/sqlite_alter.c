@@ -485,6 +485,14 @@ default_body(const char *expr)
 	bool		literal = true;
 
 	sq_lex_init(&lx, expr, 0, strlen(expr));
+	/* already one (…): as it is, not ((…)) */
+	if (sq_tok_punct(expr, sq_lex_next(&lx), "("))
+	{
+		sq_lex_skip_group(&lx);
+		if (sq_lex_next(&lx).kind == SQT_END)
+			return mg_strdup(expr);
+	}
+	sq_lex_init(&lx, expr, 0, strlen(expr));
 	while ((t = sq_lex_next(&lx)).kind != SQT_END)
 	{
 		n++;
