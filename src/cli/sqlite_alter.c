@@ -742,7 +742,8 @@ sq_alter_apply(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
 	switch (a->kind)
 	{
 		case SQA_TYPE:
-			c->type = mg_strdup(a->text);
+			/* TYPE "": no declared type (SQLite's typeless column) */
+			c->type = mg_strdup(strcmp(a->text, "\"\"") == 0 ? "" : a->text);
 			if (a->collate)
 			{
 				char	   *body = mg_alloc(strlen(a->collate) + 16);

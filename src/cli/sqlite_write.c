@@ -90,8 +90,9 @@ alter_column(MgBuf *b, const MgChange *c)
 	if (strcmp(c->text, "TYPE") == 0)
 	{
 		rebuild_hazard(b, "change a column's type", o->tident);
+		/* TYPE "": none (batch mode's spelling of a typeless column) */
 		mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s TYPE %s", o->tident, o->ident,
-					  o->type[0] ? o->type : "BLOB");
+					  o->type[0] ? o->type : "\"\"");
 		if (o->collation || a->collation)
 			mg_buf_printf(b, " COLLATE %s", o->collation ? o->collation : "BINARY");
 		mg_buf_puts(b, ";\n");
