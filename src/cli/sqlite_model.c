@@ -15,6 +15,7 @@
 #include "sqltext.h"
 #include "model.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -103,6 +104,26 @@ ddl(MgSchemaModel *from, MgSchemaModel *to, const MgStrList *renames)
 		return NULL;
 	}
 	return sq_schema_write(&changes);
+}
+
+/* The renames in lower case: the reader keys SQLite's case-insensitive
+ * names so, and the differ finds them by name (the new name's spelling
+ * comes from the model). */
+static MgStrList
+lowered(const MgStrList *renames)
+{
+	MgStrList	out = {0};
+
+	for (int i = 0; renames && i < renames->count; i++)
+	{
+		char	   *r = mg_strdup(renames->items[i]);
+
+		for (char *p = r; *p; p++)
+			*p = (char) tolower((unsigned char) *p);
+		mg_strlist_add(&out, r);
+		mg_free(r);
+	}
+	return out;
 }
 
 /* old:new pairs reversed, for the downgrade. */
@@ -204,7 +225,8 @@ autogenerate(Db *db, Repo *repo, const ModelCall *call, char *up, char **out)
 {
 	MgSchemaModel live,
 				want;
-	MgStrList	back = reversed(call->rename_list);
+	MgStrList	renames = lowered(call->rename_list);
+	MgStrList	back = reversed(&renames);
 	MgRevFile	rf;
 	MgIntList	heads;
 	char	   *down;
@@ -235,6 +257,7 @@ sq_model(Db *db, Repo *repo, const ModelCall *call, char **out)
 {
 	MgSchemaModel live,
 				want;
+	MgStrList	renames;
 	char	   *up;
 	int			st;
 
@@ -243,7 +266,8 @@ sq_model(Db *db, Repo *repo, const ModelCall *call, char **out)
 		return st;
 	if ((st = read_live(db, &live)) != EXIT_OK || (st = read_model(call, &want)) != EXIT_OK)
 		return st;
-	if ((up = ddl(&live, &want, call->rename_list)) == NULL)
+	renames = lowered(call->rename_list);
+	if ((up = ddl(&live, &want, &renames)) == NULL)
 		return EXIT_USAGE;
 	switch (call->op)
 	{
