@@ -163,15 +163,56 @@ goes_with_table(const MgChangeList *changes, const MgChange *c)
 	return false;
 }
 
+/* Is d the DROP TABLE of a table with a foreign key on key (the unique
+ * key it names in its parent)? */
+static bool
+drops_fk_on(const MgChangeList *changes, const MgChange *d, const char *key)
+{
+	if (d->op != MG_CH_DROP || d->from->kind != MG_OBJ_TABLE)
+		return false;
+	for (int i = 0; i < changes->count; i++)
+	{
+		const MgChange *f = &changes->items[i];
+
+		if (f->op == MG_CH_DROP && f->from->kind == MG_OBJ_FKEY && f->from->table &&
+			strcmp(f->from->table, d->from->name) == 0 &&
+			mg_strlist_contains(&f->from->deps, key))
+			return true;
+	}
+	return false;
+}
+
 char *
 sq_schema_write(const MgChangeList *changes)
 {
 	MgBuf		b;
+	bool	   *done = mg_alloc(sizeof(bool) * (size_t) (changes->count + 1));
 
 	mg_buf_init(&b);
+	memset(done, 0, sizeof(bool) * (size_t) (changes->count + 1));
 	for (int i = 0; i < changes->count; i++)
-		if (!goes_with_table(changes, &changes->items[i]))
-			write_change(&b, &changes->items[i]);
+	{
+		const MgChange *c = &changes->items[i];
+
+		if (done[i])
+			continue;
+		/*
+		 * A foreign key goes before the unique key it names, but one of a
+		 * dropped table goes with its DROP TABLE, which comes later: drop
+		 * that table first (a key a foreign key names cannot go: SQLite's
+		 * "foreign key mismatch").
+		 */
+		if (c->op == MG_CH_DROP && (c->from->kind == MG_OBJ_CONSTRAINT || c->from->kind == MG_OBJ_INDEX))
+			for (int j = i + 1; j < changes->count; j++)
+				if (!done[j] && drops_fk_on(changes, &changes->items[j], c->from->key))
+				{
+					write_change(&b, &changes->items[j]);
+					done[j] = true;
+				}
+		if (!goes_with_table(changes, c))
+			write_change(&b, c);
+	}
+	mg_free(done);
 	/* no blank line at the end: the file's section ends here */
 	while (b.len > 1 && b.data[b.len - 1] == '\n' && b.data[b.len - 2] == '\n')
 		b.data[--b.len] = '\0';
