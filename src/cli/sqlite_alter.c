@@ -5,8 +5,11 @@
  *
  * The forms: ADD [COLUMN] [IF NOT EXISTS] def; ADD table-constraint [NOT
  * VALID]; DROP [COLUMN] [IF EXISTS] c [CASCADE|RESTRICT]; DROP CONSTRAINT
- * [IF EXISTS] n; ALTER [COLUMN] c [SET DATA] TYPE t [COLLATE x] [USING e];
- * ALTER [COLUMN] c SET/DROP NOT NULL, SET DEFAULT e, DROP DEFAULT; RENAME
+ * [IF EXISTS] n; ALTER [COLUMN] c [SET DATA] TYPE t [COLLATE x] [USING e]
+ * (TYPE "": no declared type); ALTER [COLUMN] c SET/DROP NOT NULL, SET
+ * DEFAULT e, DROP DEFAULT; ALTER [COLUMN] c ADD GENERATED {ALWAYS | BY
+ * DEFAULT} AS IDENTITY [(…)] and DROP IDENTITY [IF EXISTS], which are
+ * AUTOINCREMENT on an INTEGER PRIMARY KEY (SQLite's identity); RENAME
  * [COLUMN] a TO b; RENAME CONSTRAINT a TO b; RENAME TO t.  Anything else
  * has no SQLite form and is refused by name.
  */
@@ -159,11 +162,38 @@ alter_column(AltParser *p, SqAltAction *a)
 			a->kind = SQA_DROP_NOT_NULL;
 		else if (next_is(p, "default"))
 			a->kind = SQA_DROP_DEFAULT;
+		else if (next_is(p, "identity"))
+		{
+			a->kind = SQA_DROP_IDENTITY;
+			if (next_is(p, "if"))
+			{
+				if (!next_is(p, "exists"))
+					return perr(p, sq_lex_peek(&p->lx), "expected EXISTS after IF");
+				a->if_exists = true;
+			}
+		}
 		else
-			return unsupported(p, at, "ALTER COLUMN … DROP (other than NOT NULL and DEFAULT)");
+			return unsupported(p, at, "ALTER COLUMN … DROP (other than NOT NULL, DEFAULT and IDENTITY)");
 		return true;
 	}
-	return unsupported(p, at, "ALTER COLUMN (other than TYPE, SET/DROP NOT NULL, SET/DROP DEFAULT)");
+	if (next_is(p, "add"))
+	{
+		if (!next_is(p, "generated"))
+			return unsupported(p, at, "ALTER COLUMN … ADD (other than GENERATED … AS IDENTITY)");
+		if (!next_is(p, "always") && !(next_is(p, "by") && next_is(p, "default")))
+			return perr(p, sq_lex_peek(&p->lx), "expected ALWAYS or BY DEFAULT after GENERATED");
+		if (!next_is(p, "as") || !next_is(p, "identity"))
+			return perr(p, sq_lex_peek(&p->lx), "expected AS IDENTITY");
+		/* sequence options: SQLite's AUTOINCREMENT has none */
+		if (sq_tok_punct(p->s, sq_lex_peek(&p->lx), "("))
+		{
+			sq_lex_next(&p->lx);
+			sq_lex_skip_group(&p->lx);
+		}
+		a->kind = SQA_ADD_IDENTITY;
+		return true;
+	}
+	return unsupported(p, at, "ALTER COLUMN (other than TYPE, SET/DROP NOT NULL, SET/DROP DEFAULT, ADD/DROP IDENTITY)");
 }
 
 static bool
@@ -615,6 +645,69 @@ has_primary(const SqTable *t)
 	return false;
 }
 
+/* ADD GENERATED … AS IDENTITY: AUTOINCREMENT on the column, which must be
+ * the table's INTEGER PRIMARY KEY (a table PRIMARY KEY (c) moves onto it). */
+static bool
+add_identity(SqTable *t, SqColumn *c, char *err, size_t errlen)
+{
+	int			k = sq_column_con(c, SQC_PRIMARY);
+	int			tk = -1;
+
+	for (int i = 0; k < 0 && i < t->ncons; i++)
+		if (t->cons[i].kind == SQC_PRIMARY && t->cons[i].cols.count == 1 &&
+			strcasecmp(t->cons[i].cols.items[0], c->name) == 0)
+			tk = i;
+	if (t->without_rowid || strcasecmp(c->type, "integer") != 0 || (k < 0 && tk < 0) ||
+		(k >= 0 && c->cons[k].desc))
+		return sq_failf(err, errlen, "column \"%s\" of relation \"%s\" cannot be an identity column on SQLite: AUTOINCREMENT needs an INTEGER PRIMARY KEY column of a rowid table",
+					 c->name, t->name);
+	if (k >= 0)
+	{
+		char	   *body;
+
+		if (c->cons[k].autoinc)
+			return sq_failf(err, errlen, "column \"%s\" of relation \"%s\" is already an identity column",
+						 c->name, t->name);
+		body = mg_alloc(strlen(c->cons[k].body) + 16);
+		sprintf(body, "%s AUTOINCREMENT", c->cons[k].body);
+		c->cons[k].body = body;
+		c->cons[k].autoinc = true;
+		return true;
+	}
+	{
+		char	   *name = t->cons[tk].name;
+
+		sq_table_remove_con(t, tk);
+		add_con(c, SQC_PRIMARY, "PRIMARY KEY AUTOINCREMENT", NULL);
+		c->cons[c->ncons - 1].name = name;
+		c->cons[c->ncons - 1].autoinc = true;
+	}
+	return true;
+}
+
+/* DROP IDENTITY: the column's PRIMARY KEY without AUTOINCREMENT. */
+static bool
+drop_identity(SqTable *t, SqColumn *c, bool if_exists, char *err, size_t errlen)
+{
+	int			k = sq_column_con(c, SQC_PRIMARY);
+	SqConstraint *pk = k >= 0 ? &c->cons[k] : NULL;
+	SqLexer		lx;
+	SqTok		tok;
+	MgBuf		b;
+
+	if (pk == NULL || !pk->autoinc)
+		return if_exists ||
+			sq_failf(err, errlen, "column \"%s\" of relation \"%s\" is not an identity column", c->name, t->name);
+	mg_buf_init(&b);
+	sq_lex_init(&lx, pk->body, 0, strlen(pk->body));
+	while ((tok = sq_lex_next(&lx)).kind != SQT_END)
+		if (!sq_tok_is(pk->body, tok, "autoincrement"))
+			mg_buf_printf(&b, "%s%.*s", b.len ? " " : "", (int) tok.len, pk->body + tok.start);
+	pk->body = b.data;
+	pk->autoinc = false;
+	return true;
+}
+
 static bool
 drop_column(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
 {
@@ -778,6 +871,10 @@ sq_alter_apply(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
 		case SQA_DROP_DEFAULT:
 			remove_kind(c, SQC_DEFAULT);
 			break;
+		case SQA_ADD_IDENTITY:
+			return add_identity(t, c, err, errlen);
+		case SQA_DROP_IDENTITY:
+			return drop_identity(t, c, a->if_exists, err, errlen);
 		default:
 			return sq_failf(err, errlen, "internal: unknown action");
 	}

@@ -10,8 +10,10 @@
  * Column constraints become table constraints under PostgreSQL's default
  * names (t_pkey, t_a_key, t_a_fkey, t_a_check) when they have none, which
  * are also the names DROP CONSTRAINT finds them by in batch mode
- * (sqlite_alter.c); only AUTOINCREMENT stays on its column, where SQLite
- * requires it.
+ * (sqlite_alter.c).  AUTOINCREMENT is the column's identity (batch mode's
+ * ADD GENERATED … AS IDENTITY / DROP IDENTITY); such a column's definition
+ * says PRIMARY KEY AUTOINCREMENT, where SQLite requires it, and a new
+ * table is written without the primary key constraint then.
  */
 #include "sqlite_schema.h"
 #include "sqlite_alter.h"
@@ -241,7 +243,13 @@ add_column(Reader *r, const SqTable *t, const char *lt, int i)
 	if (o->type[0])
 		mg_buf_printf(&def, " %s", o->type);
 	if ((k = sq_column_con(c, SQC_PRIMARY)) >= 0 && c->cons[k].autoinc)
+	{
+		/* SQLite's identity column; its primary key is a constraint too */
+		o->identity = 'a';
+		if (c->cons[k].name)
+			mg_buf_printf(&def, " CONSTRAINT %s", sq_quote_ident(c->cons[k].name));
 		mg_buf_puts(&def, " PRIMARY KEY AUTOINCREMENT");
+	}
 	if ((k = sq_column_con(c, SQC_COLLATE)) >= 0)
 	{
 		char	   *coll = sq_canonical(c->cons[k].body + strlen("COLLATE"));
@@ -273,8 +281,7 @@ add_column(Reader *r, const SqTable *t, const char *lt, int i)
 	o->drop = sfmt("ALTER TABLE %s DROP COLUMN %s", o->tident, o->ident);
 	mg_model_dep(o, table_key(lt));
 	for (int j = 0; j < c->ncons; j++)
-		if (!(c->cons[j].kind == SQC_PRIMARY && c->cons[j].autoinc))
-			add_constraint(r, t, lt, c, &c->cons[j]);
+		add_constraint(r, t, lt, c, &c->cons[j]);
 }
 
 static bool
