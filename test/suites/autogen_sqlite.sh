@@ -147,7 +147,7 @@ for d in "$PAIRS"/*/; do
 done
 
 # ---- random pairs --------------------------------------------------------------------
-if [ "$RANDOM_N" -gt 0 ]; then
+if [ "$RANDOM_N" -gt 0 ] && { [ -z "$ONLY" ] || [[ $ONLY == *random-* ]]; }; then
     if ! out=$("$PY" -I "$AG/gen_sqlite.py" --seed "$SEED" --count "$RANDOM_N" --out "$TMP/random" 2>&1); then
         not_ok "gen_sqlite.py --seed $SEED --count $RANDOM_N" "$out"
     else
