@@ -16,6 +16,7 @@
 #include "sqlite_alter.h"
 #include "sqlite_tok.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -611,6 +612,59 @@ con_matches(const SqTable *t, const SqColumn *c, const SqConstraint *k, const ch
 	return d != NULL && strcasecmp(d, name) == 0;
 }
 
+/*
+ * The names as the schema reader (sqlite_schema.c) gives them: in its
+ * order (each column's constraints, then the table's), a name already
+ * taken (by a foreign key among foreign keys, by any other constraint
+ * among the rest) gets 1, 2, ... appended, as PostgreSQL numbers a second
+ * t_a_check.  Finds the constraint so named.
+ */
+static bool
+find_numbered(const SqTable *t, const char *name, int *col, int *idx)
+{
+	MgStrList	used[2] = {{0}, {0}};
+	bool		found = false;
+
+	for (int i = 0; i <= t->ncols && !found; i++)
+	{
+		const SqConstraint *cons = i < t->ncols ? t->cols[i].cons : t->cons;
+		int			n = i < t->ncols ? t->cols[i].ncons : t->ncons;
+
+		for (int j = 0; j < n && !found; j++)
+		{
+			const SqConstraint *k = &cons[j];
+			char	   *base = k->name ? mg_strdup(k->name) :
+				sq_default_con_name(t, i < t->ncols ? &t->cols[i] : NULL, k);
+			MgStrList  *u = &used[k->kind == SQC_FOREIGN];
+			char	   *cand;
+
+			if (base == NULL)
+				continue;
+			for (char *p = base; *p; p++)
+				*p = (char) tolower((unsigned char) *p);
+			cand = mg_strdup(base);
+			for (int m = 1; mg_strlist_contains(u, cand); m++)
+			{
+				mg_free(cand);
+				cand = mg_alloc(strlen(base) + 16);
+				sprintf(cand, "%s%d", base, m);
+			}
+			mg_strlist_add(u, cand);
+			if (strcasecmp(cand, name) == 0)
+			{
+				*col = i < t->ncols ? i : -1;
+				*idx = j;
+				found = true;
+			}
+			mg_free(cand);
+			mg_free(base);
+		}
+	}
+	mg_strlist_free(&used[0]);
+	mg_strlist_free(&used[1]);
+	return found;
+}
+
 /* Find a constraint by name: *col = its column (-1 for a table constraint). */
 static bool
 find_con(const SqTable *t, const char *name, int *col, int *idx)
@@ -630,7 +684,7 @@ find_con(const SqTable *t, const char *name, int *col, int *idx)
 				*idx = j;
 				return true;
 			}
-	return false;
+	return find_numbered(t, name, col, idx);
 }
 
 static bool

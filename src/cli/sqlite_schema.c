@@ -201,6 +201,7 @@ add_constraint(Reader *r, const SqTable *t, const char *lt, const SqColumn *c,
 									  lt, lower(name))) == NULL; n++)
 		name = sfmt("%s%d", k->name ? k->name : sq_default_con_name(t, c, k), n);
 	o->sub = sub;
+	o->unnamed = k->name == NULL;
 	o->ident = sq_quote_ident(name);
 	o->qname = o->ident;
 	o->tident = tident;

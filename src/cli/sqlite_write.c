@@ -51,6 +51,8 @@ create_table(MgBuf *b, const MgChange *c)
 				mg_buf_printf(b, "%s\n    %s", first ? "" : ",", o->def);
 			else if (pass == 1 && o->kind == MG_OBJ_CONSTRAINT && o->sub == 'p' && autoinc)
 				continue;		/* on the AUTOINCREMENT column */
+			else if (pass == 1 && (o->kind == MG_OBJ_CONSTRAINT || o->kind == MG_OBJ_FKEY) && o->unnamed)
+				mg_buf_printf(b, "%s\n    %s", first ? "" : ",", o->args);
 			else if (pass == 1 && (o->kind == MG_OBJ_CONSTRAINT || o->kind == MG_OBJ_FKEY))
 				mg_buf_printf(b, "%s\n    CONSTRAINT %s %s", first ? "" : ",", o->ident, o->args);
 			else
@@ -78,7 +80,11 @@ create(MgBuf *b, const MgChange *c)
 			if (!c->existing)
 				return;			/* inline in its new table */
 			rebuild_hazard(b, "add a constraint", o->tident);
-			mg_write_statement(b, o->def);
+			if (o->unnamed)
+				/* unnamed, as in the model: its name follows renames */
+				mg_buf_printf(b, "ALTER TABLE %s ADD %s;\n", o->tident, o->args);
+			else
+				mg_write_statement(b, o->def);
 			return;
 		default:
 			mg_write_statement(b, o->def);
