@@ -277,6 +277,10 @@ add_column(Reader *r, const SqTable *t, const char *lt, int i)
 		/* compared with its kind: VIRTUAL <-> STORED replaces the column */
 		o->generated = sfmt("%s %s", expr, kind);
 		mg_buf_printf(&def, " GENERATED ALWAYS AS (%s) %s", expr, kind);
+		/* on the columns it reads: dropped before them, added after them */
+		for (int j = 0; j < t->ncols; j++)
+			if (j != i && sq_text_mentions(c->cons[k].expr, t->cols[j].name))
+				mg_model_dep(o, mg_model_key(MG_OBJ_COLUMN, "main", lt, lower(t->cols[j].name)));
 	}
 	o->def = def.data;
 	o->drop = sfmt("ALTER TABLE %s DROP COLUMN %s", o->tident, o->ident);
