@@ -261,8 +261,9 @@ add_column(Reader *r, const SqTable *t, const char *lt, int i)
 	}
 	if (sq_column_con(c, SQC_NOTNULL) >= 0)
 	{
-		o->notnull = true;
 		mg_buf_puts(&def, " NOT NULL");
+		/* a rowid alias is never NULL: NOT NULL or not, the same column */
+		o->notnull = !sq_column_is_rowid(t, i);
 	}
 	if ((k = sq_column_con(c, SQC_DEFAULT)) >= 0)
 	{

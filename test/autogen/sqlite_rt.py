@@ -191,10 +191,17 @@ def schema(path):
             opts += " autoincrement " + autoinc
         out.append("table %s%s" % (name, opts))
         cols = rows(c, "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?)", (name,))
+        # the rowid alias (INTEGER PRIMARY KEY of a rowid table) is never
+        # NULL: NOT NULL on it or not is the same column
+        npk = sum(1 for r in cols if len(r) > 4 and r[4])
+        rowid_alias = not (tl and tl[0][0]) and npk == 1 and not rows(
+            c, "SELECT 1 FROM pragma_index_list(?) WHERE origin = 'pk'", (name,))
         for cname, ctype, nn, dflt, pk, hidden in sorted(cols, key=lambda r: (str(r[0]).lower(), str(r[0]))):
             if str(cname).startswith("ERROR"):
                 out.append("  " + cname)
                 continue
+            if pk and rowid_alias and (ctype or "").upper() == "INTEGER":
+                nn = 0
             t = textcols.get(cname.lower(), {})
             line = "  column %s: %s" % (cname, re.sub(r"\s*([(),])\s*", r"\1", " ".join((ctype or "").upper().split())))
             if nn:

@@ -16,7 +16,12 @@
 #             the upgraded file's rows kept the same way
 #   diff      `migrate diff --schema a.sql` on the downgraded file: nothing
 #   same      on the fresh files, diff to their own model: nothing
-# and the commands around it: check's exit statuses, model errors at
+# A pair's optional files: data.sql (rows for the file from a.sql),
+# renames.txt (one --rename entry a line; reversed, in the reverse order,
+# for the downgrade), b.ref.sql (what the fresh file to compare with is
+# loaded from, when b.sql is a model only the program reads: ALTER TABLE
+# ... ADD CONSTRAINT as pg_dump writes it).
+# And the commands around it: check's exit statuses, model errors at
 # FILE:LINE, schema.sqlite.sql before schema.sql, the refusal when the file
 # is not at heads, "No changes in schema detected.".
 #
@@ -52,10 +57,11 @@ run_pair() {    # run_pair DIR NAME
     local dir=$1 name=$2 w=$TMP/pairs/$2 out url
     rm -rf "$w"; mkdir -p "$w"
     url=sqlite:///$w/db.sqlite
-    local data=()
+    local data=() bref=$dir/b.sql
     [ -f "$dir/data.sql" ] && data=("$dir/data.sql")
+    [ -f "$dir/b.ref.sql" ] && bref=$dir/b.ref.sql
     if ! out=$(rt load "$w/db.sqlite" "$dir/a.sql" ${data[@]+"${data[@]}"}) ||
-       ! out=$(rt load "$w/a.sqlite" "$dir/a.sql") || ! out=$(rt load "$w/b.sqlite" "$dir/b.sql"); then
+       ! out=$(rt load "$w/a.sqlite" "$dir/a.sql") || ! out=$(rt load "$w/b.sqlite" "$bref"); then
         not_ok "$name: load a.sql, data.sql and b.sql" "$out"; save "$name"; return
     fi
     rt snap "$w/db.sqlite" "$w/rows.json" >/dev/null
