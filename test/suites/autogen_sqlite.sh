@@ -29,7 +29,7 @@
 # databases, the revision, the normalized schemas); AUTOGEN_SQLITE_ONLY=
 # "PATTERN..." runs only the pairs those globs match (random-SEED-rNNNN
 # names a random one, 'random-*' all of them); AUTOGEN_SQLITE_RANDOM=0 runs
-# no random pairs.
+# no random pairs; "cli" names the tests after the pairs.
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 suite_init autogen_sqlite
@@ -170,8 +170,170 @@ if [ "$RANDOM_N" -gt 0 ] && { [ -z "$ONLY" ] || [[ $ONLY == *random-* ]]; }; the
         done
     fi
 fi
-[ -n "$ONLY" ] && { suite_end; exit; }
+if [ -n "$ONLY" ] && ! wanted cli; then suite_end; exit; fi
 
 # ---- the commands around the round trip ---------------------------------------------------
-# CLI_TESTS
+# check, the model's file, errors, not at heads, nothing to do
+mkdir -p "$TMP/cli" && cd "$TMP/cli" && "$MIGRATE" init >/dev/null
+U=sqlite:///$TMP/cli/app.db
+nrev() { ls migrations/versions/*.sql 2>/dev/null | wc -l; }
+echo 'CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);' >migrations/schema.sql
+run -d "$U" migrate -m first
+expect "migrate -m on a new file (no revisions, no state: at heads) writes a revision" 0 \
+    "Generating migrations/versions/" "_first.sql ... done"
+run -d "$U" check
+expect "check with the revision pending: exit 1, not up to date" 1 "the database is not up to date: 1 revision pending"
+run -d "$U" migrate -m again
+expect "migrate -m on a file that is not at heads: exit 1, target database is not up to date" 1 \
+    "target database is not up to date" "1 revision is pending" "Run migrate upgrade first"
+run -d "$U" revision --autogenerate -m again
+expect "... revision --autogenerate too" 1 "target database is not up to date"
+is "... no file written" 1 "$(nrev)"
+run -d "$U" upgrade
+expect "upgrade runs the generated revision" 0 "first"
+run -d "$U" check
+expect "check at heads with the model matching: exit 0" 0 "up to date"
+run -d "$U" check --json
+json_ok "check --json: JSON, exit 0"
+run -d "$U" migrate -m nothing
+expect "migrate -m with nothing to change: exit 0, No changes in schema detected." 0 "No changes in schema detected."
+run -d "$U" revision --autogenerate -m nothing
+expect "... revision --autogenerate too" 0 "No changes in schema detected."
+is "... no file written" 1 "$(nrev)"
+run -d "$U" diff
+quiet_ok "diff with nothing to change prints nothing"
+
+echo 'CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b INTEGER NOT NULL DEFAULT 0);' >migrations/schema.sql
+run -d "$U" check
+expect "check with a model that differs: exit 1, new upgrade operations detected, naming them" 1 \
+    "new upgrade operations detected" "ALTER TABLE t ADD COLUMN b INTEGER NOT NULL DEFAULT 0"
+run -d "$U" diff
+is "diff prints the DDL" "0:ALTER TABLE t ADD COLUMN b INTEGER NOT NULL DEFAULT 0;" "$RC:$OUT"
+
+echo 'CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);' >migrations/schema.sqlite.sql
+run -d "$U" check
+expect "migrations/schema.sqlite.sql wins over schema.sql on SQLite (it matches): exit 0" 0 "up to date"
+run -d "$U" diff
+quiet_ok "... diff to it prints nothing"
+run -d "$U" diff --schema migrations/schema.sql
+expect "... --schema FILE overrides both" 0 "ADD COLUMN b"
+run -d "$U" check --schema migrations/schema.sql
+expect "... check --schema FILE too" 1 "new upgrade operations detected"
+mkdir -p model
+echo 'CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);' >model/01_t.sql
+echo 'CREATE INDEX t_a ON t (a);' >model/02_ix.sql
+run -d "$U" diff --schema model
+is "--schema DIR: the model is its files in order" "0:CREATE INDEX t_a ON t(a);" "$RC:$OUT"
+
+# model errors: FILE:LINE, exit 2, nothing written
+printf 'CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);\n\nCREATE TABLE u (\n    x INTEGER,\n    y NOPE(\n);\n' \
+    >migrations/schema.sqlite.sql
+run -d "$U" check
+expect "a model that does not run: check exits 2 naming FILE:LINE" 2 "migrations/schema.sqlite.sql:3:"
+run -d "$U" diff
+expect "... diff too" 2 "migrations/schema.sqlite.sql:3:"
+run -d "$U" migrate -m broken
+expect "... migrate -m too" 2 "migrations/schema.sqlite.sql:3:"
+is "... no file written" 1 "$(nrev)"
+printf -- '-- the index\n\nCREATE INDEX t_b ON nosuch (b);\n' >model/02_ix.sql
+run -d "$U" diff --schema model
+expect "... in a directory: the file of the directory and its line" 2 "model/02_ix.sql:3: no such table"
+printf 'CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);\nALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a <> %s);\nALTER TABLE t\n    ALTER COLUMN a SET STATISTICS 5;\n' "''" \
+    >migrations/schema.sqlite.sql
+run -d "$U" diff
+expect "... an ALTER TABLE batch mode cannot run: exit 2 at its action's line" 2 "migrations/schema.sqlite.sql:4:" "no SQLite form"
+echo 'CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);' >migrations/schema.sqlite.sql
+run -d "$U" diff --rename nosuch:t
+expect "--rename of a table that is not there: exit 2" 2 'rename "nosuch:t": no table "nosuch" in the database'
+run -d "$U" diff --rename t.zz:t.a
+expect "--rename of a column that is not there: exit 2" 2 'no column "zz" of table "t" in the database'
+run -d "$U" diff --rename t.a:u.a
+expect "--rename across tables: exit 2" 2 "both sides must name the same table"
+
+# AUTOINCREMENT added to a table with rows keeps its sequence
+rm -f migrations/schema.sqlite.sql migrations/versions/*.sql app.db
+"$PY" -I "$RT" load app.db /dev/stdin <<'SQL' >/dev/null
+CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT);
+INSERT INTO note VALUES (1, 'a'), (5, 'b');
+SQL
+echo 'CREATE TABLE note (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT);' >migrations/schema.sql
+run -d "$U" migrate -m autoinc
+expect "AUTOINCREMENT added: a revision" 0 "_autoinc.sql ... done"
+like "... batch mode's ADD GENERATED ALWAYS AS IDENTITY, a rebuild" \
+    "hazard: rewrite: SQLite cannot add AUTOINCREMENT in place.*ALTER TABLE note ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY;" \
+    "$(tr '\n' ' ' <migrations/versions/*_autoinc.sql)"
+run -d "$U" upgrade
+is "... after the upgrade sqlite_sequence starts past the rows, the next id is 6" "note|5 6" \
+    "$(sq_py app.db "SELECT name, seq FROM sqlite_sequence WHERE name = 'note'") $(
+       sq_py app.db "INSERT INTO note (body) VALUES ('c') RETURNING id")"
+run -d "$U" downgrade
+is "... the downgrade drops AUTOINCREMENT and keeps the rows" "0:1 5:" \
+    "$RC:$(sq_py app.db "SELECT id FROM note ORDER BY id" | tr '\n' ' ' | sed 's/ $//'):$(sq_py app.db "SELECT sql FROM sqlite_schema WHERE name = 'note'" | grep -i autoincrement)"
+cd "$TMP" || exit 1
+
+# ---- the machinery: sqlite_rt.py and gen_sqlite.py --------------------------------------
+mkdir -p "$TMP/rt" && cd "$TMP/rt" || exit 1
+base='CREATE TABLE p (id INTEGER PRIMARY KEY, k TEXT UNIQUE);
+CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT COLLATE NOCASE DEFAULT '"'x'"' CHECK (length(a) < 9), b INTEGER NOT NULL REFERENCES p (id) ON DELETE CASCADE);
+CREATE INDEX t_b ON t (b) WHERE b > 0;
+CREATE VIEW v AS SELECT a FROM t;
+CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT NEW.a; END;'
+printf '%s\n' "$base" >base.sql
+rt load base.db base.sql >/dev/null
+same='CREATE TABLE p (id INTEGER, k TEXT, PRIMARY KEY (id), CONSTRAINT p_k UNIQUE (k));
+CREATE TABLE t (b INTEGER NOT NULL, id INTEGER PRIMARY KEY, a TEXT DEFAULT '"'x'"' COLLATE nocase,
+    FOREIGN KEY (b) REFERENCES "p" (id) ON DELETE CASCADE, CONSTRAINT named CHECK (length(a) < 9));
+CREATE INDEX t_b ON t (  b  ) WHERE b>0;
+CREATE VIEW "v" AS SELECT A FROM T;
+CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT new.a; END;'
+printf '%s\n' "$same" >same.sql
+rt load same.db same.sql >/dev/null
+out=$(rt compare same.db base.db)
+is "sqlite_rt.py: column order, constraint spelling and names, blanks and case of SQL do not count" "0:" "$?:$out"
+differs=0 missed=""
+while IFS='|' read -r what from to; do
+    [ -n "$what" ] || continue
+    printf '%s\n' "${base/"$from"/"$to"}" >v.sql
+    rm -f v.db; rt load v.db v.sql >/dev/null
+    if rt compare v.db base.db >/dev/null; then missed="$missed $what"; else differs=$((differs + 1)); fi
+done <<'LIST'
+type|a TEXT COLLATE|a VARCHAR(9) COLLATE
+not null|b INTEGER NOT NULL|b INTEGER
+default|DEFAULT 'x'|DEFAULT 'y'
+collation|COLLATE NOCASE|COLLATE RTRIM
+check|length(a) < 9|length(a) < 8
+unique|k TEXT UNIQUE|k TEXT
+foreign key action|ON DELETE CASCADE|ON DELETE SET NULL
+partial index|WHERE b > 0|WHERE b > 1
+index columns|t (b)|t (b, a)
+view|SELECT a FROM t|SELECT a, b FROM t
+trigger|SELECT NEW.a|SELECT NEW.b
+primary key|p (id INTEGER PRIMARY KEY|p (id INTEGER UNIQUE
+autoincrement|p (id INTEGER PRIMARY KEY|p (id INTEGER PRIMARY KEY AUTOINCREMENT
+without rowid|k TEXT UNIQUE);|k TEXT UNIQUE) WITHOUT ROWID;
+strict|k TEXT UNIQUE);|k TEXT UNIQUE) STRICT;
+name case|CREATE VIEW v|CREATE VIEW V
+LIST
+is "... and each of 16 kinds of difference does" "16:" "$differs:$missed"
+rt load rows.db base.sql /dev/stdin <<<"INSERT INTO p VALUES (1, 'k'); INSERT INTO t VALUES (1, 'a', 1);" >/dev/null
+rt snap rows.db rows.json >/dev/null
+rt load rows.db /dev/stdin <<<"UPDATE t SET a = 'b';" >/dev/null
+out=$(rt compare rows.db base.db --rows rows.json)
+like "... a changed row is reported" "rows of t" "$out"
+rt load rows.db /dev/stdin <<<"INSERT INTO t VALUES (2, 'c', 99);" >/dev/null
+out=$(rt compare rows.db base.db)
+like "... a row breaking a foreign key is reported" "foreign_key_check" "$out"
+"$PY" -I "$AG/gen_sqlite.py" --seed 7 --count 30 --out g1 && "$PY" -I "$AG/gen_sqlite.py" --seed 7 --count 30 --out g2 &&
+    "$PY" -I "$AG/gen_sqlite.py" --seed 8 --count 30 --out g3
+is "gen_sqlite.py: the same seed gives the same bytes" "" "$(diff -r g1 g2 2>&1)"
+like "... another seed other pairs" "differ" "$(diff -rq g1 g3 2>&1)"
+is "... every b.sql differs from its a.sql" "" "$(for d in g1/*/; do cmp -s "$d/a.sql" "$d/b.sql" && echo "$d"; done)"
+bad=""
+for d in g1/*/; do
+    rm -f x.db y.db
+    rt load x.db "$d/a.sql" "$d/data.sql" >/dev/null || bad="$bad $d(a)"
+    rt load y.db "$d/b.sql" >/dev/null || bad="$bad $d(b)"
+done
+is "... every a.sql with its data.sql and every b.sql loads in SQLite" "" "$bad"
+cd "$TMP" || exit 1
 suite_end
