@@ -12,6 +12,7 @@
 #include "sqlite_batch.h"
 #include "sqlite_schema.h"
 #include "sqlite_shadow.h"
+#include "sqlite_tok.h"
 #include "sqltext.h"
 #include "model.h"
 
@@ -218,10 +219,47 @@ renamed(sqlite3 *fromdb, MgSchemaModel *from, const MgSchemaModel *to,
 	{
 		char	   *sql = rename_sql(renames, i, from, to);
 		char	   *msg = NULL;
+		int			rc = SQLITE_OK;
 
+		/*
+		 * A view or trigger that names the old column through a view (SQLite
+		 * rewrites only direct references) stops the rename: "error in view
+		 * v2 after rename: no such column: c".  It goes first, and the
+		 * comparison creates it again as the target has it.
+		 */
+		for (int tries = 0; sql && tries < 1000; tries++)
+		{
+			char		kind[16],
+						name[512];
+
+			sqlite3_free(msg);
+			msg = NULL;
+			if ((rc = sqlite3_exec(mem, sql, NULL, NULL, &msg)) == SQLITE_OK)
+				break;
+			if (msg == NULL || sscanf(msg, "error in %15s %511[^\n]", kind, name) != 2 ||
+				(strcmp(kind, "view") != 0 && strcmp(kind, "trigger") != 0) ||
+				strstr(name, " after rename: ") == NULL)
+				break;
+			*strstr(name, " after rename: ") = '\0';
+			{
+				char	   *drop = mg_alloc(strlen(name) * 2 + 32);
+				char	   *e = NULL;
+
+				sprintf(drop, "DROP %s %s;\n", strcmp(kind, "view") == 0 ? "VIEW" : "TRIGGER",
+						sq_quote_ident(name));
+				if (sqlite3_exec(mem, drop, NULL, NULL, &e) != SQLITE_OK)
+				{
+					sqlite3_free(e);
+					mg_free(drop);
+					break;
+				}
+				mg_buf_puts(stmts, drop);
+				mg_free(drop);
+			}
+		}
 		if (sql == NULL)
 			st = EXIT_USAGE;
-		else if (sqlite3_exec(mem, sql, NULL, NULL, &msg) != SQLITE_OK)
+		else if (rc != SQLITE_OK)
 		{
 			st = fail(EXIT_FAILED, "rename \"%s\": %s", renames->items[i], msg ? msg : "error");
 			sqlite3_free(msg);
