@@ -17,8 +17,8 @@ BLOB, ANY), an INTEGER PRIMARY KEY (column or table constraint, sometimes
 AUTOINCREMENT) or none, sometimes WITHOUT ROWID or STRICT, NOT NULL,
 constant and expression defaults, collations, column and table UNIQUE and
 CHECK (named and unnamed), generated columns, foreign keys between tables
-(with actions), indexes (unique, partial, expression, DESC), views and
-triggers; names sometimes mixed case or needing quotes.
+(with actions), indexes (unique, partial, expression, DESC), views (some
+over other views) and triggers; names sometimes mixed case or needing quotes.
 A mutation makes 1-4 changes: add/drop/rename table, add (nullable, NOT NULL
 with a default, with an expression default, generated)/drop/rename column,
 type, NOT NULL, default, collation, AUTOINCREMENT, UNIQUE, CHECK, foreign
@@ -235,13 +235,34 @@ class Gen:
             ix["cols"].append(r.choice([x["name"] for x in ok if x is not c]))
         m["indexes"].append(ix)
 
+    def view_source(self, m, v):
+        """The columns a view can select: its table's, or its base view's."""
+        if v.get("base"):
+            return list(next(x for x in m["views"] if x["name"] == v["base"])["cols"])
+        return [c["name"] for c in self.tab(m, v["table"])["cols"]]
+
     def add_view(self, m):
         r = self.r
-        t = r.choice(m["tables"])
-        cols = [c["name"] for c in t["cols"]]
-        pick = sorted(r.sample(cols, min(len(cols), r.randint(1, 3))), key=cols.index)
-        m["views"].append({"name": self.name("vw"), "table": t["name"], "cols": pick,
-                           "filter": r.choice([None, pick[0]])})
+        if m["views"] and r.random() < 0.25:
+            base = r.choice(m["views"])         # a view over a view
+            v = {"name": self.name("vw"), "table": None, "base": base["name"]}
+        else:
+            v = {"name": self.name("vw"), "table": r.choice(m["tables"])["name"], "base": None}
+        cols = self.view_source(m, v)
+        v["cols"] = sorted(r.sample(cols, min(len(cols), r.randint(1, 3))), key=cols.index)
+        v["filter"] = r.choice([None, v["cols"][0]])
+        m["views"].append(v)
+
+    def cascade_views(self, m):
+        """Views over a view that went away or lost a column they read go too."""
+        while True:
+            names = {v["name"]: v for v in m["views"]}
+            bad = [v for v in m["views"] if v.get("base") and
+                   (v["base"] not in names or
+                    not set(v["cols"] + ([v["filter"]] if v["filter"] else [])) <= set(names[v["base"]]["cols"]))]
+            if not bad:
+                return
+            m["views"] = [v for v in m["views"] if v not in bad]
 
     def add_trigger(self, m):
         r = self.r
@@ -277,16 +298,30 @@ class Gen:
                 obj["cols"] = [new if x == old else x for x in obj["cols"]]
                 if obj.get("where") == old:
                     obj["where"] = new
+        changed = set()
         for v in m["views"]:
-            if v["table"] == table:
+            if v["table"] == table and old in v["cols"] + [v["filter"]]:
                 v["cols"] = [new if x == old else x for x in v["cols"]]
                 v["filter"] = new if v["filter"] == old else v["filter"]
+                changed.add(v["name"])
+        while changed:     # views over them select the column by its new name
+            more = set()
+            for v in m["views"]:
+                if v.get("base") in changed and old in v["cols"] + [v["filter"]]:
+                    v["cols"] = [new if x == old else x for x in v["cols"]]
+                    v["filter"] = new if v["filter"] == old else v["filter"]
+                    more.add(v["name"])
+            changed = more
         for c in self.tab(m, table)["cols"]:
             if c["gen"] and c["gen"]["src"] == old:
                 c["gen"]["src"] = new
 
     # ---- mutations -------------------------------------------------------------
     def mutate(self, m, renames, orig):
+        self.mutate_one(m, renames, orig)
+        self.cascade_views(m)
+
+    def mutate_one(self, m, renames, orig):
         r = self.r
         ops = ["add_table", "drop_table", "add_column", "add_column", "drop_column", "type",
                "notnull", "default", "collate", "autoinc", "unique", "check", "add_constraint",
@@ -401,7 +436,7 @@ class Gen:
             m["views"].remove(r.choice(m["views"]))
         elif op == "change_view" and m["views"]:
             v = r.choice(m["views"])
-            names = [c["name"] for c in self.tab(m, v["table"])["cols"]]
+            names = self.view_source(m, v)
             v["cols"] = sorted(r.sample(names, min(len(names), r.randint(1, 3))), key=names.index)
             v["filter"] = r.choice([None, v["cols"][0]])
         elif op == "add_trigger":
@@ -509,7 +544,7 @@ class Gen:
             out.append(s + ";")
         for v in m["views"]:
             s = "CREATE VIEW %s AS SELECT %s FROM %s" % (q(v["name"]), ", ".join(q(x) for x in v["cols"]),
-                                                        q(v["table"]))
+                                                        q(v["base"] or v["table"]))
             if v["filter"]:
                 s += " WHERE %s IS NOT NULL" % q(v["filter"])
             out.append(s + ";")
