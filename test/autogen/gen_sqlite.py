@@ -117,7 +117,7 @@ class Gen:
              "nulls": new}
         if r.random() < 0.3:
             c["default"] = self.default_for(ty, t["strict"])
-        if r.random() < 0.3 and (not new or c["default"] is not None):
+        if r.random() < 0.3 and (not new or c["default"] not in (None, "NULL")):
             c["notnull"] = True
         if texty(ty) and r.random() < 0.15:
             c["collate"] = r.choice(["NOCASE", "RTRIM"])
@@ -196,17 +196,22 @@ class Gen:
         cols = self.plain(t)
         nm = r.choice([None, self.name("k")])
         if kind == "fk":
-            targets = [x for x in m["tables"] if x["pk"]]
+            targets = [x for x in m["tables"] if x["pk"] or
+                       (mutating and any(c["unique"] and c["gen"] is None for c in x["cols"]))]
             if not targets:
                 return
             x = r.choice(targets)
+            refcol = x["pk"]["col"] if x["pk"] else None
+            uniq = [c for c in x["cols"] if c["unique"] and c["gen"] is None]
+            if mutating and uniq and (refcol is None or r.random() < 0.5):
+                refcol = r.choice(uniq)["name"]     # a UNIQUE column (its rows: NULL)
             col = {"name": self.name(x["name"].lower().replace(" ", "_") + "_ref"), "type": "INTEGER",
                    "notnull": False, "default": None, "collate": None, "check": False,
                    "unique": False, "gen": None, "new": mutating, "nulls": True,
                    "fk_to": None if mutating else x["name"]}
             t["cols"].append(col)
             m["cons"].append({"name": nm, "table": t["name"], "kind": "fk", "cols": [col["name"]],
-                              "ref": x["name"], "refcol": x["pk"]["col"], "action": r.choice(FK_ACTIONS),
+                              "ref": x["name"], "refcol": refcol, "action": r.choice(FK_ACTIONS),
                               "inline": r.random() < 0.4})
         elif kind == "unique":
             ok = [c for c in cols if not (c["new"] and c["default"] is not None)]
@@ -336,7 +341,7 @@ class Gen:
         r = self.r
         ops = ["add_table", "drop_table", "add_column", "add_column", "drop_column", "type",
                "notnull", "default", "collate", "autoinc", "unique", "check", "add_constraint",
-               "drop_constraint", "add_index", "drop_index", "change_index", "add_view",
+               "add_constraint", "drop_constraint", "add_index", "drop_index", "change_index", "add_view",
                "drop_view", "change_view", "add_trigger", "drop_trigger", "change_trigger",
                "rename_column", "rename_table", "options", "pk"]
         op = r.choice(ops)
@@ -394,6 +399,8 @@ class Gen:
                 c["type"] = r.choice(table[c["type"]])
                 if c["default"] is not None:
                     c["default"] = self.default_for(c["type"], t["strict"])
+                    if c["new"] and c["notnull"] and c["default"] == "NULL":
+                        c["default"] = "7"      # its rows got a value
                 if not texty(c["type"]):
                     c["collate"] = None
                     for ix in m["indexes"]:
@@ -426,6 +433,9 @@ class Gen:
             if not c["unique"] and c["new"] and c["default"] is not None:
                 return
             c["unique"] = not c["unique"]
+            if not c["unique"]:     # foreign keys to it go with it
+                m["cons"] = [k for k in m["cons"] if not (k["kind"] == "fk" and k["ref"] == t["name"]
+                                                          and k["refcol"] == c["name"])]
         elif op == "check" and cols:
             c = r.choice(cols)
             c["check"] = not c["check"]
