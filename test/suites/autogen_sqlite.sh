@@ -17,13 +17,16 @@
 #   diff      `migrate diff --schema a.sql` on the downgraded file: nothing
 #   same      on the fresh files, diff to their own model: nothing
 # A pair's optional files: data.sql (rows for the file from a.sql),
-# renames.txt (one --rename entry a line; reversed, in the reverse order,
-# for the downgrade), b.ref.sql (what the fresh file to compare with is
-# loaded from, when b.sql is a model only the program reads: ALTER TABLE
-# ... ADD CONSTRAINT as pg_dump writes it).
-# And the commands around it: check's exit statuses, model errors at
-# FILE:LINE, schema.sqlite.sql before schema.sql, the refusal when the file
-# is not at heads, "No changes in schema detected.".
+# renames.txt (one --rename entry a line, passed to migrate -m; the
+# revision's downgrade undoes them), b.ref.sql (what the fresh file to
+# compare with is loaded from, when b.sql is a model only the program
+# reads: ALTER TABLE ... ADD CONSTRAINT as pg_dump writes it).
+# Then the commands around it: check's exit statuses, model errors at
+# FILE:LINE (exit 2), schema.sqlite.sql before schema.sql, --rename errors,
+# the refusal when the file is not at heads, "No changes in schema
+# detected.", AUTOINCREMENT keeping its sequence; and the machinery:
+# sqlite_rt.py's comparison (what it ignores, what it sees) and
+# gen_sqlite.py's determinism.
 #
 # Debugging: AUTOGEN_SQLITE_KEEP=DIR keeps every pair's files (the
 # databases, the revision, the normalized schemas); AUTOGEN_SQLITE_ONLY=
