@@ -150,6 +150,20 @@ sq_batch_run(sqlite3 *db, const char *body, const SqBatchOps *ops, void *ctx,
 	*rebuilt = 0;
 	*input_error = false;
 	err[0] = '\0';
+	/*
+	 * An ALTER TABLE with no SQLite form is refused before anything runs: a
+	 * transaction-false revision would otherwise keep what ran before it.
+	 */
+	for (int i = 0; i < n; i++)
+	{
+		err[0] = '\0';
+		if (sq_alter_parse(body, st[i].start, st[i].end, &alters[0], err, errlen, erroff) < 0)
+		{
+			*input_error = true;
+			return false;
+		}
+	}
+	err[0] = '\0';
 	for (int i = 0; i < n;)
 	{
 		int			kind = sq_alter_parse(body, st[i].start, st[i].end, &alters[0],
