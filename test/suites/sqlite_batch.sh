@@ -622,5 +622,282 @@ else
 fi
 up fail fail.db
 expect "... and SQLite's own ALTER forms run: exit 0" 0
+# ==== 8. the --sql scripts =================================================================
+# (version, history rows without their times, schema, rows, counters)
+script_state() {
+    echo "== version"; sq "$1" "SELECT revision FROM migrate_version ORDER BY 1"
+    echo "== history"; sq "$1" "SELECT revision, action, checksum FROM migrate_history ORDER BY id"
+    echo "== sequence"; sq "$1" "SELECT * FROM sqlite_sequence WHERE name NOT LIKE 'migrate%' ORDER BY 1"
+    app_state "$1"
+}
+cp shop_s1.db on.db
+cp shop_s1.db off.db
+run --dir shop -d sqlite:///off.db upgrade --sql
+printf '%s\n' "$OUT" >up.sql
+expect "upgrade --sql on a SQLite database with a rebuild: exit 0" 0
+if [[ $OUT == *"SAVEPOINT migrate_rebuild;"*"CREATE TABLE _migrate_new_items ("*"INSERT INTO _migrate_new_items ("*"DROP TABLE items;"*"ALTER TABLE _migrate_new_items RENAME TO items;"*"pragma_foreign_key_check('lines')"*"RELEASE migrate_rebuild;"* ]]; then
+    ok "... the script holds the rebuild statements (SAVEPOINT migrate_rebuild, _migrate_new_items, …, the foreign-key check of the table referencing it)"
+else
+    not_ok "... the script holds the rebuild statements" "$OUT"
+fi
+is "... one rebuild for the three statements" "1" "$(count_of "SAVEPOINT migrate_rebuild" "$OUT")"
+pf=$(line_of up.sql "PRAGMA foreign_keys = OFF;") bg=$(line_of up.sql "BEGIN IMMEDIATE;")
+if [ -n "$pf" ] && [ -n "$bg" ] && [ "$pf" -lt "$bg" ]; then ok "... PRAGMA foreign_keys = OFF comes before BEGIN IMMEDIATE"; else
+    not_ok "... PRAGMA foreign_keys = OFF comes before BEGIN IMMEDIATE" "$(head -n 12 up.sql)"; fi
+is "... the script did not change the database" "$(sha on.db)" "$(sha off.db)"
+if sqlite3 off.db <up.sql >sqlite3.log 2>&1; then ok "... sqlite3 runs it"; else not_ok "... sqlite3 runs it" "$(cat sqlite3.log)"; fi
+"$MIGRATE" -q --dir shop -d sqlite:///on.db upgrade
+is "... and it leaves the schema, rows and counter the program's upgrade leaves" "$(script_state on.db)" "$(script_state off.db)"
+healthy "... integrity_check ok, foreign_key_check empty" off.db
+run --dir shop -d sqlite:///off.db downgrade --sql
+printf '%s\n' "$OUT" >down.sql
+is "downgrade --sql: the downgrade's rebuild is in the script" "1" "$(count_of "SAVEPOINT migrate_rebuild" "$OUT")"
+if sqlite3 off.db <down.sql >sqlite3.log 2>&1; then ok "... sqlite3 runs it"; else not_ok "... sqlite3 runs it" "$(cat sqlite3.log)"; fi
+"$MIGRATE" -q --dir shop -d sqlite:///on.db downgrade
+is "... and it leaves what the program's downgrade leaves" "$(script_state on.db)" "$(script_state off.db)"
+is "... which is the original state" "$ITEMS0" "$(rows off.db "SELECT rowid, * FROM items ORDER BY rowid")"
+
+# a range, without a database: the schema up to its start replayed in memory
+for range in base:heads s0001:heads; do
+    run --dir shop upgrade --sql "$range" --dialect sqlite
+    printf '%s\n' "$OUT" >range.sql
+    expect "upgrade --sql $range --dialect sqlite: exit 0" 0
+    is "... the rebuild is in it" "1" "$(count_of "SAVEPOINT migrate_rebuild" "$OUT")"
+    rm -f roff.db ron.db
+    if [ "$range" == base:heads ]; then : >roff.db; else cp shop_s1.db roff.db; cp shop_s1.db ron.db; fi
+    if sqlite3 roff.db <range.sql >sqlite3.log 2>&1; then ok "... sqlite3 runs it"; else not_ok "... sqlite3 runs it" "$(cat sqlite3.log)"; fi
+    "$MIGRATE" -q --dir shop -d sqlite:///ron.db upgrade
+    is "... and it leaves what the program's upgrade leaves" "$(script_state ron.db)" "$(script_state roff.db)"
+done
+for d in drops nat tags pets gen; do
+    rm -f roff.db ron.db
+    : >roff.db
+    run --dir "$d" upgrade --sql base:heads --dialect sqlite
+    printf '%s\n' "$OUT" >range.sql
+    if [ "$d" == gen ]; then
+        # its last revision fails: the script for the ones before
+        run --dir "$d" upgrade --sql base:g0002 --dialect sqlite
+        printf '%s\n' "$OUT" >range.sql
+        "$MIGRATE" -q --dir "$d" -d sqlite:///ron.db upgrade g0002
+    else
+        "$MIGRATE" -q --dir "$d" -d sqlite:///ron.db upgrade
+    fi
+    if [ "$RC" -eq 0 ] && sqlite3 roff.db <range.sql >sqlite3.log 2>&1; then
+        # (DEFAULT CURRENT_TIMESTAMP: the two ran at other times)
+        [ "$d" != nat ] || sq ron.db "UPDATE n2 SET created = 'now'" >/dev/null
+        [ "$d" != nat ] || sq roff.db "UPDATE n2 SET created = 'now'" >/dev/null
+        is "the range script of '$d' run by sqlite3 leaves what the program leaves" "$(script_state ron.db)" "$(script_state roff.db)"
+    else
+        not_ok "the range script of '$d' run by sqlite3 leaves what the program leaves" "$(last)
+$(cat sqlite3.log)"
+    fi
+done
+run --dir gen upgrade --sql base:heads --dialect sqlite
+expect "a range script whose rebuild cannot be written (DROP COLUMN a generated column uses): exit 1 naming file and line" 1 \
+    "$(file_of gen g0003):6" "because column g depends on it"
+
+# the script's foreign-key check stops it, and the transaction rolls back
+rev sfk k0001 base "base" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE p (id integer PRIMARY KEY);
+CREATE TABLE c (id integer PRIMARY KEY, p_id integer);
+INSERT INTO p VALUES (1), (2);
+INSERT INTO c VALUES (1, 1), (2, 3), (3, 2);
+EOF
+rev sfk k0002 k0001 "fk" <<'EOF'
+-- migrate:upgrade
+ALTER TABLE c ADD FOREIGN KEY (p_id) REFERENCES p(id);
+EOF
+"$MIGRATE" -q --dir sfk -d sqlite:///sfk.db upgrade k0001
+run --dir sfk -d sqlite:///sfk.db upgrade --sql
+printf '%s\n' "$OUT" >sfk.sql
+sum=$(sha sfk.db)
+if sqlite3 sfk.db <sfk.sql >sqlite3.log 2>&1; then
+    not_ok "a script whose rebuild breaks a foreign key fails in sqlite3" "it ran"
+else
+    like "a script whose rebuild breaks a foreign key fails in sqlite3, saying so" \
+        "rebuilding table c broke a foreign key: see PRAGMA foreign_key_check" "$(cat sqlite3.log)"
+fi
+is "... the file is unchanged" "$sum" "$(sha sfk.db)"
+# ==== 9. one revision file on PostgreSQL and on SQLite =====================================
+# the plain section in PostgreSQL's ALTER forms; both must end with the same
+# columns, nullability, defaults, data and constraints
+rev both b0001 base "accounts" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE acct (id integer PRIMARY KEY, email varchar(100), status text, score integer,
+    legacy text, born date);
+INSERT INTO acct (id, email, status, score, legacy) VALUES
+    (1, 'a@x', 'old', 1, 'l1'), (2, 'b@x', NULL, 2, 'l2'), (3, 'c@x', 'new', 3, NULL);
+
+-- migrate:downgrade
+DROP TABLE acct;
+EOF
+rev both b0002 b0001 "account rules" <<'EOF'
+-- migrate:upgrade
+ALTER TABLE acct ALTER COLUMN email SET NOT NULL, ALTER COLUMN status SET DEFAULT 'new',
+    ALTER COLUMN score TYPE bigint USING score * 10;
+ALTER TABLE acct DROP COLUMN legacy, ADD CONSTRAINT acct_email_key UNIQUE (email);
+ALTER TABLE acct ADD CONSTRAINT acct_score_check CHECK (score >= 0);
+ALTER TABLE acct ALTER COLUMN born SET DEFAULT CURRENT_DATE;
+
+-- migrate:downgrade
+ALTER TABLE acct DROP CONSTRAINT acct_score_check, DROP CONSTRAINT acct_email_key;
+ALTER TABLE acct ADD COLUMN legacy text;
+ALTER TABLE acct ALTER COLUMN email DROP NOT NULL, ALTER COLUMN status DROP DEFAULT,
+    ALTER COLUMN score TYPE integer USING score / 10, ALTER COLUMN born DROP DEFAULT;
+EOF
+# columns NAME|NULLABLE|DEFAULT (PostgreSQL's casts taken off its defaults; a
+# SQLite INTEGER PRIMARY KEY is never NULL)
+pg_cols() {
+    q "$PGDB" "SELECT column_name, is_nullable, coalesce(column_default, '') FROM information_schema.columns
+        WHERE table_name = 'acct' ORDER BY ordinal_position" | sed -E "s/::[a-z ]+$//"
+}
+sl_cols() {
+    sq both.db "SELECT name, CASE WHEN \"notnull\" OR pk THEN 'NO' ELSE 'YES' END, coalesce(dflt_value, '')
+        FROM pragma_table_info('acct') ORDER BY cid"
+}
+ACCT_UP="id|NO|
+email|NO|
+status|YES|'new'
+score|YES|
+born|YES|CURRENT_DATE"
+ACCT_DOWN="id|NO|
+email|YES|
+status|YES|
+score|YES|
+born|YES|
+legacy|YES|"
+"$MIGRATE" -q --dir both -d sqlite:///both.db upgrade
+is "the same revision file on SQLite: columns, nullability and defaults as intended" "$ACCT_UP" "$(sl_cols)"
+is "... the data (score through USING score * 10)" "1|a@x|old|10 2|b@x||20 3|c@x|new|30" \
+    "$(sq both.db "SELECT id, email, status, score FROM acct ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
+like "... UNIQUE (email) holds" "UNIQUE constraint failed" "$(sq both.db "INSERT INTO acct (id, email) VALUES (9, 'a@x')")"
+like "... the CHECK holds" "CHECK constraint failed: acct_score_check" "$(sq both.db "INSERT INTO acct (id, email, score) VALUES (9, 'z@x', -1)")"
+SL_NEW=$(sq both.db "INSERT INTO acct (id, email) VALUES (8, 'd@x') RETURNING status, CASE WHEN born = CURRENT_DATE THEN 't' ELSE 'f' END")
+is "... a new row gets the defaults" "new|t" "$SL_NEW"
+if [ "$HAVE_PG" -eq 1 ]; then
+    PGDB=${P}_pg
+    pg_new_db "$PGDB"
+    run --dir both -d "postgresql:///$PGDB" upgrade
+    expect "... and on PostgreSQL: exit 0" 0 "[2/2] b0002 account rules ... "
+    is "... the same columns, nullability and defaults there" "$ACCT_UP" "$(pg_cols)"
+    is "... the same data" "1|a@x|old|10 2|b@x||20 3|c@x|new|30" \
+        "$(q "$PGDB" "SELECT id, email, status, score FROM acct ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
+    like "... UNIQUE (email) holds there" "acct_email_key" "$(q "$PGDB" "INSERT INTO acct (id, email) VALUES (9, 'a@x')")"
+    like "... the CHECK too" "acct_score_check" "$(q "$PGDB" "INSERT INTO acct (id, email, score) VALUES (9, 'z@x', -1)")"
+    is "... a new row gets the same defaults there" "$SL_NEW" \
+        "$(q "$PGDB" "INSERT INTO acct (id, email) VALUES (8, 'd@x') RETURNING status, born = CURRENT_DATE")"
+    run --dir both -d "postgresql:///$PGDB" downgrade
+    expect "... the downgrade on PostgreSQL: exit 0" 0
+    is "... its columns" "$ACCT_DOWN" "$(pg_cols)"
+else
+    skip "... and on PostgreSQL" "PGHOST is not set"
+fi
+"$MIGRATE" -q --dir both -d sqlite:///both.db downgrade
+is "... the downgrade on SQLite: the same columns" "$ACCT_DOWN" "$(sl_cols)"
+is "... and the data" "1|a@x|old|1 2|b@x||2 3|c@x|new|3 8|d@x|new|" \
+    "$(sq both.db "SELECT id, email, status, score FROM acct ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
+healthy "... integrity_check ok, foreign_key_check empty" both.db
+
+# ==== 10. kill -9 in the middle of a rebuild ===============================================
+BIG=${SQLITE_BATCH_BIG_ROWS:-1000000}
+rev big k0001 base "big table" <<EOF
+-- migrate:upgrade
+CREATE TABLE big (id integer PRIMARY KEY, a int, b text, c real);
+CREATE INDEX big_b ON big(b);
+$(nums "$BIG") INSERT INTO big SELECT i, i % 1000, 'text value ' || i, i * 0.5 FROM n;
+EOF
+rev big k0002 k0001 "retype big" <<'EOF'
+-- migrate:upgrade
+ALTER TABLE big ALTER COLUMN a TYPE bigint;
+ALTER TABLE big ALTER COLUMN a SET NOT NULL;
+EOF
+"$MIGRATE" -q --dir big -d sqlite:///big.db upgrade k0001
+BIG_ROWS=$(rows big.db "SELECT * FROM big ORDER BY id")
+BIG_SCHEMA=$(schema big.db)
+cp big.db big0.db
+# kill_rebuild DIR DB: start the upgrade, kill -9 it once its rebuild writes
+# (the journal exists) and a moment later; KILLED=yes when it was still running
+kill_rebuild() {
+    local delay pid rc
+    KILLED=no
+    for delay in 0.3 0.1 0; do
+        "$MIGRATE" --dir "$1" -d "sqlite:///$2" upgrade >kill.out 2>&1 </dev/null &
+        pid=$!
+        BG+=("$pid")
+        for ((i = 0; i < 400; i++)); do
+            [ -s "$2-journal" ] && break
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.025
+        done
+        sleep "$delay"
+        kill -9 "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        rc=$?
+        if [ "$rc" -eq 137 ]; then KILLED=yes; return; fi
+        # it finished first: start again from the copy
+        cp big0.db "$2"
+    done
+}
+kill_rebuild big big.db
+is "kill -9 in the middle of the rebuild of a $BIG-row table" "yes" "$KILLED"
+if [ -e big.db-journal ]; then ok "... it left a hot journal (the rebuild's transaction was open)"; else
+    not_ok "... it left a hot journal (the rebuild's transaction was open)"; fi
+is "... then integrity_check is ok (SQLite rolls the journal back)" "ok" "$(sq big.db "PRAGMA integrity_check")"
+is "... the old schema" "$BIG_SCHEMA" "$(schema big.db)"
+is "... all the rows" "$BIG_ROWS" "$(rows big.db "SELECT * FROM big ORDER BY id")"
+no_leftovers "... no _migrate_new_big, no journal" big.db
+run --dir big -d sqlite:///big.db current
+is "... still at k0001" "k0001" "$OUT"
+up big big.db
+expect "... a rerun of upgrade completes" 0 "[1/1] k0002 retype big ... "
+is "... a is bigint NOT NULL" "a|bigint|1" "$(sq big.db "SELECT name, type, \"notnull\" FROM pragma_table_info('big') WHERE name = 'a'")"
+is "... with every row" "$BIG_ROWS" "$(rows big.db "SELECT * FROM big ORDER BY id")"
+healthy "... integrity_check ok, foreign_key_check empty" big.db
+
+# ==== 11. transaction-false revisions ======================================================
+# the same rebuild in a transaction-false revision, killed: all or nothing too
+cp big0.db big.db
+sed -i 's/^-- migrate:message retype big$/&\n-- migrate:transaction false/' "$(file_of big k0002)"
+kill_rebuild big big.db
+is "transaction false: kill -9 in the middle of the rebuild" "yes" "$KILLED"
+is "... integrity_check ok" "ok" "$(sq big.db "PRAGMA integrity_check")"
+is "... the old schema" "$BIG_SCHEMA" "$(schema big.db)"
+is "... all the rows" "$BIG_ROWS" "$(rows big.db "SELECT * FROM big ORDER BY id")"
+rm -f big0.db
+
+rev tf t0001 base "base" <<EOF
+-- migrate:upgrade
+CREATE TABLE p (id integer PRIMARY KEY, n text, v int);
+CREATE TABLE c (id integer PRIMARY KEY, p_id integer REFERENCES p(id) ON DELETE CASCADE);
+$(nums 10000) INSERT INTO p SELECT i, CASE WHEN i <> 5000 THEN 'n' || i END, i FROM n;
+$(nums 10000) INSERT INTO c SELECT i, i FROM n;
+EOF
+rev tf t0002 t0001 "half" "-- migrate:transaction false" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE side (x int);
+ALTER TABLE p ALTER COLUMN v TYPE bigint USING v * 2;
+ALTER TABLE p ALTER COLUMN n SET NOT NULL;
+EOF
+"$MIGRATE" -q --dir tf -d sqlite:///tf.db upgrade t0001
+P0=$(rows tf.db "SELECT rowid, * FROM p ORDER BY rowid")
+PS0=$(schema tf.db p)
+up tf tf.db
+expect "transaction false: a rebuild (TYPE, then SET NOT NULL over a NULL) that fails: exit 1" 1 \
+    "upgrade of revision t0002 (half) failed at $(file_of tf t0002):$(line_of "$(file_of tf t0002)" "ALTER TABLE p ALTER COLUMN v"):" "NOT NULL constraint failed"
+is "... the table is as it was: no part of the rebuild (not the TYPE … USING either)" "$PS0 $P0" \
+    "$(schema tf.db p) $(rows tf.db "SELECT rowid, * FROM p ORDER BY rowid")"
+no_leftovers "... no _migrate_new_p, no journal" tf.db
+is "... the statement before it autocommitted (transaction false)" "side" "$(sq tf.db "SELECT name FROM sqlite_schema WHERE name = 'side'")"
+run --dir tf -d sqlite:///tf.db current
+is "... not recorded" "t0001" "$OUT"
+sq tf.db "DROP TABLE side; UPDATE p SET n = 'fixed' WHERE n IS NULL" >/dev/null
+P1=$(rows tf.db "SELECT rowid, id, n, v * 2 FROM p ORDER BY rowid")
+C0=$(rows tf.db "SELECT * FROM c ORDER BY id")
+up tf tf.db
+expect "... once the NULL is gone: exit 0" 0
+is "... the rows" "$P1" "$(rows tf.db "SELECT rowid, * FROM p ORDER BY rowid")"
+is "... the rows referencing them all there" "$C0" "$(rows tf.db "SELECT * FROM c ORDER BY id")"
+healthy "... integrity_check ok, foreign_key_check empty" tf.db
 #@@MORE@@
 suite_end
