@@ -75,6 +75,48 @@ while_doing(char *err, size_t errlen, const char *fmt, const char *table)
 	return false;
 }
 
+/* Is PRAGMA foreign_keys on? */
+static bool
+foreign_keys_on(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	bool		on = false;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA foreign_keys", -1, &st, NULL) == SQLITE_OK)
+	{
+		on = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+		sqlite3_finalize(st);
+	}
+	return on;
+}
+
+/*
+ * The rebuild's steps with foreign keys off (step 1): with them on, DROP
+ * TABLE deletes the old table's rows first, running the ON DELETE actions
+ * of the tables that reference it.  SQLite turns them off only outside a
+ * transaction: a transaction-false revision (or the script's) gets them
+ * turned off and on again around the rebuild; inside migrate's transaction
+ * the rebuild is refused.
+ */
+static bool
+run_rebuild(sqlite3 *db, const SqSteps *steps, const SqBatchOps *ops, void *ctx,
+			const char *table, size_t off, char *err, size_t errlen)
+{
+	bool		fk = foreign_keys_on(db);
+
+	if (fk && !sqlite3_get_autocommit(db))
+	{
+		snprintf(err, errlen, "rebuilding table %s needs foreign keys off, but they are on (a PRAGMA foreign_keys = ON ran earlier on this connection) and SQLite cannot turn them off inside migrate's transaction: dropping the old table would run the ON DELETE actions of the tables referencing it; mark this revision \"-- migrate:transaction false\", or turn them off again before it",
+				 table);
+		return false;
+	}
+	if (fk && !ops->run(ctx, "PRAGMA foreign_keys = OFF", off, true, err, errlen))
+		return false;
+	if (!run_steps(steps, ops, ctx, table, off, err, errlen))
+		return while_doing(err, errlen, "rebuilding table %s", table);
+	return !fk || ops->run(ctx, "PRAGMA foreign_keys = ON", off, true, err, errlen);
+}
+
 /* One group: alters[0..n) on one table, each with its offset. */
 static bool
 run_group(sqlite3 *db, const SqAlter *alters, const size_t *offs, int n,
@@ -132,9 +174,7 @@ run_group(sqlite3 *db, const SqAlter *alters, const size_t *offs, int n,
 	if (!sq_rebuild_steps(db, &old, &neu, &steps, err, errlen))
 		return false;
 	(*rebuilt)++;
-	if (!run_steps(&steps, ops, ctx, old.table.name, offs[0], err, errlen))
-		return while_doing(err, errlen, "rebuilding table %s", old.table.name);
-	return true;
+	return run_rebuild(db, &steps, ops, ctx, old.table.name, offs[0], err, errlen);
 }
 
 bool

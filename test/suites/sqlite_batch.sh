@@ -899,5 +899,83 @@ expect "... once the NULL is gone: exit 0" 0
 is "... the rows" "$P1" "$(rows tf.db "SELECT rowid, * FROM p ORDER BY rowid")"
 is "... the rows referencing them all there" "$C0" "$(rows tf.db "SELECT * FROM c ORDER BY id")"
 healthy "... integrity_check ok, foreign_key_check empty" tf.db
+# foreign keys turned on by a transaction-false revision: the rebuild turns
+# them off around itself (else dropping the old table deletes its rows and
+# ON DELETE CASCADE empties the tables referencing it), and back on
+rev tf t0003 t0002 "fk on" "-- migrate:transaction false" <<'EOF'
+-- migrate:upgrade
+PRAGMA foreign_keys = ON;
+ALTER TABLE p ALTER COLUMN n DROP NOT NULL;
+INSERT INTO c (id, p_id) VALUES (20001, 777777);
+EOF
+up tf tf.db
+expect "transaction false, PRAGMA foreign_keys = ON, then a rebuild of a table others reference ON DELETE CASCADE: the insert after it is refused" 1 \
+    "FOREIGN KEY constraint failed"
+is "... the rows referencing the table are all there" "$C0" "$(rows tf.db "SELECT * FROM c ORDER BY id")"
+sed -i '/^INSERT INTO c/d' "$(file_of tf t0003)"
+run --dir tf -d sqlite:///tf.db upgrade --sql
+printf '%s\n' "$OUT" >tf.sql
+cp tf.db tf_off.db
+up tf tf.db
+expect "... without that insert: exit 0" 0
+is "... the rows referencing the table are all there" "$C0" "$(rows tf.db "SELECT * FROM c ORDER BY id")"
+is "... the column is nullable" "0" "$(sq tf.db "SELECT \"notnull\" FROM pragma_table_info('p') WHERE name = 'n'")"
+if [[ $(sed -n '/PRAGMA foreign_keys = ON;/,$p' tf.sql) == *"PRAGMA foreign_keys = OFF;"*"SAVEPOINT migrate_rebuild;"*"RELEASE migrate_rebuild;"*"PRAGMA foreign_keys = ON;"* ]]; then
+    ok "... the --sql script turns them off and on around the rebuild too"
+else
+    not_ok "... the --sql script turns them off and on around the rebuild too" "$(cat tf.sql)"
+fi
+if sqlite3 tf_off.db <tf.sql >sqlite3.log 2>&1; then
+    is "... sqlite3 runs it, and the rows referencing the table are all there" "$C0" "$(rows tf_off.db "SELECT * FROM c ORDER BY id")"
+else
+    not_ok "... sqlite3 runs it, and the rows referencing the table are all there" "$(cat sqlite3.log)"
+fi
+# … and left on for the next, transactional, revision's rebuild: that cannot
+# turn them off inside its transaction, so it refuses
+rev tf2 u0001 base "base" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE p (id integer PRIMARY KEY, v int);
+CREATE TABLE c (id integer PRIMARY KEY, p_id integer REFERENCES p(id) ON DELETE CASCADE);
+INSERT INTO p VALUES (1, 1), (2, 2);
+INSERT INTO c VALUES (1, 1), (2, 2);
+EOF
+rev tf2 u0002 u0001 "fk on" "-- migrate:transaction false" <<'EOF'
+-- migrate:upgrade
+PRAGMA foreign_keys = ON;
+EOF
+rev tf2 u0003 u0002 "after fk on" <<'EOF'
+-- migrate:upgrade
+ALTER TABLE p ALTER COLUMN v SET NOT NULL;
+EOF
+"$MIGRATE" -q --dir tf2 -d sqlite:///tf2.db upgrade u0001
+state=$(app_state tf2.db)
+up tf2 tf2.db
+expect "a rebuild in migrate's transaction while foreign keys are on (turned on by a transaction-false revision before): exit 1, saying why" 1 \
+    "upgrade of revision u0003 (after fk on) failed at $(file_of tf2 u0003):6:" "needs foreign keys off, but they are on"
+is "... nothing of it applied, the rows referencing the table all there" "$state" "$(app_state tf2.db)"
+run --dir tf2 -d sqlite:///tf2.db upgrade --sql
+expect "... its --sql script is refused the same way" 1 "$(file_of tf2 u0003):6" "needs foreign keys off, but they are on"
+
+# a view that uses a dropped column: PostgreSQL refuses the DROP COLUMN, and
+# so does the rebuild (a view left broken would fail at its next use)
+rev vw v0001 base "view base" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE t (id integer PRIMARY KEY, a int UNIQUE, b int);
+CREATE VIEW t_v AS SELECT id, a FROM t;
+CREATE VIEW t_b AS SELECT id, b FROM t;
+INSERT INTO t VALUES (1, 1, 1);
+EOF
+rev vw v0002 v0001 "drop a" <<'EOF'
+-- migrate:upgrade
+ALTER TABLE t DROP COLUMN a;
+EOF
+"$MIGRATE" -q --dir vw -d sqlite:///vw.db upgrade v0001
+sum=$(sha vw.db)
+up vw vw.db
+expect "DROP COLUMN of a column a view uses: exit 1, naming the view" 1 \
+    "upgrade of revision v0002 (drop a) failed at $(file_of vw v0002):6:" "view t_v"
+is "... the file is unchanged" "$sum" "$(sha vw.db)"
+run --dir vw -d sqlite:///vw.db upgrade --sql
+expect "... upgrade --sql refuses it too" 1 "view t_v"
 #@@MORE@@
 suite_end
