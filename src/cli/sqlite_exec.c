@@ -135,7 +135,10 @@ batch_exec(void *ctx, const char *sql, size_t off, bool generated, char *err, si
 static bool
 batch_check(void *ctx, const SqStep *step, const char *table, char *err, size_t errlen)
 {
-	return sq_fk_check(((BatchRun *) ctx)->db->conn, &step->tables, table, err, errlen);
+	sqlite3    *conn = ((BatchRun *) ctx)->db->conn;
+
+	return sq_view_check(conn, &step->views, table, err, errlen) &&
+		sq_fk_check(conn, &step->tables, table, err, errlen);
 }
 
 static const SqBatchOps batch_exec_ops = {batch_exec, batch_check};

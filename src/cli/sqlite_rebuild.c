@@ -251,7 +251,8 @@ sq_rebuild_steps(sqlite3 *db, const SqTableInfo *old, const SqTableInfo *new,
 				views;
 	bool	   *mark;
 	char	   *copy;
-	MgStrList	check = {0};
+	MgStrList	check = {0},
+				recreated = {0};
 
 	memset(out, 0, sizeof(*out));
 	if (!schema_rows(db, "type = 'trigger'", &triggers, err, errlen) ||
@@ -296,7 +297,11 @@ sq_rebuild_steps(sqlite3 *db, const SqTableInfo *old, const SqTableInfo *new,
 			add_step(out, SQS_SQL, mg_strdup(triggers.sql[i]));
 	for (int i = 0; i < views.n; i++)
 		if (mark[i])
+		{
 			add_step(out, SQS_SQL, mg_strdup(views.sql[i]));
+			if (strcmp(views.type[i], "view") == 0)
+				mg_strlist_add(&recreated, views.name[i]);
+		}
 	mg_strlist_add(&check, t);
 	if (!children(db, t, &check, err, errlen))
 		return false;
@@ -305,6 +310,9 @@ sq_rebuild_steps(sqlite3 *db, const SqTableInfo *old, const SqTableInfo *new,
 
 		/* the script's form: a CHECK that fails on the first offending row */
 		mg_buf_init(&b);
+		/* a view naming a dropped column fails here (SQLite's CREATE VIEW did not) */
+		for (int i = 0; i < recreated.count; i++)
+			mg_buf_printf(&b, "SELECT * FROM %s LIMIT 0;\n", sq_quote_ident(recreated.items[i]));
 		mg_buf_printf(&b, "CREATE TEMP TABLE _migrate_fk_check (violation TEXT CONSTRAINT %s CHECK (violation IS NULL));\n",
 					  sq_quote_always(fmt("rebuilding table %s broke a foreign key: see PRAGMA foreign_key_check", t)));
 		for (int i = 0; i < check.count; i++)
@@ -313,6 +321,7 @@ sq_rebuild_steps(sqlite3 *db, const SqTableInfo *old, const SqTableInfo *new,
 		mg_buf_puts(&b, "DROP TABLE temp._migrate_fk_check");
 		add_step(out, SQS_FK_CHECK, b.data);
 		out->items[out->count - 1].tables = check;
+		out->items[out->count - 1].views = recreated;
 	}
 	add_step(out, SQS_SQL, mg_strdup("RELEASE migrate_rebuild"));
 	return true;
@@ -355,5 +364,23 @@ sq_fk_check(sqlite3 *db, const MgStrList *tables, const char *rebuilt, char *err
 	if (n > 0)
 		return failf(err, errlen, "rebuilding table %s broke %d foreign key%s: %s%s", rebuilt, n,
 					 n == 1 ? "" : "s", rows.data, n > 10 ? "; …" : "");
+	return true;
+}
+
+bool
+sq_view_check(sqlite3 *db, const MgStrList *views, const char *rebuilt, char *err, size_t errlen)
+{
+	for (int i = 0; i < views->count; i++)
+	{
+		sqlite3_stmt *st;
+		char	   *sql = fmt("SELECT * FROM %s LIMIT 0", sq_quote_ident(views->items[i]));
+		int			rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+		mg_free(sql);
+		if (rc != SQLITE_OK)
+			return failf(err, errlen, "view %s would no longer work: %s (PostgreSQL refuses to drop or change a column a view uses: drop the view before the change to table %s and create it again after)",
+						 views->items[i], sqlite3_errmsg(db), rebuilt);
+		sqlite3_finalize(st);
+	}
 	return true;
 }

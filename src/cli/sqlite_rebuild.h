@@ -23,6 +23,7 @@ typedef struct SqStep
 	SqStepKind	kind;
 	char	   *sql;			/* SQS_SQL; for SQS_FK_CHECK the script's form */
 	MgStrList	tables;			/* SQS_FK_CHECK: the tables to check */
+	MgStrList	views;			/* SQS_FK_CHECK: the views recreated, to check */
 } SqStep;
 
 typedef struct SqSteps
@@ -45,5 +46,12 @@ bool		sq_rebuild_steps(sqlite3 *db, const SqTableInfo *old, const SqTableInfo *n
  */
 bool		sq_fk_check(sqlite3 *db, const MgStrList *tables, const char *rebuilt,
 						char *err, size_t errlen);
+
+/*
+ * Do the views still work (a view naming a column the rebuild dropped does
+ * not)?  False with the first one that does not in err.
+ */
+bool		sq_view_check(sqlite3 *db, const MgStrList *views, const char *rebuilt,
+						  char *err, size_t errlen);
 
 #endif							/* MIGRATE_SQLITE_REBUILD_H */
