@@ -745,7 +745,14 @@ sq_alter_apply(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
 	switch (a->kind)
 	{
 		case SQA_TYPE:
-			c->type = mg_strdup(a->text);
+			/*
+			 * The rowid alias (INTEGER PRIMARY KEY) is 64-bit already: an
+			 * integer type (PostgreSQL's int → bigint of an id) keeps it, as
+			 * any other name would make the column a plain one that new rows
+			 * leave NULL, and AUTOINCREMENT impossible.
+			 */
+			if (!(sq_column_is_rowid(t, ci) && strcasestr(a->text, "int") != NULL))
+				c->type = mg_strdup(a->text);
 			if (a->collate)
 			{
 				char	   *body = mg_alloc(strlen(a->collate) + 16);

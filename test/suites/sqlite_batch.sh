@@ -494,6 +494,34 @@ is "... existing rows get the new columns' defaults (as PostgreSQL fills them)" 
 is "... b2 is NOT NULL with DEFAULT 'x'" "b2|1|'x'" "$(sq nat.db "SELECT name, \"notnull\", dflt_value FROM pragma_table_info('n2') WHERE name = 'b2'")"
 is "... u is UNIQUE" "1" "$(sq nat.db "SELECT count(*) FROM pragma_index_list('n2') WHERE \"unique\" AND origin = 'u'")"
 healthy "... integrity_check ok, foreign_key_check empty" nat.db
+# PostgreSQL's int → bigint of an id: SQLite's rowid alias is 64-bit already,
+# and stays the alias (a plain bigint column would leave new rows' ids NULL,
+# and AUTOINCREMENT cannot be on one)
+rev ids i0001 base "ids" <<EOF
+-- migrate:upgrade
+CREATE TABLE ia (id integer PRIMARY KEY AUTOINCREMENT, v int);
+CREATE TABLE ib (id integer PRIMARY KEY, v int);
+$(nums 10000) INSERT INTO ia (v) SELECT i FROM n;
+INSERT INTO ib SELECT id, v FROM ia;
+DELETE FROM ia WHERE id > 9000;
+EOF
+rev ids i0002 i0001 "bigint ids" <<'EOF'
+-- migrate:upgrade
+ALTER TABLE ia ALTER COLUMN id TYPE bigint, ALTER COLUMN v SET NOT NULL;
+ALTER TABLE ib ALTER COLUMN id SET DATA TYPE int8, ALTER COLUMN v TYPE bigint;
+EOF
+up ids ids.db i0001
+IA=$(rows ids.db "SELECT rowid, * FROM ia ORDER BY rowid")
+IB=$(rows ids.db "SELECT rowid, * FROM ib ORDER BY rowid")
+up ids ids.db
+expect "ALTER COLUMN id TYPE bigint of an INTEGER PRIMARY KEY [AUTOINCREMENT]: exit 0" 0
+expected ids_after.db "CREATE TABLE ia (id integer PRIMARY KEY AUTOINCREMENT, v int NOT NULL);
+CREATE TABLE ib (id integer PRIMARY KEY, v bigint);"
+schema_is "... the id stays INTEGER PRIMARY KEY, the rowid alias" ids.db ids_after.db
+is "... the rows" "$IA $IB" "$(rows ids.db "SELECT rowid, * FROM ia ORDER BY rowid") $(rows ids.db "SELECT rowid, * FROM ib ORDER BY rowid")"
+is "... new rows get ids (the AUTOINCREMENT counter's next, the rowid's next)" "10001 10001" \
+    "$(sq ids.db "INSERT INTO ia (v) VALUES (0) RETURNING id; INSERT INTO ib (v) VALUES (0) RETURNING id" | tr '\n' ' ' | sed 's/ $//')"
+
 # ==== 7. failures leave the file as it was =================================================
 rev fail f0001 base "base" <<EOF
 -- migrate:upgrade
