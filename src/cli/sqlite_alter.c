@@ -551,23 +551,31 @@ default_name(const SqTable *t, const SqColumn *c, const SqConstraint *k)
 		return NULL;
 	mg_buf_init(&b);
 	mg_buf_printf(&b, "%s_", t->name);
-	if (k->kind != SQC_PRIMARY)
+	if (k->kind == SQC_CHECK)
+	{
+		/*
+		 * PostgreSQL names a CHECK, column or table one, by its column when
+		 * it uses exactly one, else t_check
+		 */
+		int			used = -1,
+					nused = 0;
+
+		for (int i = 0; i < t->ncols; i++)
+			if (sq_text_mentions(k->expr, t->cols[i].name))
+			{
+				used = i;
+				nused++;
+			}
+		if (nused == 1)
+			mg_buf_printf(&b, "%s_", t->cols[used].name);
+	}
+	else if (k->kind != SQC_PRIMARY)
 	{
 		if (c)
 			mg_buf_printf(&b, "%s_", c->name);
 		else if (k->cols.count > 0)
 			for (int i = 0; i < k->cols.count; i++)
 				mg_buf_printf(&b, "%s_", k->cols.items[i]);
-		else if (k->kind == SQC_CHECK)
-		{
-			/* a table CHECK: named by the first column it uses */
-			for (int i = 0; i < t->ncols; i++)
-				if (sq_text_mentions(k->expr, t->cols[i].name))
-				{
-					mg_buf_printf(&b, "%s_", t->cols[i].name);
-					break;
-				}
-		}
 	}
 	mg_buf_puts(&b, suffix);
 	return b.data;
@@ -689,8 +697,8 @@ drop_constraint(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
 
 	if (!find_con(t, a->column, &col, &idx))
 		return a->if_exists ||
-			failf(err, errlen, "constraint \"%s\" of relation \"%s\" does not exist (an unnamed constraint goes by PostgreSQL's name for it: %s_pkey, %s_<column>_key, %s_<column>_fkey, %s_<column>_check)",
-				  a->column, t->name, t->name, t->name, t->name, t->name);
+			failf(err, errlen, "constraint \"%s\" of relation \"%s\" does not exist (an unnamed constraint goes by PostgreSQL's name for it: %s_pkey, %s_<column>_key, %s_<column>_fkey, %s_<column>_check, or %s_check for a CHECK using several columns)",
+				  a->column, t->name, t->name, t->name, t->name, t->name, t->name);
 	if (col < 0)
 		sq_table_remove_con(t, idx);
 	else

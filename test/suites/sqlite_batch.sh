@@ -522,6 +522,23 @@ is "... the rows" "$IA $IB" "$(rows ids.db "SELECT rowid, * FROM ia ORDER BY row
 is "... new rows get ids (the AUTOINCREMENT counter's next, the rowid's next)" "10001 10001" \
     "$(sq ids.db "INSERT INTO ia (v) VALUES (0) RETURNING id; INSERT INTO ib (v) VALUES (0) RETURNING id" | tr '\n' ' ' | sed 's/ $//')"
 
+# unnamed CHECK constraints go by PostgreSQL's names: t_col_check when they
+# use one column, else t_check (whether written on a column or the table)
+rev names c0001 base "checks" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE ck (a int CHECK (a > 0), b int CHECK (b > a), c int, CHECK (c > 0));
+INSERT INTO ck VALUES (1, 2, 3);
+EOF
+rev names c0002 c0001 "drop checks" <<'EOF'
+-- migrate:upgrade
+ALTER TABLE ck DROP CONSTRAINT ck_check;
+ALTER TABLE ck DROP CONSTRAINT ck_c_check, DROP CONSTRAINT ck_a_check;
+EOF
+up names names.db
+expect "DROP CONSTRAINT t_check (a column CHECK using two columns), t_c_check (a table CHECK using one): exit 0" 0
+is "... no CHECK left" "0" "$(sq names.db "SELECT instr(upper(sql), 'CHECK') FROM sqlite_schema WHERE name = 'ck'")"
+is "... the row" "1|2|3" "$(sq names.db "SELECT * FROM ck")"
+
 # ==== 7. failures leave the file as it was =================================================
 rev fail f0001 base "base" <<EOF
 -- migrate:upgrade
