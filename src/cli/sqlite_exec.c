@@ -137,7 +137,7 @@ batch_check(void *ctx, const SqStep *step, const char *table, char *err, size_t 
 {
 	sqlite3    *conn = ((BatchRun *) ctx)->db->conn;
 
-	return sq_view_check(conn, &step->views, table, err, errlen) &&
+	return sq_uses_check(conn, step, table, err, errlen) &&
 		sq_fk_check(conn, &step->tables, table, err, errlen);
 }
 

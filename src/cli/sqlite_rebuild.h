@@ -24,6 +24,7 @@ typedef struct SqStep
 	char	   *sql;			/* SQS_SQL; for SQS_FK_CHECK the script's form */
 	MgStrList	tables;			/* SQS_FK_CHECK: the tables to check */
 	MgStrList	views;			/* SQS_FK_CHECK: the views recreated, to check */
+	MgStrList	probes;			/* SQS_FK_CHECK: statements that fire the triggers */
 } SqStep;
 
 typedef struct SqSteps
@@ -48,10 +49,12 @@ bool		sq_fk_check(sqlite3 *db, const MgStrList *tables, const char *rebuilt,
 						char *err, size_t errlen);
 
 /*
- * Do the views still work (a view naming a column the rebuild dropped does
- * not)?  False with the first one that does not in err.
+ * Do the views and the table's triggers still work (one naming a column the
+ * rebuild dropped does not)?  Views are selected from, and the probes (an
+ * INSERT, UPDATE and DELETE of no rows, which fire every trigger) prepared.
+ * False with the first that does not in err.
  */
-bool		sq_view_check(sqlite3 *db, const MgStrList *views, const char *rebuilt,
+bool		sq_uses_check(sqlite3 *db, const SqStep *step, const char *rebuilt,
 						  char *err, size_t errlen);
 
 #endif							/* MIGRATE_SQLITE_REBUILD_H */

@@ -37,7 +37,7 @@ shadow_check(void *ctx, const SqStep *step, const char *table, char *err, size_t
 	Shadow	   *sh = ctx;
 
 	/* the schema is here (no rows: the foreign keys are the script's to check) */
-	if (!sq_view_check(sh->mem, &step->views, table, err, errlen))
+	if (!sq_uses_check(sh->mem, step, table, err, errlen))
 		return false;
 	if (sh->out)
 		mg_buf_printf(sh->out, "%s;\n", step->sql);

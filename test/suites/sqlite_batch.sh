@@ -1022,5 +1022,30 @@ expect "DROP COLUMN of a column a view uses: exit 1, naming the view" 1 \
 is "... the file is unchanged" "$sum" "$(sha vw.db)"
 run --dir vw -d sqlite:///vw.db upgrade --sql
 expect "... upgrade --sql refuses it too" 1 "view t_v"
+# … and so is one that leaves a trigger broken (CREATE TRIGGER does not check
+# its body either; SQLite's own DROP COLUMN refuses this too)
+rev tg w0001 base "trigger base" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE t (id integer PRIMARY KEY, a int UNIQUE, b int);
+CREATE TABLE log (x int);
+CREATE TRIGGER t_upd AFTER UPDATE OF b ON t BEGIN INSERT INTO log VALUES (new.a); END;
+INSERT INTO t VALUES (1, 1, 1);
+EOF
+rev tg w0002 w0001 "drop a" <<'EOF'
+-- migrate:upgrade
+ALTER TABLE t DROP COLUMN a;
+EOF
+"$MIGRATE" -q --dir tg -d sqlite:///tg.db upgrade w0001
+sum=$(sha tg.db)
+up tg tg.db
+expect "DROP COLUMN of a column a trigger uses: exit 1, naming the table's triggers" 1 \
+    "upgrade of revision w0002 (drop a) failed at $(file_of tg w0002):6:" "the triggers on table t would no longer work: no such column: new.a"
+is "... the file is unchanged" "$sum" "$(sha tg.db)"
+run --dir tg -d sqlite:///tg.db upgrade --sql
+expect "... upgrade --sql refuses it too" 1 "the triggers on table t would no longer work"
+sed -i 's/^ALTER TABLE t DROP COLUMN a;$/ALTER TABLE t DROP COLUMN b;/' "$(file_of tg w0002)"
+up tg tg.db
+expect "DROP COLUMN b, which only the trigger's UPDATE OF names: exit 0" 0
+is "... the trigger fires no more and is kept, as in SQLite" "t_upd" "$(sq tg.db "SELECT name FROM sqlite_schema WHERE type = 'trigger'")"
 #@@MORE@@
 suite_end
