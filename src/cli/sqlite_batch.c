@@ -117,6 +117,55 @@ run_rebuild(sqlite3 *db, const SqSteps *steps, const SqBatchOps *ops, void *ctx,
 	return !fk || ops->run(ctx, "PRAGMA foreign_keys = ON", off, true, err, errlen);
 }
 
+/*
+ * A rebuild's failure in the terms of the revision: SQLite names the new
+ * table (_migrate_new_t), which is t to the reader; and a NOT NULL that
+ * fails comes from the action that made the column NOT NULL (SET NOT NULL,
+ * ADD COLUMN), whose line is more use than the group's first.
+ */
+static void
+blame(const SqAlter *alters, int n, const char *table, char *err, size_t errlen, size_t *erroff)
+{
+	static const char nn[] = "NOT NULL constraint failed: ";
+	char		tmp[512];
+	const char *p;
+	size_t		tl;
+	MgBuf		b;
+
+	snprintf(tmp, sizeof(tmp), "_migrate_new_%s", table);
+	tl = strlen(tmp);
+	if ((p = strstr(err, nn)) != NULL && strncasecmp(p + sizeof(nn) - 1, tmp, tl) == 0 &&
+		p[sizeof(nn) - 1 + tl] == '.')
+	{
+		const char *col = p + sizeof(nn) + tl;
+		bool		found = false;
+
+		for (int i = 0; i < n && !found; i++)
+			for (int j = 0; j < alters[i].nacts && !found; j++)
+			{
+				const SqAltAction *a = &alters[i].acts[j];
+
+				if ((a->kind == SQA_SET_NOT_NULL || a->kind == SQA_ADD_COLUMN) && a->column &&
+					strcasecmp(a->column, col) == 0)
+				{
+					*erroff = a->start;
+					found = true;
+				}
+			}
+	}
+	mg_buf_init(&b);
+	for (p = err; *p;)
+		if (strncmp(p, tmp, tl) == 0)
+		{
+			mg_buf_puts(&b, table);
+			p += tl;
+		}
+		else
+			mg_buf_append(&b, p++, 1);
+	snprintf(err, errlen, "%s", b.data);
+	mg_buf_free(&b);
+}
+
 /* One group: alters[0..n) on one table, each with its offset. */
 static bool
 run_group(sqlite3 *db, const SqAlter *alters, const size_t *offs, int n,
@@ -174,7 +223,10 @@ run_group(sqlite3 *db, const SqAlter *alters, const size_t *offs, int n,
 	if (!sq_rebuild_steps(db, &old, &neu, &steps, err, errlen))
 		return false;
 	(*rebuilt)++;
-	return run_rebuild(db, &steps, ops, ctx, old.table.name, offs[0], err, errlen);
+	if (run_rebuild(db, &steps, ops, ctx, old.table.name, offs[0], err, errlen))
+		return true;
+	blame(alters, n, old.table.name, err, errlen, erroff);
+	return false;
 }
 
 bool

@@ -551,6 +551,7 @@ EOF
 rev fail f0002 f0001 "set not null" <<'EOF'
 -- migrate:upgrade
 CREATE TABLE before_it (x int);
+ALTER TABLE p ALTER COLUMN name TYPE varchar(50);
 ALTER TABLE p
     ALTER COLUMN name SET NOT NULL;
 EOF
@@ -558,8 +559,8 @@ F=$(file_of fail f0002)
 up fail fail.db f0001
 sum=$(sha fail.db)
 up fail fail.db
-expect "SET NOT NULL on a column with NULLs: exit 1, naming revision, file and line" 1 \
-    "upgrade of revision f0002 (set not null) failed at $F:$(line_of "$F" "ALTER TABLE p"):" "NOT NULL constraint failed"
+expect "SET NOT NULL on a column with NULLs (the second statement of a rebuild): exit 1, naming revision, file and the line of the SET NOT NULL" 1 \
+    "upgrade of revision f0002 (set not null) failed at $F:$(line_of "$F" "ALTER COLUMN name SET NOT NULL"): rebuilding table p: NOT NULL constraint failed: p.name"
 like "... the progress line says failed" '\[1/1\] f0002 set not null \.\.\. failed' "$OUT"
 is "... the file is byte for byte as before" "$sum" "$(sha fail.db)"
 no_leftovers "... no journal left behind" fail.db
@@ -929,7 +930,7 @@ P0=$(rows tf.db "SELECT rowid, * FROM p ORDER BY rowid")
 PS0=$(schema tf.db p)
 up tf tf.db
 expect "transaction false: a rebuild (TYPE, then SET NOT NULL over a NULL) that fails: exit 1" 1 \
-    "upgrade of revision t0002 (half) failed at $(file_of tf t0002):$(line_of "$(file_of tf t0002)" "ALTER TABLE p ALTER COLUMN v"):" "NOT NULL constraint failed"
+    "upgrade of revision t0002 (half) failed at $(file_of tf t0002):$(line_of "$(file_of tf t0002)" "ALTER COLUMN n SET NOT NULL"): rebuilding table p: NOT NULL constraint failed: p.n"
 is "... the table is as it was: no part of the rebuild (not the TYPE … USING either)" "$PS0 $P0" \
     "$(schema tf.db p) $(rows tf.db "SELECT rowid, * FROM p ORDER BY rowid")"
 no_leftovers "... no _migrate_new_p, no journal" tf.db
