@@ -117,6 +117,35 @@ done:
 	return end > start ? mg_strndup(p->s + start, end - start) : NULL;
 }
 
+/* The text from the next token up to NOT VALID (not NOT DEFERRABLE) or the end. */
+static char *
+text_until_not_valid(AltParser *p)
+{
+	size_t		start = sq_lex_peek(&p->lx).start;
+	size_t		end = start;
+
+	for (;;)
+	{
+		SqTok		t = sq_lex_peek(&p->lx);
+
+		if (t.kind == SQT_END)
+			break;
+		if (sq_tok_is(p->s, t, "not"))
+		{
+			SqLexer		after = p->lx;
+
+			sq_lex_next(&after);
+			if (sq_tok_is(p->s, sq_lex_peek(&after), "valid"))
+				break;
+		}
+		sq_lex_next(&p->lx);
+		if (sq_tok_punct(p->s, t, "("))
+			sq_lex_skip_group(&p->lx);
+		end = p->lx.pos;
+	}
+	return end > start ? mg_strndup(p->s + start, end - start) : NULL;
+}
+
 static bool
 unsupported(AltParser *p, SqTok at, const char *what)
 {
@@ -191,7 +220,6 @@ starts_table_constraint(AltParser *p)
 static bool
 action(AltParser *p, SqAltAction *a)
 {
-	static const char *const not_valid[] = {"not", NULL};
 	SqTok		t = sq_lex_next(&p->lx);
 
 	memset(a, 0, sizeof(*a));
@@ -205,7 +233,7 @@ action(AltParser *p, SqAltAction *a)
 			a->kind = SQA_ADD_CONSTRAINT;
 			if (sq_tok_is(p->s, k, "exclude"))
 				return unsupported(p, k, "ADD EXCLUDE");
-			a->text = text_until(p, not_valid);
+			a->text = text_until_not_valid(p);
 			/* NOT VALID: SQLite checks nothing when adding, rebuilds check all */
 			if (next_is(p, "not") && !next_is(p, "valid"))
 				return perr(p, sq_lex_peek(&p->lx), "expected VALID after NOT");

@@ -539,6 +539,18 @@ expect "DROP CONSTRAINT t_check (a column CHECK using two columns), t_c_check (a
 is "... no CHECK left" "0" "$(sq names.db "SELECT instr(upper(sql), 'CHECK') FROM sqlite_schema WHERE name = 'ck'")"
 is "... the row" "1|2|3" "$(sq names.db "SELECT * FROM ck")"
 
+rev names c0003 c0002 "not deferrable" <<'EOF'
+-- migrate:upgrade
+CREATE TABLE ck2 (id integer PRIMARY KEY);
+INSERT INTO ck2 VALUES (1);
+ALTER TABLE ck ADD CONSTRAINT ck_fk FOREIGN KEY (a) REFERENCES ck2(id) ON DELETE SET NULL NOT DEFERRABLE NOT VALID,
+    ADD CONSTRAINT ck_b CHECK (b IS NOT NULL) NOT VALID;
+EOF
+up names names.db
+expect "ADD FOREIGN KEY … NOT DEFERRABLE NOT VALID, ADD CHECK (… IS NOT NULL) NOT VALID: exit 0" 0
+is "... the foreign key" "ck2|a|id|SET NULL" "$(sq names.db "SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list('ck')")"
+like "... the CHECK" "CONSTRAINT ck_b CHECK \(b IS NOT NULL\)" "$(sq names.db "SELECT sql FROM sqlite_schema WHERE name = 'ck'")"
+
 # ==== 7. failures leave the file as it was =================================================
 rev fail f0001 base "base" <<EOF
 -- migrate:upgrade
