@@ -808,7 +808,7 @@ EOF
 # SQLite INTEGER PRIMARY KEY is never NULL)
 pg_cols() {
     q "$PGDB" "SELECT column_name, is_nullable, coalesce(column_default, '') FROM information_schema.columns
-        WHERE table_name = 'acct' ORDER BY ordinal_position" | sed -E "s/::[a-z ]+$//"
+        WHERE table_name = 'acct' ORDER BY ordinal_position" | sed -E "s/::[a-z ]+(\[\])?$//"
 }
 sl_cols() {
     sq both.db "SELECT name, CASE WHEN \"notnull\" OR pk THEN 'NO' ELSE 'YES' END, coalesce(dflt_value, '')
@@ -856,6 +856,36 @@ is "... the downgrade on SQLite: the same columns" "$ACCT_DOWN" "$(sl_cols)"
 is "... and the data" "1|a@x|old|1 2|b@x||2 3|c@x|new|3 8|d@x|new|" \
     "$(sq both.db "SELECT id, email, status, score FROM acct ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
 healthy "... integrity_check ok, foreign_key_check empty" both.db
+# a revision with dialect sections: the SQLite ones in ALTER forms too
+rev both b0003 b0002 "tags" <<'EOF'
+-- migrate:upgrade postgresql
+ALTER TABLE acct ADD COLUMN tags text[] NOT NULL DEFAULT '{}', ALTER COLUMN status SET DEFAULT 'fresh';
+
+-- migrate:upgrade sqlite
+ALTER TABLE acct ADD COLUMN tags text NOT NULL DEFAULT '[]', ALTER COLUMN status SET DEFAULT 'fresh';
+
+-- migrate:downgrade postgresql
+ALTER TABLE acct DROP COLUMN tags, ALTER COLUMN status SET DEFAULT 'new';
+
+-- migrate:downgrade sqlite
+ALTER TABLE acct DROP COLUMN tags, ALTER COLUMN status SET DEFAULT 'new';
+EOF
+ACCT_TAGS="$(sed "s/^status|YES|'new'$/status|YES|'fresh'/" <<<"$ACCT_UP")
+tags|NO|'[]'"
+"$MIGRATE" -q --dir both -d sqlite:///both.db upgrade
+is "a revision with dialect sections: its SQLite upgrade section in ALTER forms (ADD COLUMN, SET DEFAULT) is rebuilt" \
+    "$ACCT_TAGS" "$(sl_cols)"
+is "... the existing rows get the new column's default" "4" "$(sq both.db "SELECT count(*) FROM acct WHERE tags = '[]'")"
+"$MIGRATE" -q --dir both -d sqlite:///both.db downgrade -1
+is "... and its SQLite downgrade section" "$ACCT_UP" "$(sl_cols)"
+"$MIGRATE" -q --dir both -d sqlite:///both.db upgrade
+is "... up again" "$ACCT_TAGS" "$(sl_cols)"
+healthy "... integrity_check ok, foreign_key_check empty" both.db
+if [ "$HAVE_PG" -eq 1 ]; then
+    run --dir both -d "postgresql:///$PGDB" upgrade
+    expect "... on PostgreSQL its postgresql sections: exit 0" 0
+    is "... the same columns there (but tags, an array)" "$(sed "s/^tags|NO|'\[\]'$/tags|NO|'{}'/" <<<"$ACCT_TAGS")" "$(pg_cols)"
+fi
 
 # ==== 10. kill -9 in the middle of a rebuild ===============================================
 BIG=${SQLITE_BATCH_BIG_ROWS:-1000000}
