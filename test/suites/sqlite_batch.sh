@@ -23,8 +23,11 @@
 #     sqlite) hold the rebuilds and, run by sqlite3, leave what the program
 #     leaves;
 #   - the same revision file (plain section) on PostgreSQL and on SQLite;
-#   - kill -9 in the middle of the rebuild of a 1,000,000-row table;
-#   - transaction-false revisions: a rebuild is still all or nothing.
+#   - kill -9 in the middle of the rebuild of a 1,000,000-row table
+#     (SQLITE_BATCH_BIG_ROWS sets another size);
+#   - transaction-false revisions: a rebuild is still all or nothing, and
+#     runs with foreign keys off even when the revision turned them on;
+#   - a rebuild that would leave a view or trigger broken is refused.
 #
 # Works in a scratch directory; PostgreSQL parts use the cluster of
 # PGHOST/PGPORT (databases migrate_suite_sqlite_batch_*), skipped when PGHOST
@@ -1044,6 +1047,7 @@ is "... nothing of it applied, the rows referencing the table all there" "$state
 run --dir tf2 -d sqlite:///tf2.db upgrade --sql
 expect "... its --sql script is refused the same way" 1 "$(file_of tf2 u0003):6" "needs foreign keys off, but they are on"
 
+# ==== 12. views and triggers a rebuild would leave broken =================================
 # a view that uses a dropped column: PostgreSQL refuses the DROP COLUMN, and
 # so does the rebuild (a view left broken would fail at its next use)
 rev vw v0001 base "view base" <<'EOF'
@@ -1086,9 +1090,4 @@ expect "DROP COLUMN of a column a trigger uses: exit 1, naming the table's trigg
 is "... the file is unchanged" "$sum" "$(sha tg.db)"
 run --dir tg -d sqlite:///tg.db upgrade --sql
 expect "... upgrade --sql refuses it too" 1 "the triggers on table t would no longer work"
-sed -i 's/^ALTER TABLE t DROP COLUMN a;$/ALTER TABLE t DROP COLUMN b;/' "$(file_of tg w0002)"
-up tg tg.db
-expect "DROP COLUMN b, which only the trigger's UPDATE OF names: exit 0" 0
-is "... the trigger fires no more and is kept, as in SQLite" "t_upd" "$(sq tg.db "SELECT name FROM sqlite_schema WHERE type = 'trigger'")"
-#@@MORE@@
 suite_end
