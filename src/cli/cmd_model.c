@@ -79,6 +79,7 @@ prepare_call(const ModelOpts *o, ModelOp op, const Model *m, ModelCall *call)
 	if ((st = check_renames(o)) != EXIT_OK)
 		return st;
 	call->renames = array_literal(&o->renames);
+	call->rename_list = &o->renames;
 	return schemas_argument(o, (char **) &call->schemas);
 }
 
@@ -118,7 +119,7 @@ say_hazards(const char *script)
 		size_t		len = end ? (size_t) (end - p) : strlen(p);
 
 		if (strncmp(p, "-- hazard:", 10) == 0 || strncmp(p, "-- hint:", 8) == 0)
-			fprintf(stderr, "migrate: %.*s\n", (int) len, p + 3);
+			fprintf(stderr, "migrate: %.*s\n", (int) len - 3, p + 3);
 		p = end ? end + 1 : p + len;
 	}
 }

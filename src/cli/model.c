@@ -91,7 +91,11 @@ model_read(const char *path, Model *m, bool *found)
 	*found = false;
 	if (path == NULL)
 	{
-		where = join_path(opt.dir, "schema.sql");
+		/* SQLite: migrations/schema.sqlite.sql when there is one */
+		where = join_path(opt.dir, "schema.sqlite.sql");
+		if (opt.url == NULL || db_ops_for(opt.url)->dialect != MG_DIALECT_SQLITE ||
+			stat(where, &st) != 0)
+			where = join_path(opt.dir, "schema.sql");
 		if (stat(where, &st) != 0)
 			return EXIT_OK;
 	}

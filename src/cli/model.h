@@ -42,6 +42,7 @@ typedef struct ModelCall
 	const Model *model;
 	const char *schemas;		/* a text[] literal; NULL: every schema */
 	const char *renames;		/* a text[] literal or NULL */
+	const MgStrList *rename_list;	/* the same, as a list */
 	bool		online;
 	const char *message;		/* autogenerate */
 	const char *rev_id;			/* autogenerate, NULL: a new one */

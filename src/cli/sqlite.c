@@ -407,6 +407,6 @@ const DbOps sqlite_ops = {
 	sq_applied_info,
 	sq_repair,
 	NULL,						/* no boot state: every command parses first */
-	NULL						/* no autogenerate yet (SPEC §7) */
+	sq_model
 };
 

@@ -18,17 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-static bool
-failf(char *err, size_t errlen, const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
 /* ---- parsing ---- */
 
 typedef struct AltParser
@@ -510,7 +499,7 @@ find_column(const SqTableInfo *ti, const char *name, char *err, size_t errlen)
 	int			i = sq_table_column(&ti->table, name);
 
 	if (i < 0)
-		failf(err, errlen, "column \"%s\" of relation \"%s\" does not exist", name, ti->table.name);
+		sq_failf(err, errlen, "column \"%s\" of relation \"%s\" does not exist", name, ti->table.name);
 	return i;
 }
 
@@ -567,9 +556,9 @@ remove_kind(SqColumn *c, SqConKind kind)
 		sq_column_remove_con(c, k);
 }
 
-/* PostgreSQL's name for an unnamed constraint: t_pkey, t_a_key, t_a_fkey, t_a_check. */
-static char *
-default_name(const SqTable *t, const SqColumn *c, const SqConstraint *k)
+/* PostgreSQL's name for an unnamed constraint: t_pkey, t_a_key, t_a_fkey, t_a_check, t_check. */
+char *
+sq_default_con_name(const SqTable *t, const SqColumn *c, const SqConstraint *k)
 {
 	MgBuf		b;
 	const char *suffix = k->kind == SQC_PRIMARY ? "pkey" : k->kind == SQC_UNIQUE ? "key" :
@@ -616,7 +605,7 @@ con_matches(const SqTable *t, const SqColumn *c, const SqConstraint *k, const ch
 
 	if (k->name)
 		return strcasecmp(k->name, name) == 0;
-	d = default_name(t, c, k);
+	d = sq_default_con_name(t, c, k);
 	return d != NULL && strcasecmp(d, name) == 0;
 }
 
@@ -665,10 +654,10 @@ drop_column(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
 	for (int i = 0; i < t->ncols; i++)
 		if (i != ci && sq_column_generated(&t->cols[i]) &&
 			sq_text_mentions(t->cols[i].cons[sq_column_con(&t->cols[i], SQC_GENERATED)].expr, a->column))
-			return failf(err, errlen, "cannot drop column %s of table %s because column %s depends on it",
+			return sq_failf(err, errlen, "cannot drop column %s of table %s because column %s depends on it",
 						 a->column, t->name, t->cols[i].name);
 	if (t->ncols == 1)
-		return failf(err, errlen, "cannot drop column %s: it is the only column of table %s, and SQLite tables need one",
+		return sq_failf(err, errlen, "cannot drop column %s: it is the only column of table %s, and SQLite tables need one",
 					 a->column, t->name);
 	/* as PostgreSQL: the table's constraints and indexes on it go too */
 	for (int i = t->ncons - 1; i >= 0; i--)
@@ -705,9 +694,9 @@ add_constraint(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
 	if (!sq_constraint_parse(a->text, &k, err, errlen))
 		return false;
 	if (k.name && find_con(t, k.name, &col, &idx))
-		return failf(err, errlen, "constraint \"%s\" for relation \"%s\" already exists", k.name, t->name);
+		return sq_failf(err, errlen, "constraint \"%s\" for relation \"%s\" already exists", k.name, t->name);
 	if (k.kind == SQC_PRIMARY && has_primary(t))
-		return failf(err, errlen, "multiple primary keys for table \"%s\" are not allowed", t->name);
+		return sq_failf(err, errlen, "multiple primary keys for table \"%s\" are not allowed", t->name);
 	for (int i = 0; i < k.cols.count; i++)
 		if (find_column(ti, k.cols.items[i], err, errlen) < 0)
 			return false;
@@ -725,7 +714,7 @@ drop_constraint(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
 
 	if (!find_con(t, a->column, &col, &idx))
 		return a->if_exists ||
-			failf(err, errlen, "constraint \"%s\" of relation \"%s\" does not exist (an unnamed constraint goes by PostgreSQL's name for it: %s_pkey, %s_<column>_key, %s_<column>_fkey, %s_<column>_check, or %s_check for a CHECK using several columns)",
+			sq_failf(err, errlen, "constraint \"%s\" of relation \"%s\" does not exist (an unnamed constraint goes by PostgreSQL's name for it: %s_pkey, %s_<column>_key, %s_<column>_fkey, %s_<column>_check, or %s_check for a CHECK using several columns)",
 				  a->column, t->name, t->name, t->name, t->name, t->name, t->name);
 	if (col < 0)
 		sq_table_remove_con(t, idx);
@@ -748,7 +737,7 @@ sq_alter_apply(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
 		case SQA_ADD_COLUMN:
 			if (sq_table_column(t, a->column) >= 0)
 				return a->if_exists ||
-					failf(err, errlen, "column \"%s\" of relation \"%s\" already exists", a->column, t->name);
+					sq_failf(err, errlen, "column \"%s\" of relation \"%s\" already exists", a->column, t->name);
 			t->cols = mg_realloc(t->cols, sizeof(SqColumn) * (size_t) (t->ncols + 1));
 			if (!sq_column_parse(a->text, &t->cols[t->ncols], err, errlen))
 				return false;
@@ -762,7 +751,7 @@ sq_alter_apply(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
 			return drop_constraint(ti, a, err, errlen);
 		case SQA_RENAME_CONSTRAINT:
 			if (!find_con(t, a->column, &col, &idx))
-				return failf(err, errlen, "constraint \"%s\" of relation \"%s\" does not exist", a->column, t->name);
+				return sq_failf(err, errlen, "constraint \"%s\" of relation \"%s\" does not exist", a->column, t->name);
 			if (col < 0)
 				t->cons[idx].name = mg_strdup(a->text);
 			else
@@ -771,7 +760,7 @@ sq_alter_apply(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
 		case SQA_RENAME_TABLE:
 		case SQA_RENAME_COLUMN:
 			/* native only: the rewriter ends a rebuild before them */
-			return failf(err, errlen, "internal: a rename inside a rebuild");
+			return sq_failf(err, errlen, "internal: a rename inside a rebuild");
 		default:
 			break;
 	}
@@ -807,7 +796,7 @@ sq_alter_apply(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
 			break;
 		case SQA_DROP_NOT_NULL:
 			if (sq_column_con(c, SQC_PRIMARY) >= 0)
-				return failf(err, errlen, "column \"%s\" is in a primary key", c->name);
+				return sq_failf(err, errlen, "column \"%s\" is in a primary key", c->name);
 			remove_kind(c, SQC_NOTNULL);
 			break;
 		case SQA_SET_DEFAULT:
@@ -824,7 +813,7 @@ sq_alter_apply(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
 			remove_kind(c, SQC_DEFAULT);
 			break;
 		default:
-			return failf(err, errlen, "internal: unknown action");
+			return sq_failf(err, errlen, "internal: unknown action");
 	}
 	return true;
 }

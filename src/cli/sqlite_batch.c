@@ -93,10 +93,11 @@ foreign_keys_on(sqlite3 *db)
 /*
  * The rebuild's steps with foreign keys off (step 1): with them on, DROP
  * TABLE deletes the old table's rows first, running the ON DELETE actions
- * of the tables that reference it.  SQLite turns them off only outside a
- * transaction: a transaction-false revision (or the script's) gets them
- * turned off and on again around the rebuild; inside migrate's transaction
- * the rebuild is refused.
+ * of the tables that reference it.  The executor and the script switch
+ * them off before each transaction; a transaction-false section that turns
+ * them on before its rebuild gets them turned off and on again around it
+ * (SQLite changes them only outside a transaction).  Were they on inside
+ * a transaction, the rebuild is refused.
  */
 static bool
 run_rebuild(sqlite3 *db, const SqSteps *steps, const SqBatchOps *ops, void *ctx,
@@ -168,9 +169,9 @@ blame(const SqAlter *alters, int n, const char *table, char *err, size_t errlen,
 
 /* One group: alters[0..n) on one table, each with its offset. */
 static bool
-run_group(sqlite3 *db, const SqAlter *alters, const size_t *offs, int n,
-		  const SqBatchOps *ops, void *ctx, int *rebuilt, char *err, size_t errlen,
-		  size_t *erroff)
+run_group(sqlite3 *db, const char *body, const SqStmt *stmts, const SqAlter *alters,
+		  const size_t *offs, int n, const SqBatchOps *ops, void *ctx, int *rebuilt,
+		  char *err, size_t errlen, size_t *erroff)
 {
 	SqTableInfo old,
 				neu;
@@ -180,9 +181,20 @@ run_group(sqlite3 *db, const SqAlter *alters, const size_t *offs, int n,
 	*erroff = offs[0];
 	if (!sq_table_info(db, alters[0].table, &old, err, errlen))
 	{
-		if (alters[0].if_exists && strncmp(err, "relation", 8) == 0)
+		if (strncmp(err, "relation", 8) != 0)
+			return false;
+		if (alters[0].if_exists)
 			return true;		/* ALTER TABLE IF EXISTS of no table: nothing */
-		return false;
+		/* no such table: as written, to fail as SQLite says */
+		for (int i = 0; i < n; i++)
+		{
+			char	   *sql = mg_strndup(body + stmts[i].start, stmts[i].end - stmts[i].start);
+
+			*erroff = stmts[i].start;
+			if (!ops->run(ctx, sql, stmts[i].start, false, err, errlen))
+				return false;
+		}
+		return true;
 	}
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < alters[i].nacts; j++)
@@ -294,7 +306,7 @@ sq_batch_run(sqlite3 *db, const char *body, const SqBatchOps *ops, void *ctx,
 			offs[g] = st[i + g].start;
 			g++;
 		}
-		if (!run_group(db, alters, offs, g, ops, ctx, rebuilt, err, errlen, erroff))
+		if (!run_group(db, body, &st[i], alters, offs, g, ops, ctx, rebuilt, err, errlen, erroff))
 			return false;
 		i += g;
 	}

@@ -245,11 +245,54 @@ save_state(Db *db, Change *c, const uint8_t *state)
 	return sq_write_versions(db, &c->repo->graph, state);
 }
 
+/*
+ * Step 1 of the 12-step rebuild: PRAGMA foreign_keys is a no-op inside a
+ * transaction, so before each transaction of a run whose revisions may
+ * rebuild a table, foreign keys are switched off if they are on; the run
+ * switches them back on at its end (step 12), whatever happened.
+ */
+static bool
+repo_may_rebuild(const Repo *repo)
+{
+	for (int i = 0; i < repo->n; i++)
+	{
+		const RepoRev *r = &repo->revs[i];
+
+		if (sq_batch_section(r, r->sel.upgrade) || sq_batch_section(r, r->sel.downgrade))
+			return true;
+	}
+	return false;
+}
+
+static void
+foreign_keys_off(Db *db, const Repo *repo, bool *restore)
+{
+	sqlite3_stmt *st;
+
+	if (!sqlite3_get_autocommit(db->conn) ||
+		sqlite3_prepare_v2(db->conn, "PRAGMA foreign_keys", -1, &st, NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1 && repo_may_rebuild(repo))
+	{
+		sqlite3_exec(db->conn, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+		*restore = true;
+	}
+	sqlite3_finalize(st);
+}
+
+static void
+foreign_keys_back(Db *db, bool restore)
+{
+	if (restore && sqlite3_get_autocommit(db->conn))
+		sqlite3_exec(db->conn, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+}
+
 /* ---- the executor's primitives ---- */
 
 typedef struct SqExec
 {
 	Db		   *db;
+	bool		fk_restore;		/* foreign keys were on: back on at the end */
 	Change		c;
 	Progress	progress;
 	char		started[32];
@@ -293,6 +336,7 @@ x_begin(void *ctx, const uint8_t *state, MgError *err)
 	SqExec	   *x = ctx;
 	bool		match;
 
+	foreign_keys_off(x->db, x->c.repo, &x->fk_restore);
 	if (sq_begin(x->db) != EXIT_OK ||
 		sq_versions_match(x->db, &x->c.repo->graph, state, &match) != EXIT_OK)
 		return reported(err);
@@ -378,9 +422,12 @@ sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 	x.db = db;
 	x.c.repo = repo;
 	*count = 0;
+	if (op != MG_OP_STAMP)
+		foreign_keys_off(db, repo, &x.fk_restore);
 	if (sq_begin_change(db, repo, op == MG_OP_STAMP && purge, &x.c.new_catalog,
 						&applied) != EXIT_OK)
 	{
+		foreign_keys_back(db, x.fk_restore);
 		mg_free(applied);
 		return EXIT_FAILED;
 	}
@@ -391,6 +438,7 @@ sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 						  &changed) != EXIT_OK)
 		{
 			sq_rollback(db);
+			foreign_keys_back(db, x.fk_restore);
 			mg_free(applied);
 			return EXIT_FAILED;
 		}
@@ -399,6 +447,7 @@ sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 	if (mg_plan(&repo->graph, target, op, applied, purge, &plan, &err) != MG_OK)
 	{
 		sq_rollback(db);
+		foreign_keys_back(db, x.fk_restore);
 		mg_free(applied);
 		return fail_mg(&err);
 	}
@@ -419,6 +468,7 @@ sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 		sq_rollback(db);
 	if (st != EXIT_OK && op != MG_OP_STAMP)
 		*count = 0;
+	foreign_keys_back(db, x.fk_restore);
 	sq_history_free(&x.c.history);
 	mg_plan_free(&plan);
 	mg_free(applied);
@@ -485,14 +535,29 @@ offline_script_from(Repo *repo, MgDialect dialect, const char *target, MgOp op,
 	}
 	if (shadow && sh.rebuilt > 0)
 	{
-		/* step 1 of every rebuild, before the script's transaction */
-		const char *at = strstr(b.data, "BEGIN IMMEDIATE;\n");
-		size_t		head = at ? (size_t) (at - b.data) : 0;
+		/*
+		 * step 1 of every rebuild, before the script's transaction, and
+		 * again before each later one: a transaction-false revision may
+		 * have turned them on (the program switches them off before each
+		 * of its transactions too)
+		 */
+		const char *p = b.data,
+				   *at = b.data;
+		bool		first = true;
 
-		fwrite(b.data, 1, head, stdout);
-		fputs("-- the table rebuilds below (SQLite's 12 steps) need foreign keys off\n"
-			  "PRAGMA foreign_keys = OFF;\n", stdout);
-		fwrite(b.data + head, 1, b.len - head, stdout);
+		while ((at = strstr(at, "BEGIN IMMEDIATE;\n")) != NULL)
+		{
+			if (at == b.data || at[-1] == '\n')
+			{
+				fwrite(p, 1, (size_t) (at - p), stdout);
+				fputs(first ? "-- the table rebuilds below (SQLite's 12 steps) need foreign keys off\n"
+					  "PRAGMA foreign_keys = OFF;\n" : "PRAGMA foreign_keys = OFF;\n", stdout);
+				first = false;
+				p = at;
+			}
+			at += strlen("BEGIN IMMEDIATE;\n");
+		}
+		fwrite(p, 1, b.len - (size_t) (p - b.data), stdout);
 	}
 	else
 		fwrite(b.data, 1, b.len, stdout);

@@ -91,6 +91,10 @@ int			sq_repair(Db *db, Repo *repo, Repaired **out, int *n);
 int			sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 					 int *count);
 int			sq_offline(Db *db, Repo *repo, const char *target, MgOp op);
+/* sqlite_model.c: autogenerate, diff and check (DbOps.model) */
+struct ModelCall;
+int			sq_model(Db *db, Repo *repo, const struct ModelCall *call, char **out);
+
 /* Does the revision's section go through the batch rewriter? */
 bool		sq_batch_section(const RepoRev *r, const MgSection *sec);
 

@@ -21,20 +21,9 @@
 #include <strings.h>
 
 static bool
-failf(char *err, size_t errlen, const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-static bool
 db_fail(sqlite3 *db, char *err, size_t errlen, const char *what)
 {
-	return failf(err, errlen, "%s: %s", what, sqlite3_errmsg(db));
+	return sq_failf(err, errlen, "%s: %s", what, sqlite3_errmsg(db));
 }
 
 bool
@@ -54,13 +43,13 @@ sq_table_info(sqlite3 *db, const char *name, SqTableInfo *ti, char *err, size_t 
 		sql = mg_strdup((const char *) sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	if (sql == NULL)
-		return failf(err, errlen, "relation \"%s\" does not exist", name);
+		return sq_failf(err, errlen, "relation \"%s\" does not exist", name);
 	if (!sq_table_parse(sql, &ti->table, err, errlen))
 	{
 		char		why[512];
 
 		snprintf(why, sizeof(why), "%s", err);
-		return failf(err, errlen, "cannot read the definition of table %s: %s", name, why);
+		return sq_failf(err, errlen, "cannot read the definition of table %s: %s", name, why);
 	}
 	/* a cross-check of the parse against SQLite's own reading */
 	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_xinfo(?1)", -1, &st, NULL) != SQLITE_OK)
@@ -71,7 +60,7 @@ sq_table_info(sqlite3 *db, const char *name, SqTableInfo *ti, char *err, size_t 
 		int			n = sqlite3_column_int(st, 0);
 
 		sqlite3_finalize(st);
-		return failf(err, errlen, "cannot read the definition of table %s: SQLite sees %d columns, the reader %d",
+		return sq_failf(err, errlen, "cannot read the definition of table %s: SQLite sees %d columns, the reader %d",
 					 name, n, ti->table.ncols);
 	}
 	sqlite3_finalize(st);
@@ -399,7 +388,7 @@ sq_fk_check(sqlite3 *db, const MgStrList *tables, const char *rebuilt, char *err
 		}
 		if (rc != SQLITE_DONE)
 		{
-			failf(err, errlen, "PRAGMA foreign_key_check(%s) after rebuilding table %s: %s",
+			sq_failf(err, errlen, "PRAGMA foreign_key_check(%s) after rebuilding table %s: %s",
 				  tables->items[i], rebuilt, sqlite3_errmsg(db));
 			sqlite3_finalize(st);
 			return false;
@@ -407,7 +396,7 @@ sq_fk_check(sqlite3 *db, const MgStrList *tables, const char *rebuilt, char *err
 		sqlite3_finalize(st);
 	}
 	if (n > 0)
-		return failf(err, errlen, "rebuilding table %s broke %d foreign key%s: %s%s", rebuilt, n,
+		return sq_failf(err, errlen, "rebuilding table %s broke %d foreign key%s: %s%s", rebuilt, n,
 					 n == 1 ? "" : "s", rows.data, n > 10 ? "; …" : "");
 	return true;
 }
@@ -424,14 +413,14 @@ sq_uses_check(sqlite3 *db, const SqStep *step, const char *rebuilt, char *err, s
 
 		mg_free(sql);
 		if (rc != SQLITE_OK)
-			return failf(err, errlen, "view %s would no longer work: %s (PostgreSQL refuses to drop or change a column a view uses: drop the view before the change to table %s and create it again after)",
+			return sq_failf(err, errlen, "view %s would no longer work: %s (PostgreSQL refuses to drop or change a column a view uses: drop the view before the change to table %s and create it again after)",
 						 step->views.items[i], sqlite3_errmsg(db), rebuilt);
 		sqlite3_finalize(st);
 	}
 	for (int i = 0; i < step->probes.count; i++)
 	{
 		if (sqlite3_prepare_v2(db, step->probes.items[i], -1, &st, NULL) != SQLITE_OK)
-			return failf(err, errlen, "the triggers on table %s would no longer work: %s (drop or change the trigger before this change; SQLite's own DROP COLUMN refuses it too)",
+			return sq_failf(err, errlen, "the triggers on table %s would no longer work: %s (drop or change the trigger before this change; SQLite's own DROP COLUMN refuses it too)",
 						 rebuilt, sqlite3_errmsg(db));
 		sqlite3_finalize(st);
 	}

@@ -22,12 +22,18 @@ shadow_exec(void *ctx, const char *sql, size_t off, bool generated, char *err, s
 
 	if (sh->out)
 		mg_buf_printf(sh->out, "%s;\n", sql);
-	if (sqlite3_exec(sh->mem, sql, NULL, NULL, &msg) != SQLITE_OK)
+	/*
+	 * A statement as written that fails here fails in the script too, as
+	 * it would on the database: written, not refused (the in-memory schema
+	 * has no rows, and may lack what a database has).
+	 */
+	if (sqlite3_exec(sh->mem, sql, NULL, NULL, &msg) != SQLITE_OK && generated)
 	{
 		snprintf(err, errlen, "%s (on the schema the script has at this point)", msg ? msg : "error");
 		sqlite3_free(msg);
 		return false;
 	}
+	sqlite3_free(msg);
 	return true;
 }
 
@@ -58,10 +64,14 @@ shadow_run(Shadow *sh, const RepoRev *r, const MgSection *sec, MgBuf *out, MgErr
 
 	/*
 	 * In a transaction where the script has one, so that what SQLite does
-	 * only outside one (PRAGMA foreign_keys) goes as in the script
+	 * only outside one (PRAGMA foreign_keys) goes as in the script, which
+	 * switches foreign keys off before each of its transactions
 	 */
 	if (r->rf.transactional)
+	{
+		sqlite3_exec(sh->mem, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
 		sqlite3_exec(sh->mem, "BEGIN", NULL, NULL, NULL);
+	}
 	if (!sq_batch_section(r, sec))
 	{
 		/* as written; the statements the in-memory schema cannot run do not
@@ -137,9 +147,8 @@ shadow_needed(const Repo *repo, const MgIntList *steps, bool downgrade)
 	return false;
 }
 
-/* The database's schema, copied (no rows). */
-static void
-copy_schema(Shadow *sh, sqlite3 *from)
+void
+sq_copy_schema(sqlite3 *from, sqlite3 *to)
 {
 	sqlite3_stmt *st;
 
@@ -148,7 +157,7 @@ copy_schema(Shadow *sh, sqlite3 *from)
 						   -1, &st, NULL) != SQLITE_OK)
 		return;
 	while (sqlite3_step(st) == SQLITE_ROW)
-		sqlite3_exec(sh->mem, (const char *) sqlite3_column_text(st, 0), NULL, NULL, NULL);
+		sqlite3_exec(to, (const char *) sqlite3_column_text(st, 0), NULL, NULL, NULL);
 	sqlite3_finalize(st);
 }
 
@@ -162,7 +171,7 @@ shadow_open(Shadow *sh, Repo *repo, sqlite3 *from, const uint8_t *applied)
 	if (sqlite3_open(":memory:", &sh->mem) != SQLITE_OK)
 		return fail(EXIT_FAILED, "cannot open an in-memory SQLite database");
 	if (from)
-		copy_schema(sh, from);
+		sq_copy_schema(from, sh->mem);
 	else
 	{
 		MgIntList	order = mg_order(&repo->graph, applied);

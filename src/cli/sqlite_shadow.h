@@ -30,4 +30,7 @@ bool		shadow_needed(const Repo *repo, const MgIntList *steps, bool downgrade);
 int			shadow_open(Shadow *sh, Repo *repo, sqlite3 *from, const uint8_t *applied);
 void		shadow_close(Shadow *sh);
 
+/* from's schema (no rows) created in to. */
+void		sq_copy_schema(sqlite3 *from, sqlite3 *to);
+
 #endif							/* MIGRATE_SQLITE_SHADOW_H */

@@ -6,21 +6,9 @@
 #include "sqlite_table.h"
 #include "sqlite_tok.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-
-static bool
-failf(char *err, size_t errlen, const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return false;
-}
 
 /* Words that start a column constraint (and so end a type name). */
 static bool
@@ -91,13 +79,13 @@ fk_clause(SqLexer *lx, SqConstraint *k, char *err, size_t errlen)
 	SqTok		t = sq_lex_next(lx);
 
 	if (!sq_tok_is_name(t))
-		return failf(err, errlen, "expected the parent table after REFERENCES");
+		return sq_failf(err, errlen, "expected the parent table after REFERENCES");
 	k->ref_table = sq_tok_name(s, t);
 	if (sq_tok_punct(s, sq_lex_peek(lx), "("))
 	{
 		sq_lex_next(lx);
 		if (!name_list(lx, &k->ref_cols))
-			return failf(err, errlen, "unterminated column list after REFERENCES %s", k->ref_table);
+			return sq_failf(err, errlen, "unterminated column list after REFERENCES %s", k->ref_table);
 	}
 	for (;;)
 	{
@@ -164,11 +152,11 @@ parse_con(SqLexer *lx, bool column, SqConstraint *k, char *err, size_t errlen)
 	{
 		k->kind = SQC_PRIMARY;
 		if (!sq_tok_is(s, sq_lex_next(lx), "key"))
-			return failf(err, errlen, "expected KEY after PRIMARY");
+			return sq_failf(err, errlen, "expected KEY after PRIMARY");
 		if (!column)
 		{
 			if (!sq_tok_punct(s, sq_lex_next(lx), "(") || !name_list(lx, &k->cols))
-				return failf(err, errlen, "expected the columns of PRIMARY KEY");
+				return sq_failf(err, errlen, "expected the columns of PRIMARY KEY");
 		}
 		else if (sq_tok_is(s, sq_lex_peek(lx), "asc") || sq_tok_is(s, sq_lex_peek(lx), "desc"))
 			k->desc = sq_tok_is(s, sq_lex_next(lx), "desc");
@@ -183,23 +171,23 @@ parse_con(SqLexer *lx, bool column, SqConstraint *k, char *err, size_t errlen)
 	{
 		k->kind = SQC_UNIQUE;
 		if (!column && (!sq_tok_punct(s, sq_lex_next(lx), "(") || !name_list(lx, &k->cols)))
-			return failf(err, errlen, "expected the columns of UNIQUE");
+			return sq_failf(err, errlen, "expected the columns of UNIQUE");
 		skip_conflict(lx);
 	}
 	else if (sq_tok_is(s, t, "check"))
 	{
 		k->kind = SQC_CHECK;
 		if (!paren_expr(lx, &k->expr))
-			return failf(err, errlen, "expected (expression) after CHECK");
+			return sq_failf(err, errlen, "expected (expression) after CHECK");
 	}
 	else if (!column && sq_tok_is(s, t, "foreign"))
 	{
 		k->kind = SQC_FOREIGN;
 		if (!sq_tok_is(s, sq_lex_next(lx), "key") || !sq_tok_punct(s, sq_lex_next(lx), "(") ||
 			!name_list(lx, &k->cols))
-			return failf(err, errlen, "expected KEY (columns) after FOREIGN");
+			return sq_failf(err, errlen, "expected KEY (columns) after FOREIGN");
 		if (!sq_tok_is(s, sq_lex_next(lx), "references"))
-			return failf(err, errlen, "expected REFERENCES after FOREIGN KEY (…)");
+			return sq_failf(err, errlen, "expected REFERENCES after FOREIGN KEY (…)");
 		if (!fk_clause(lx, k, err, errlen))
 			return false;
 	}
@@ -213,7 +201,7 @@ parse_con(SqLexer *lx, bool column, SqConstraint *k, char *err, size_t errlen)
 	{
 		k->kind = SQC_NOTNULL;
 		if (!sq_tok_is(s, sq_lex_next(lx), "null"))
-			return failf(err, errlen, "expected NULL after NOT");
+			return sq_failf(err, errlen, "expected NULL after NOT");
 		skip_conflict(lx);
 	}
 	else if (column && sq_tok_is(s, t, "null"))
@@ -231,7 +219,7 @@ parse_con(SqLexer *lx, bool column, SqConstraint *k, char *err, size_t errlen)
 			size_t		at = sq_lex_peek(lx).start;
 
 			if (!paren_expr(lx, &k->expr))
-				return failf(err, errlen, "unterminated DEFAULT (…)");
+				return sq_failf(err, errlen, "unterminated DEFAULT (…)");
 			k->expr = mg_strndup(s + at, lx->pos - at);
 		}
 		else
@@ -242,7 +230,7 @@ parse_con(SqLexer *lx, bool column, SqConstraint *k, char *err, size_t errlen)
 			if (sq_tok_punct(s, v, "-") || sq_tok_punct(s, v, "+"))
 				v = sq_lex_next(lx);
 			if (v.kind == SQT_END || v.kind == SQT_PUNCT)
-				return failf(err, errlen, "expected a value after DEFAULT");
+				return sq_failf(err, errlen, "expected a value after DEFAULT");
 			k->expr = mg_strndup(s + at, v.start + v.len - at);
 		}
 	}
@@ -250,16 +238,16 @@ parse_con(SqLexer *lx, bool column, SqConstraint *k, char *err, size_t errlen)
 	{
 		k->kind = SQC_COLLATE;
 		if (!sq_tok_is_name(sq_lex_next(lx)))
-			return failf(err, errlen, "expected a collation name after COLLATE");
+			return sq_failf(err, errlen, "expected a collation name after COLLATE");
 	}
 	else if (column && (sq_tok_is(s, t, "generated") || sq_tok_is(s, t, "as")))
 	{
 		k->kind = SQC_GENERATED;
 		if (sq_tok_is(s, t, "generated") &&
 			(!sq_tok_is(s, sq_lex_next(lx), "always") || !sq_tok_is(s, sq_lex_next(lx), "as")))
-			return failf(err, errlen, "expected ALWAYS AS after GENERATED");
+			return sq_failf(err, errlen, "expected ALWAYS AS after GENERATED");
 		if (!paren_expr(lx, &k->expr))
-			return failf(err, errlen, "expected (expression) after AS");
+			return sq_failf(err, errlen, "expected (expression) after AS");
 		if (sq_tok_is(s, sq_lex_peek(lx), "stored") || sq_tok_is(s, sq_lex_peek(lx), "virtual"))
 			k->stored = sq_tok_is(s, sq_lex_next(lx), "stored");
 	}
@@ -267,11 +255,11 @@ parse_con(SqLexer *lx, bool column, SqConstraint *k, char *err, size_t errlen)
 	{
 		char	   *w = sq_tok_text(s, t);
 
-		return failf(err, errlen, "unexpected \"%s\" where a %s constraint was expected", w,
+		return sq_failf(err, errlen, "unexpected \"%s\" where a %s constraint was expected", w,
 					 column ? "column" : "table");
 	}
 	if (lx->bad)
-		return failf(err, errlen, "an unterminated quote, comment or parenthesis");
+		return sq_failf(err, errlen, "an unterminated quote, comment or parenthesis");
 	k->body = mg_strndup(s + start, lx->pos - start);
 	return true;
 }
@@ -288,7 +276,7 @@ named_con(SqLexer *lx, bool column, SqConstraint *k, char *err, size_t errlen)
 		sq_lex_next(lx);
 		n = sq_lex_next(lx);
 		if (!sq_tok_is_name(n))
-			return failf(err, errlen, "expected a name after CONSTRAINT");
+			return sq_failf(err, errlen, "expected a name after CONSTRAINT");
 		k->name = sq_tok_name(lx->s, n);
 	}
 	return parse_con(lx, column, k, err, errlen);
@@ -307,7 +295,7 @@ sq_column_parse(const char *def, SqColumn *c, char *err, size_t errlen)
 	sq_lex_init(&lx, def, 0, strlen(def));
 	t = sq_lex_next(&lx);
 	if (!sq_tok_is_name(t))
-		return failf(err, errlen, "expected a column name");
+		return sq_failf(err, errlen, "expected a column name");
 	c->name = sq_tok_name(def, t);
 	/* the type: names and one (…) group, up to a constraint */
 	for (;;)
@@ -321,7 +309,7 @@ sq_column_parse(const char *def, SqColumn *c, char *err, size_t errlen)
 		if (sq_tok_punct(def, t, "("))
 			sq_lex_skip_group(&lx);
 		else if (!sq_tok_is_name(t))
-			return failf(err, errlen, "unexpected \"%s\" in the type of column %s",
+			return sq_failf(err, errlen, "unexpected \"%s\" in the type of column %s",
 						 sq_tok_text(def, t), c->name);
 		tend = lx.pos;
 	}
@@ -334,7 +322,7 @@ sq_column_parse(const char *def, SqColumn *c, char *err, size_t errlen)
 			return false;
 		c->ncons++;
 	}
-	return !lx.bad || failf(err, errlen, "an unterminated quote or comment in column %s", c->name);
+	return !lx.bad || sq_failf(err, errlen, "an unterminated quote or comment in column %s", c->name);
 }
 
 bool
@@ -346,7 +334,7 @@ sq_constraint_parse(const char *def, SqConstraint *k, char *err, size_t errlen)
 	if (!named_con(&lx, false, k, err, errlen))
 		return false;
 	if (sq_lex_peek(&lx).kind != SQT_END)
-		return failf(err, errlen, "unexpected \"%s\" after a table constraint",
+		return sq_failf(err, errlen, "unexpected \"%s\" after a table constraint",
 					 sq_tok_text(def, sq_lex_peek(&lx)));
 	return true;
 }
@@ -369,12 +357,12 @@ sq_table_parse(const char *sql, SqTable *t, char *err, size_t errlen)
 	memset(t, 0, sizeof(*t));
 	sq_lex_init(&lx, sql, 0, strlen(sql));
 	if (!sq_tok_is(sql, sq_lex_next(&lx), "create"))
-		return failf(err, errlen, "not a CREATE TABLE statement");
+		return sq_failf(err, errlen, "not a CREATE TABLE statement");
 	k = sq_lex_next(&lx);
 	if (sq_tok_is(sql, k, "temp") || sq_tok_is(sql, k, "temporary"))
 		k = sq_lex_next(&lx);
 	if (!sq_tok_is(sql, k, "table"))
-		return failf(err, errlen, "not a CREATE TABLE statement");
+		return sq_failf(err, errlen, "not a CREATE TABLE statement");
 	k = sq_lex_next(&lx);
 	if (sq_tok_is(sql, k, "if"))
 	{
@@ -383,7 +371,7 @@ sq_table_parse(const char *sql, SqTable *t, char *err, size_t errlen)
 		k = sq_lex_next(&lx);
 	}
 	if (!sq_tok_is_name(k))
-		return failf(err, errlen, "expected the table name");
+		return sq_failf(err, errlen, "expected the table name");
 	t->name = sq_tok_name(sql, k);
 	if (sq_tok_punct(sql, sq_lex_peek(&lx), "."))
 	{
@@ -392,7 +380,7 @@ sq_table_parse(const char *sql, SqTable *t, char *err, size_t errlen)
 		t->name = sq_tok_name(sql, k);
 	}
 	if (!sq_tok_punct(sql, sq_lex_next(&lx), "("))
-		return failf(err, errlen, "table %s: expected (column definitions)", t->name);
+		return sq_failf(err, errlen, "table %s: expected (column definitions)", t->name);
 	for (bool constraints = false;;)
 	{
 		size_t		start = sq_lex_peek(&lx).start;
@@ -405,7 +393,7 @@ sq_table_parse(const char *sql, SqTable *t, char *err, size_t errlen)
 		{
 			k = sq_lex_next(&lx);
 			if (k.kind == SQT_END)
-				return failf(err, errlen, "table %s: unterminated column definitions", t->name);
+				return sq_failf(err, errlen, "table %s: unterminated column definitions", t->name);
 			if (sq_tok_punct(sql, k, "("))
 				depth++;
 			else if (sq_tok_punct(sql, k, ")") && depth-- == 0)
@@ -452,11 +440,11 @@ sq_table_parse(const char *sql, SqTable *t, char *err, size_t errlen)
 		else if (sq_tok_is(sql, k, "strict"))
 			t->strict = true;
 		else if (!sq_tok_punct(sql, k, ","))
-			return failf(err, errlen, "table %s: unexpected \"%s\" after the column definitions",
+			return sq_failf(err, errlen, "table %s: unexpected \"%s\" after the column definitions",
 						 t->name, sq_tok_text(sql, k));
 	}
 	if (t->ncols == 0)
-		return failf(err, errlen, "table %s has no columns", t->name);
+		return sq_failf(err, errlen, "table %s has no columns", t->name);
 	return true;
 }
 

@@ -8,6 +8,8 @@
 #include "sqlite_tok.h"
 
 #include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -309,10 +311,7 @@ sq_split(const char *s, SqStmt **out, bool *bad)
 	return n;
 }
 
-static bool
-plain_name(const char *name)
-{
-	static const char *const reserved[] = {
+static const char *const reserved[] = {
 		"abort", "action", "add", "after", "all", "alter", "always", "analyze", "and", "as",
 		"asc", "attach", "autoincrement", "before", "begin", "between", "by", "cascade",
 		"case", "cast", "check", "collate", "column", "commit", "conflict", "constraint",
@@ -331,17 +330,26 @@ plain_name(const char *name)
 		"select", "set", "table", "temp", "temporary", "then", "ties", "to", "transaction",
 		"trigger", "unbounded", "union", "unique", "update", "using", "vacuum", "values",
 		"view", "virtual", "when", "where", "window", "with", "without", NULL
-	};
+};
 
+bool
+sq_is_keyword(const char *word, size_t len)
+{
+	for (int i = 0; reserved[i]; i++)
+		if (strlen(reserved[i]) == len && strncasecmp(word, reserved[i], len) == 0)
+			return true;
+	return false;
+}
+
+static bool
+plain_name(const char *name)
+{
 	if (name[0] == '\0' || isdigit((unsigned char) name[0]))
 		return false;
 	for (const char *p = name; *p; p++)
 		if (!(isalnum((unsigned char) *p) || *p == '_'))
 			return false;
-	for (int i = 0; reserved[i]; i++)
-		if (strcasecmp(name, reserved[i]) == 0)
-			return false;
-	return true;
+	return !sq_is_keyword(name, strlen(name));
 }
 
 char *
@@ -374,4 +382,56 @@ sq_quote_literal(const char *text)
 		mg_buf_append(&b, *p == '\'' ? "''" : p, *p == '\'' ? 2 : 1);
 	mg_buf_puts(&b, "'");
 	return b.data;
+}
+
+char *
+sq_canonical(const char *sql)
+{
+	SqLexer		lx;
+	SqTok		prev = {SQT_END, 0, 0};
+	MgBuf		b;
+
+	mg_buf_init(&b);
+	sq_lex_init(&lx, sql, 0, strlen(sql));
+	for (;;)
+	{
+		SqTok		t = sq_lex_next(&lx);
+		bool		space;
+
+		if (t.kind == SQT_END || (sq_tok_punct(sql, t, ";") && sq_lex_peek(&lx).kind == SQT_END))
+			break;
+		space = prev.kind != SQT_END &&
+			!sq_tok_punct(sql, prev, "(") && !sq_tok_punct(sql, prev, ".") &&
+			!sq_tok_punct(sql, t, ")") && !sq_tok_punct(sql, t, ",") &&
+			!sq_tok_punct(sql, t, ".") && !sq_tok_punct(sql, t, ";") &&
+			!(sq_tok_punct(sql, t, "(") &&
+			  (prev.kind == SQT_QUOTED ||
+			   (prev.kind == SQT_WORD && !sq_is_keyword(sql + prev.start, prev.len))));
+		if (space)
+			mg_buf_puts(&b, " ");
+		if (t.kind == SQT_QUOTED)
+			mg_buf_puts(&b, sq_quote_ident(sq_tok_name(sql, t)));
+		else if (t.kind == SQT_WORD && sq_is_keyword(sql + t.start, t.len))
+			for (size_t i = 0; i < t.len; i++)
+			{
+				char		c = (char) toupper((unsigned char) sql[t.start + i]);
+
+				mg_buf_append(&b, &c, 1);
+			}
+		else
+			mg_buf_append(&b, sql + t.start, t.len);
+		prev = t;
+	}
+	return b.data ? b.data : mg_strdup("");
+}
+
+bool
+sq_failf(char *err, size_t errlen, const char *fmt,...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return false;
 }

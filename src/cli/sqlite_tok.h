@@ -84,4 +84,22 @@ char	   *sq_quote_always(const char *name);
 /* 'text' with doubled quotes. */
 char	   *sq_quote_literal(const char *text);
 
+/* Is the word one of SQLite's keywords? */
+bool		sq_is_keyword(const char *word, size_t len);
+
+/*
+ * SQL text in one canonical spelling, for comparing definitions: comments
+ * gone, one blank between tokens (none inside parentheses, before commas
+ * or in calls), keywords upper case, identifiers quoted only when they
+ * need it.
+ */
+char	   *sq_canonical(const char *sql);
+
+/* Format a message into err; returns false (for "return sq_failf(…)"). */
+bool		sq_failf(char *err, size_t errlen, const char *fmt,...)
+#if defined(__GNUC__)
+			__attribute__((format(printf, 3, 4)))
+#endif
+			;
+
 #endif							/* MIGRATE_SQLITE_TOK_H */

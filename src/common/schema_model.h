@@ -195,6 +195,11 @@ typedef enum MgWriteMode
  */
 char	   *mg_schema_write_pg(const MgChangeList *changes, MgWriteMode mode);
 
+/* What both dialects' writers write alike: a statement with ";\n"; the
+ * hint, column release (DROP DEFAULT / NOT NULL) and rename changes. */
+void		mg_write_statement(MgBuf *b, const char *sql);
+void		mg_write_shared(MgBuf *b, const MgChange *c);
+
 /* ---- online plans (schema_online.c) ---- */
 
 /*

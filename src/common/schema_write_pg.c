@@ -34,8 +34,8 @@ hazard(MgBuf *b, const char *kind, const char *fmt,...)
 }
 
 /* A statement from the reader, without trailing blanks, then ";\n". */
-static void
-statement(MgBuf *b, const char *sql)
+void
+mg_write_statement(MgBuf *b, const char *sql)
 {
 	size_t		n = strlen(sql);
 
@@ -87,7 +87,7 @@ create_index(MgBuf *b, const MgChange *c, MgWriteMode mode)
 
 	if (!c->existing)
 	{
-		statement(b, def);
+		mg_write_statement(b, def);
 		return;
 	}
 	if (mode != MG_WRITE_CONCURRENT || blocker != NULL || on == NULL)
@@ -99,12 +99,12 @@ create_index(MgBuf *b, const MgChange *c, MgWriteMode mode)
 			hazard(b, "lock", "building index %s blocks writes to %s until it is built; it cannot be built CONCURRENTLY: %s",
 				   c->to->ident, c->to->tident,
 				   blocker ? blocker : "an object in the same revision depends on it");
-		statement(b, def);
+		mg_write_statement(b, def);
 		return;
 	}
 	mg_buf_append(b, def, on + strlen("INDEX ") - def);
 	mg_buf_puts(b, "CONCURRENTLY ");
-	statement(b, on + strlen("INDEX "));
+	mg_write_statement(b, on + strlen("INDEX "));
 }
 
 static void
@@ -118,7 +118,7 @@ create_constraint(MgBuf *b, const MgChange *c, MgWriteMode mode)
 
 	if (!c->existing || not_valid)
 	{
-		statement(b, def);
+		mg_write_statement(b, def);
 		return;
 	}
 	if (mode != MG_WRITE_PLAIN && checks)
@@ -133,7 +133,7 @@ create_constraint(MgBuf *b, const MgChange *c, MgWriteMode mode)
 	else
 		hazard(b, "lock", "adding constraint %s builds an index on %s under an ACCESS EXCLUSIVE lock",
 			   o->ident, o->tident);
-	statement(b, def);
+	mg_write_statement(b, def);
 }
 
 static void
@@ -160,7 +160,7 @@ create(MgBuf *b, const MgChange *c, MgWriteMode mode)
 			create_constraint(b, c, mode);
 			return;
 		default:
-			statement(b, o->def);
+			mg_write_statement(b, o->def);
 			return;
 	}
 }
@@ -173,7 +173,7 @@ drop(MgBuf *b, const MgObject *o)
 	else if (o->kind == MG_OBJ_COLUMN)
 		hazard(b, "data loss", "dropping column %s of %s deletes its values",
 			   o->ident, o->tident);
-	statement(b, o->drop);
+	mg_write_statement(b, o->drop);
 }
 
 static void
@@ -261,7 +261,7 @@ enum_rebuild(MgBuf *b, const MgChange *c)
 			mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s DROP DEFAULT;\n", col->tident, col->ident);
 	}
 	mg_buf_printf(b, "ALTER TYPE %s RENAME TO %s;\n", t->ident, oldq);
-	statement(b, t->def);
+	mg_write_statement(b, t->def);
 	for (int i = 0; i < c->columns.count; i++)
 	{
 		const MgObject *col = &c->frommodel->objs[c->columns.items[i]];
@@ -282,18 +282,13 @@ enum_rebuild(MgBuf *b, const MgChange *c)
 	mg_buf_free(&old);
 }
 
-static void
-write_change(MgBuf *b, const MgChange *c, MgWriteMode mode)
+void
+mg_write_shared(MgBuf *b, const MgChange *c)
 {
-	char	   *lit;
-
 	switch (c->op)
 	{
 		case MG_CH_HINT:
 			mg_buf_printf(b, "-- hint: %s\n", c->text);
-			break;
-		case MG_CH_DROP:
-			drop(b, c->from);
 			break;
 		case MG_CH_COLUMN_RELEASE:
 			/* before the renames: the names the database still has */
@@ -308,6 +303,26 @@ write_change(MgBuf *b, const MgChange *c, MgWriteMode mode)
 			else
 				mg_buf_printf(b, "ALTER TABLE %s RENAME TO %s;\n", c->text, c->to->qname);
 			break;
+		default:
+			break;
+	}
+}
+
+static void
+write_change(MgBuf *b, const MgChange *c, MgWriteMode mode)
+{
+	char	   *lit;
+
+	switch (c->op)
+	{
+		case MG_CH_HINT:
+		case MG_CH_COLUMN_RELEASE:
+		case MG_CH_RENAME:
+			mg_write_shared(b, c);
+			break;
+		case MG_CH_DROP:
+			drop(b, c->from);
+			break;
 		case MG_CH_CREATE:
 			create(b, c, mode);
 			break;
@@ -315,7 +330,7 @@ write_change(MgBuf *b, const MgChange *c, MgWriteMode mode)
 			alter_column(b, c, mode);
 			break;
 		case MG_CH_REPLACE:
-			statement(b, c->to->def);
+			mg_write_statement(b, c->to->def);
 			break;
 		case MG_CH_ENUM_ADD:
 			lit = mg_schema_literal(c->text);

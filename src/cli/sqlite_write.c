@@ -1,0 +1,178 @@
+/*
+ * sqlite_write.c — the differ's changes as SQL for SQLite: native
+ * statements where SQLite has them (CREATE/DROP of tables, indexes, views
+ * and triggers, ADD/DROP/RENAME COLUMN, RENAME TO), and PostgreSQL's
+ * ALTER TABLE forms where it does not, which batch mode (sqlite_batch.c)
+ * turns into one table rebuild per run of statements on a table when the
+ * revision runs.  A reviewer reads what changes; the program does the 12
+ * steps.  A new table is written with its constraints inline.
+ */
+#include "sqlite_schema.h"
+
+#include <string.h>
+
+static void
+rebuild_hazard(MgBuf *b, const char *what, const char *table)
+{
+	mg_buf_printf(b, "-- hazard: rewrite: SQLite cannot %s in place: the table %s is rebuilt (its rows copied into a new table, which replaces it)\n",
+				  what, table);
+}
+
+static void
+create_table(MgBuf *b, const MgChange *c)
+{
+	const MgObject *t = c->to;
+	const MgSchemaModel *m = c->tomodel;
+	bool		first = true;
+
+	mg_buf_printf(b, "CREATE TABLE %s (", t->ident);
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < t->children.count; i++)
+		{
+			const MgObject *o = &m->objs[t->children.items[i]];
+
+			if (pass == 0 && o->kind == MG_OBJ_COLUMN)
+				mg_buf_printf(b, "%s\n    %s", first ? "" : ",", o->def);
+			else if (pass == 1 && (o->kind == MG_OBJ_CONSTRAINT || o->kind == MG_OBJ_FKEY))
+				mg_buf_printf(b, "%s\n    CONSTRAINT %s %s", first ? "" : ",", o->ident, o->args);
+			else
+				continue;
+			first = false;
+		}
+	mg_buf_printf(b, "\n)%s;\n", t->def ? t->def : "");
+}
+
+static void
+create(MgBuf *b, const MgChange *c)
+{
+	const MgObject *o = c->to;
+
+	switch (o->kind)
+	{
+		case MG_OBJ_TABLE:
+			create_table(b, c);
+			return;
+		case MG_OBJ_COLUMN:
+			mg_buf_printf(b, "ALTER TABLE %s ADD COLUMN %s;\n", o->tident, o->def);
+			return;
+		case MG_OBJ_CONSTRAINT:
+		case MG_OBJ_FKEY:
+			if (!c->existing)
+				return;			/* inline in its new table */
+			rebuild_hazard(b, "add a constraint", o->tident);
+			mg_write_statement(b, o->def);
+			return;
+		default:
+			mg_write_statement(b, o->def);
+			return;
+	}
+}
+
+static void
+drop(MgBuf *b, const MgObject *o)
+{
+	if (o->kind == MG_OBJ_TABLE)
+		mg_buf_printf(b, "-- hazard: data loss: dropping table %s deletes its rows\n", o->ident);
+	else if (o->kind == MG_OBJ_COLUMN)
+		mg_buf_printf(b, "-- hazard: data loss: dropping column %s of %s deletes its values\n",
+					  o->ident, o->tident);
+	else if (o->kind == MG_OBJ_CONSTRAINT || o->kind == MG_OBJ_FKEY)
+		rebuild_hazard(b, "drop a constraint", o->tident);
+	mg_write_statement(b, o->drop);
+}
+
+static void
+alter_column(MgBuf *b, const MgChange *c)
+{
+	const MgObject *a = c->from;
+	const MgObject *o = c->to;
+
+	if (strcmp(c->text, "TYPE") == 0)
+	{
+		rebuild_hazard(b, "change a column's type", o->tident);
+		mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s TYPE %s", o->tident, o->ident,
+					  o->type[0] ? o->type : "BLOB");
+		if (o->collation || a->collation)
+			mg_buf_printf(b, " COLLATE %s", o->collation ? o->collation : "BINARY");
+		mg_buf_puts(b, ";\n");
+	}
+	else if (strcmp(c->text, "SET DEFAULT") == 0)
+	{
+		rebuild_hazard(b, "change a column's default", o->tident);
+		mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s SET DEFAULT %s;\n", o->tident, o->ident, o->defval);
+	}
+	else if (strcmp(c->text, "SET NOT NULL") == 0)
+	{
+		rebuild_hazard(b, "add NOT NULL", o->tident);
+		mg_buf_printf(b, "ALTER TABLE %s ALTER COLUMN %s SET NOT NULL;\n", o->tident, o->ident);
+	}
+	else
+		mg_buf_printf(b, "-- not on SQLite: ALTER TABLE %s ALTER COLUMN %s %s\n", o->tident, o->ident, c->text);
+}
+
+static void
+write_change(MgBuf *b, const MgChange *c)
+{
+	switch (c->op)
+	{
+		case MG_CH_DROP:
+			drop(b, c->from);
+			break;
+		case MG_CH_COLUMN_RELEASE:
+			rebuild_hazard(b, strcmp(c->text, "DROP DEFAULT") == 0 ? "drop a default" : "drop NOT NULL",
+						   c->from->orig_tident ? c->from->orig_tident : c->from->tident);
+			mg_write_shared(b, c);
+			break;
+		case MG_CH_HINT:
+		case MG_CH_RENAME:
+			mg_write_shared(b, c);
+			break;
+		case MG_CH_CREATE:
+			create(b, c);
+			break;
+		case MG_CH_COLUMN_ALTER:
+			alter_column(b, c);
+			break;
+		case MG_CH_REPLACE:
+			mg_write_statement(b, c->to->def);
+			break;
+		default:
+			/* PostgreSQL-only kinds (enums, sequences, ...) never come from SQLite */
+			break;
+	}
+}
+
+/* Is c the drop of something on a table the list drops (DROP TABLE takes
+ * its columns, constraints, indexes and triggers with it)? */
+static bool
+goes_with_table(const MgChangeList *changes, const MgChange *c)
+{
+	const char *table = c->from ? c->from->table : NULL;
+
+	if (c->op != MG_CH_DROP || table == NULL || c->from->kind == MG_OBJ_COMMENT)
+		return false;
+	for (int i = 0; i < changes->count; i++)
+	{
+		const MgChange *d = &changes->items[i];
+
+		if (d->op == MG_CH_DROP && d->from->kind == MG_OBJ_TABLE &&
+			strcmp(d->from->name, table) == 0)
+			return true;
+	}
+	return false;
+}
+
+char *
+sq_schema_write(const MgChangeList *changes)
+{
+	MgBuf		b;
+
+	mg_buf_init(&b);
+	for (int i = 0; i < changes->count; i++)
+		if (!goes_with_table(changes, &changes->items[i]))
+			write_change(&b, &changes->items[i]);
+	/* no blank line at the end: the file's section ends here */
+	while (b.len > 1 && b.data[b.len - 1] == '\n' && b.data[b.len - 2] == '\n')
+		b.data[--b.len] = '\0';
+	return b.data ? b.data : mg_strdup("");
+}
