@@ -5,14 +5,18 @@
  *
  * The forms: ADD [COLUMN] [IF NOT EXISTS] def; ADD table-constraint [NOT
  * VALID]; DROP [COLUMN] [IF EXISTS] c [CASCADE|RESTRICT]; DROP CONSTRAINT
- * [IF EXISTS] n; ALTER [COLUMN] c [SET DATA] TYPE t [COLLATE x] [USING e];
- * ALTER [COLUMN] c SET/DROP NOT NULL, SET DEFAULT e, DROP DEFAULT; RENAME
+ * [IF EXISTS] n; ALTER [COLUMN] c [SET DATA] TYPE t [COLLATE x] [USING e]
+ * (TYPE "": no declared type); ALTER [COLUMN] c SET/DROP NOT NULL, SET
+ * DEFAULT e, DROP DEFAULT; ALTER [COLUMN] c ADD GENERATED {ALWAYS | BY
+ * DEFAULT} AS IDENTITY [(…)] and DROP IDENTITY [IF EXISTS], which are
+ * AUTOINCREMENT on an INTEGER PRIMARY KEY (SQLite's identity); RENAME
  * [COLUMN] a TO b; RENAME CONSTRAINT a TO b; RENAME TO t.  Anything else
  * has no SQLite form and is refused by name.
  */
 #include "sqlite_alter.h"
 #include "sqlite_tok.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -188,11 +192,38 @@ alter_column(AltParser *p, SqAltAction *a)
 			a->kind = SQA_DROP_NOT_NULL;
 		else if (next_is(p, "default"))
 			a->kind = SQA_DROP_DEFAULT;
+		else if (next_is(p, "identity"))
+		{
+			a->kind = SQA_DROP_IDENTITY;
+			if (next_is(p, "if"))
+			{
+				if (!next_is(p, "exists"))
+					return perr(p, sq_lex_peek(&p->lx), "expected EXISTS after IF");
+				a->if_exists = true;
+			}
+		}
 		else
-			return unsupported(p, at, "ALTER COLUMN … DROP (other than NOT NULL and DEFAULT)");
+			return unsupported(p, at, "ALTER COLUMN … DROP (other than NOT NULL, DEFAULT and IDENTITY)");
 		return true;
 	}
-	return unsupported(p, at, "ALTER COLUMN (other than TYPE, SET/DROP NOT NULL, SET/DROP DEFAULT)");
+	if (next_is(p, "add"))
+	{
+		if (!next_is(p, "generated"))
+			return unsupported(p, at, "ALTER COLUMN … ADD (other than GENERATED … AS IDENTITY)");
+		if (!next_is(p, "always") && !(next_is(p, "by") && next_is(p, "default")))
+			return perr(p, sq_lex_peek(&p->lx), "expected ALWAYS or BY DEFAULT after GENERATED");
+		if (!next_is(p, "as") || !next_is(p, "identity"))
+			return perr(p, sq_lex_peek(&p->lx), "expected AS IDENTITY");
+		/* sequence options: SQLite's AUTOINCREMENT has none */
+		if (sq_tok_punct(p->s, sq_lex_peek(&p->lx), "("))
+		{
+			sq_lex_next(&p->lx);
+			sq_lex_skip_group(&p->lx);
+		}
+		a->kind = SQA_ADD_IDENTITY;
+		return true;
+	}
+	return unsupported(p, at, "ALTER COLUMN (other than TYPE, SET/DROP NOT NULL, SET/DROP DEFAULT, ADD/DROP IDENTITY)");
 }
 
 static bool
@@ -513,6 +544,14 @@ default_body(const char *expr)
 	bool		literal = true;
 
 	sq_lex_init(&lx, expr, 0, strlen(expr));
+	/* already one (…): as it is, not ((…)) */
+	if (sq_tok_punct(expr, sq_lex_next(&lx), "("))
+	{
+		sq_lex_skip_group(&lx);
+		if (sq_lex_next(&lx).kind == SQT_END)
+			return mg_strdup(expr);
+	}
+	sq_lex_init(&lx, expr, 0, strlen(expr));
 	while ((t = sq_lex_next(&lx)).kind != SQT_END)
 	{
 		n++;
@@ -609,6 +648,59 @@ con_matches(const SqTable *t, const SqColumn *c, const SqConstraint *k, const ch
 	return d != NULL && strcasecmp(d, name) == 0;
 }
 
+/*
+ * The names as the schema reader (sqlite_schema.c) gives them: in its
+ * order (each column's constraints, then the table's), a name already
+ * taken (by a foreign key among foreign keys, by any other constraint
+ * among the rest) gets 1, 2, ... appended, as PostgreSQL numbers a second
+ * t_a_check.  Finds the constraint so named.
+ */
+static bool
+find_numbered(const SqTable *t, const char *name, int *col, int *idx)
+{
+	MgStrList	used[2] = {{0}, {0}};
+	bool		found = false;
+
+	for (int i = 0; i <= t->ncols && !found; i++)
+	{
+		const SqConstraint *cons = i < t->ncols ? t->cols[i].cons : t->cons;
+		int			n = i < t->ncols ? t->cols[i].ncons : t->ncons;
+
+		for (int j = 0; j < n && !found; j++)
+		{
+			const SqConstraint *k = &cons[j];
+			char	   *base = k->name ? mg_strdup(k->name) :
+				sq_default_con_name(t, i < t->ncols ? &t->cols[i] : NULL, k);
+			MgStrList  *u = &used[k->kind == SQC_FOREIGN];
+			char	   *cand;
+
+			if (base == NULL)
+				continue;
+			for (char *p = base; *p; p++)
+				*p = (char) tolower((unsigned char) *p);
+			cand = mg_strdup(base);
+			for (int m = 1; mg_strlist_contains(u, cand); m++)
+			{
+				mg_free(cand);
+				cand = mg_alloc(strlen(base) + 16);
+				sprintf(cand, "%s%d", base, m);
+			}
+			mg_strlist_add(u, cand);
+			if (strcasecmp(cand, name) == 0)
+			{
+				*col = i < t->ncols ? i : -1;
+				*idx = j;
+				found = true;
+			}
+			mg_free(cand);
+			mg_free(base);
+		}
+	}
+	mg_strlist_free(&used[0]);
+	mg_strlist_free(&used[1]);
+	return found;
+}
+
 /* Find a constraint by name: *col = its column (-1 for a table constraint). */
 static bool
 find_con(const SqTable *t, const char *name, int *col, int *idx)
@@ -628,7 +720,7 @@ find_con(const SqTable *t, const char *name, int *col, int *idx)
 				*idx = j;
 				return true;
 			}
-	return false;
+	return find_numbered(t, name, col, idx);
 }
 
 static bool
@@ -641,6 +733,69 @@ has_primary(const SqTable *t)
 		if (sq_column_con(&t->cols[i], SQC_PRIMARY) >= 0)
 			return true;
 	return false;
+}
+
+/* ADD GENERATED … AS IDENTITY: AUTOINCREMENT on the column, which must be
+ * the table's INTEGER PRIMARY KEY (a table PRIMARY KEY (c) moves onto it). */
+static bool
+add_identity(SqTable *t, SqColumn *c, char *err, size_t errlen)
+{
+	int			k = sq_column_con(c, SQC_PRIMARY);
+	int			tk = -1;
+
+	for (int i = 0; k < 0 && i < t->ncons; i++)
+		if (t->cons[i].kind == SQC_PRIMARY && t->cons[i].cols.count == 1 &&
+			strcasecmp(t->cons[i].cols.items[0], c->name) == 0)
+			tk = i;
+	if (t->without_rowid || strcasecmp(c->type, "integer") != 0 || (k < 0 && tk < 0) ||
+		(k >= 0 && c->cons[k].desc))
+		return sq_failf(err, errlen, "column \"%s\" of relation \"%s\" cannot be an identity column on SQLite: AUTOINCREMENT needs an INTEGER PRIMARY KEY column of a rowid table",
+					 c->name, t->name);
+	if (k >= 0)
+	{
+		char	   *body;
+
+		if (c->cons[k].autoinc)
+			return sq_failf(err, errlen, "column \"%s\" of relation \"%s\" is already an identity column",
+						 c->name, t->name);
+		body = mg_alloc(strlen(c->cons[k].body) + 16);
+		sprintf(body, "%s AUTOINCREMENT", c->cons[k].body);
+		c->cons[k].body = body;
+		c->cons[k].autoinc = true;
+		return true;
+	}
+	{
+		char	   *name = t->cons[tk].name;
+
+		sq_table_remove_con(t, tk);
+		add_con(c, SQC_PRIMARY, "PRIMARY KEY AUTOINCREMENT", NULL);
+		c->cons[c->ncons - 1].name = name;
+		c->cons[c->ncons - 1].autoinc = true;
+	}
+	return true;
+}
+
+/* DROP IDENTITY: the column's PRIMARY KEY without AUTOINCREMENT. */
+static bool
+drop_identity(SqTable *t, SqColumn *c, bool if_exists, char *err, size_t errlen)
+{
+	int			k = sq_column_con(c, SQC_PRIMARY);
+	SqConstraint *pk = k >= 0 ? &c->cons[k] : NULL;
+	SqLexer		lx;
+	SqTok		tok;
+	MgBuf		b;
+
+	if (pk == NULL || !pk->autoinc)
+		return if_exists ||
+			sq_failf(err, errlen, "column \"%s\" of relation \"%s\" is not an identity column", c->name, t->name);
+	mg_buf_init(&b);
+	sq_lex_init(&lx, pk->body, 0, strlen(pk->body));
+	while ((tok = sq_lex_next(&lx)).kind != SQT_END)
+		if (!sq_tok_is(pk->body, tok, "autoincrement"))
+			mg_buf_printf(&b, "%s%.*s", b.len ? " " : "", (int) tok.len, pk->body + tok.start);
+	pk->body = b.data;
+	pk->autoinc = false;
+	return true;
 }
 
 static bool
@@ -774,10 +929,11 @@ sq_alter_apply(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
 			 * The rowid alias (INTEGER PRIMARY KEY) is 64-bit already: an
 			 * integer type (PostgreSQL's int → bigint of an id) keeps it, as
 			 * any other name would make the column a plain one that new rows
-			 * leave NULL, and AUTOINCREMENT impossible.
+			 * leave NULL, and AUTOINCREMENT impossible.  TYPE "": no declared
+			 * type (SQLite's typeless column).
 			 */
 			if (!(sq_column_is_rowid(t, ci) && strcasestr(a->text, "int") != NULL))
-				c->type = mg_strdup(a->text);
+				c->type = mg_strdup(strcmp(a->text, "\"\"") == 0 ? "" : a->text);
 			if (a->collate)
 			{
 				char	   *body = mg_alloc(strlen(a->collate) + 16);
@@ -812,6 +968,10 @@ sq_alter_apply(SqTableInfo *ti, const SqAltAction *a, char *err, size_t errlen)
 		case SQA_DROP_DEFAULT:
 			remove_kind(c, SQC_DEFAULT);
 			break;
+		case SQA_ADD_IDENTITY:
+			return add_identity(t, c, err, errlen);
+		case SQA_DROP_IDENTITY:
+			return drop_identity(t, c, a->if_exists, err, errlen);
 		default:
 			return sq_failf(err, errlen, "internal: unknown action");
 	}

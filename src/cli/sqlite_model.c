@@ -12,11 +12,14 @@
 #include "sqlite_batch.h"
 #include "sqlite_schema.h"
 #include "sqlite_shadow.h"
+#include "sqlite_tok.h"
 #include "sqltext.h"
 #include "model.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static bool
 mem_exec(void *ctx, const char *sql, size_t off, bool generated, char *err, size_t errlen)
@@ -55,9 +58,10 @@ run_sql(sqlite3 *db, const char *sql, char *err, size_t errlen)
 	return false;
 }
 
-/* The model, loaded into an in-memory database and read. */
+/* The model, loaded into an in-memory database and read; with keep, that
+ * database stays open there (the caller closes it). */
 static int
-read_model(const ModelCall *call, MgSchemaModel *want)
+read_model(const ModelCall *call, MgSchemaModel *want, sqlite3 **keep)
 {
 	sqlite3    *mem;
 	char		err[2048];
@@ -76,7 +80,10 @@ read_model(const ModelCall *call, MgSchemaModel *want)
 		sqlite3_close(mem);
 		return fail(EXIT_USAGE, "the model: %s", err);
 	}
-	sqlite3_close(mem);
+	if (keep)
+		*keep = mem;
+	else
+		sqlite3_close(mem);
 	return EXIT_OK;
 }
 
@@ -90,34 +97,222 @@ read_live(Db *db, MgSchemaModel *live)
 	return EXIT_OK;
 }
 
-/* The DDL from -> to; NULL (and the error reported) on a bad rename. */
 static char *
-ddl(MgSchemaModel *from, MgSchemaModel *to, const MgStrList *renames)
+lower_dup(const char *s, size_t n)
+{
+	char	   *o = mg_strndup(s, n);
+
+	for (char *p = o; *p; p++)
+		*p = (char) tolower((unsigned char) *p);
+	return o;
+}
+
+/* The object of kind named (table, name) in m (names in any case), or NULL. */
+static const MgObject *
+named(const MgSchemaModel *m, MgObjKind kind, const char *table, const char *name)
+{
+	char	   *lt = table ? lower_dup(table, strlen(table)) : NULL;
+	char	   *ln = lower_dup(name, strlen(name));
+	char	   *key = mg_model_key(kind, "main", lt, ln);
+	int			i = mg_model_find(m, key);
+
+	mg_free(key);
+	mg_free(lt);
+	mg_free(ln);
+	return i >= 0 ? &m->objs[i] : NULL;
+}
+
+/* One rename as SQLite's statement, checked against the schema as it is
+ * now (cur) and the target (to); NULL (the error reported) when it does
+ * not name what is there. */
+static char *
+rename_sql(const MgStrList *renames, int i, const MgSchemaModel *cur, const MgSchemaModel *to)
+{
+	const char *r = renames->items[i];
+	const char *colon = strchr(r, ':');
+	const char *dot = strchr(r, '.');
+	MgBuf		b;
+
+	if (colon == NULL || strchr(colon + 1, ':') != NULL)
+	{
+		fail(EXIT_USAGE, "invalid rename \"%s\"", r);
+		return NULL;
+	}
+	mg_buf_init(&b);
+	if (dot && dot < colon)
+	{
+		char	   *tbl = mg_strndup(r, (size_t) (dot - r));
+		char	   *old = mg_strndup(dot + 1, (size_t) (colon - dot - 1));
+		const char *right = colon + 1;
+		const char *rdot = strchr(right, '.');
+		const char *new = rdot ? rdot + 1 : right;
+		const MgObject *t = named(cur, MG_OBJ_TABLE, NULL, tbl);
+		const MgObject *a = named(cur, MG_OBJ_COLUMN, tbl, old);
+		const MgObject *n;
+		char	   *final = mg_strdup(tbl);
+
+		/* the table as the target names it: after the table renames to come */
+		for (int j = i + 1; j < renames->count; j++)
+		{
+			const char *e = renames->items[j];
+			const char *ec = strchr(e, ':');
+			const char *ed = strchr(e, '.');
+
+			if (ec && !(ed && ed < ec) && strlen(final) == (size_t) (ec - e) &&
+				strncasecmp(e, final, (size_t) (ec - e)) == 0)
+				final = mg_strdup(ec + 1);
+		}
+		n = named(to, MG_OBJ_COLUMN, final, new);
+
+		if (rdot && ((size_t) (rdot - right) != strlen(tbl) || strncasecmp(right, tbl, strlen(tbl)) != 0))
+		{
+			fail(EXIT_USAGE, "invalid rename \"%s\": both sides must name the same table", r);
+			return NULL;
+		}
+		if (t == NULL || a == NULL || n == NULL)
+		{
+			fail(EXIT_USAGE, "rename \"%s\": no column \"%s\" of table \"%s\" %s", r,
+				 a == NULL ? old : new, tbl, a == NULL ? "in the database" : "in the desired schema");
+			return NULL;
+		}
+		mg_buf_printf(&b, "ALTER TABLE %s RENAME COLUMN %s TO %s;\n", t->ident, a->ident, n->ident);
+	}
+	else
+	{
+		char	   *old = mg_strndup(r, (size_t) (colon - r));
+		const MgObject *a = named(cur, MG_OBJ_TABLE, NULL, old);
+		const MgObject *n = named(to, MG_OBJ_TABLE, NULL, colon + 1);
+
+		if (a == NULL || n == NULL)
+		{
+			fail(EXIT_USAGE, "rename \"%s\": no table \"%s\" %s", r, a == NULL ? old : colon + 1,
+				 a == NULL ? "in the database" : "in the desired schema");
+			return NULL;
+		}
+		mg_buf_printf(&b, "ALTER TABLE %s RENAME TO %s;\n", a->ident, n->ident);
+	}
+	return b.data;
+}
+
+/*
+ * The renames, done by SQLite on a copy of fromdb's schema: SQLite's
+ * RENAME rewrites the constraints, foreign keys, indexes, views and
+ * triggers that name the old name, and the names of unnamed constraints
+ * (PostgreSQL's defaults, t_a_key, ...) follow the new names, so the copy,
+ * read into *from, compares with the model without renames.  The RENAME
+ * statements are appended to stmts; they run first.
+ */
+static int
+renamed(sqlite3 *fromdb, MgSchemaModel *from, const MgSchemaModel *to,
+		const MgStrList *renames, MgBuf *stmts)
+{
+	sqlite3    *mem;
+	char		err[1024];
+	int			st = EXIT_OK;
+
+	if (renames == NULL || renames->count == 0)
+		return EXIT_OK;
+	if (sqlite3_open(":memory:", &mem) != SQLITE_OK)
+		return fail(EXIT_FAILED, "cannot open an in-memory SQLite database");
+	sq_copy_schema(fromdb, mem);
+	for (int i = 0; i < renames->count && st == EXIT_OK; i++)
+	{
+		char	   *sql = rename_sql(renames, i, from, to);
+		char	   *msg = NULL;
+		int			rc = SQLITE_OK;
+
+		/*
+		 * A view or trigger that names the old column through a view (SQLite
+		 * rewrites only direct references) stops the rename: "error in view
+		 * v2 after rename: no such column: c".  It goes first, and the
+		 * comparison creates it again as the target has it.
+		 */
+		for (int tries = 0; sql && tries < 1000; tries++)
+		{
+			char		kind[16],
+						name[512];
+
+			sqlite3_free(msg);
+			msg = NULL;
+			if ((rc = sqlite3_exec(mem, sql, NULL, NULL, &msg)) == SQLITE_OK)
+				break;
+			if (msg == NULL || sscanf(msg, "error in %15s %511[^\n]", kind, name) != 2 ||
+				(strcmp(kind, "view") != 0 && strcmp(kind, "trigger") != 0) ||
+				strstr(name, " after rename: ") == NULL)
+				break;
+			*strstr(name, " after rename: ") = '\0';
+			{
+				char	   *drop = mg_alloc(strlen(name) * 2 + 32);
+				char	   *e = NULL;
+
+				sprintf(drop, "DROP %s %s;\n", strcmp(kind, "view") == 0 ? "VIEW" : "TRIGGER",
+						sq_quote_ident(name));
+				if (sqlite3_exec(mem, drop, NULL, NULL, &e) != SQLITE_OK)
+				{
+					sqlite3_free(e);
+					mg_free(drop);
+					break;
+				}
+				mg_buf_puts(stmts, drop);
+				mg_free(drop);
+			}
+		}
+		if (sql == NULL)
+			st = EXIT_USAGE;
+		else if (rc != SQLITE_OK)
+		{
+			st = fail(EXIT_FAILED, "rename \"%s\": %s", renames->items[i], msg ? msg : "error");
+			sqlite3_free(msg);
+		}
+		else if (!sq_schema_read(mem, from, err, sizeof(err)))
+			st = fail(EXIT_FAILED, "rename \"%s\": %s", renames->items[i], err);
+		else
+			mg_buf_puts(stmts, sql);
+		mg_free(sql);
+	}
+	sqlite3_close(mem);
+	return st;
+}
+
+/* The DDL from -> to (fromdb holds from's schema); NULL (and the error
+ * reported) on a bad rename. */
+static char *
+ddl(sqlite3 *fromdb, MgSchemaModel *from, MgSchemaModel *to, const MgStrList *renames)
 {
 	MgChangeList changes = {0};
 	MgError		err;
+	MgBuf		b;
+	char	   *rest;
 
-	if (mg_schema_diff(from, to, renames, &changes, &err) != MG_OK)
+	mg_buf_init(&b);
+	if (renamed(fromdb, from, to, renames, &b) != EXIT_OK)
+		return NULL;
+	if (mg_schema_diff(from, to, NULL, &changes, &err) != MG_OK)
 	{
 		fail_mg(&err);
 		return NULL;
 	}
-	return sq_schema_write(&changes);
+	rest = sq_schema_write(&changes);
+	mg_buf_puts(&b, rest);
+	mg_free(rest);
+	return b.data ? b.data : mg_strdup("");
 }
 
-/* old:new pairs reversed, for the downgrade. */
+/* old:new pairs reversed, in the reverse order, for the downgrade. */
 static MgStrList
 reversed(const MgStrList *renames)
 {
 	MgStrList	out = {0};
 
-	for (int i = 0; renames && i < renames->count; i++)
+	for (int i = renames ? renames->count - 1 : -1; i >= 0; i--)
 	{
 		const char *r = renames->items[i];
 		const char *colon = strchr(r, ':');
 		const char *dot = strchr(r, '.');
 		MgBuf		b;
 
+		if (colon == NULL)
+			continue;			/* refused on the way up */
 		mg_buf_init(&b);
 		if (dot && dot < colon)
 		{
@@ -144,7 +339,7 @@ left_over(sqlite3 *db, MgSchemaModel *expect)
 
 	if (!sq_schema_read(db, &now, err, sizeof(err)))
 		return mg_strdup(err);
-	return ddl(&now, expect, NULL);
+	return ddl(db, &now, expect, NULL);
 }
 
 /*
@@ -207,15 +402,18 @@ autogenerate(Db *db, Repo *repo, const ModelCall *call, char *up, char **out)
 	MgStrList	back = reversed(call->rename_list);
 	MgRevFile	rf;
 	MgIntList	heads;
+	sqlite3    *model;
 	char	   *down;
 	int			st;
 
-	if ((st = read_live(db, &live)) != EXIT_OK || (st = read_model(call, &want)) != EXIT_OK)
+	if ((st = read_live(db, &live)) != EXIT_OK || (st = read_model(call, &want, &model)) != EXIT_OK)
 		return st;
-	if ((down = ddl(&want, &live, &back)) == NULL)
+	down = ddl(model, &want, &live, &back);
+	sqlite3_close(model);
+	if (down == NULL)
 		return EXIT_USAGE;
-	/* fresh readings: the differ renamed in place */
-	if ((st = read_live(db, &live)) != EXIT_OK || (st = read_model(call, &want)) != EXIT_OK ||
+	/* fresh readings: renames read their results into the from side */
+	if ((st = read_live(db, &live)) != EXIT_OK || (st = read_model(call, &want, NULL)) != EXIT_OK ||
 		(st = verify(db, up, down, &want, &live)) != EXIT_OK)
 		return st;
 	mg_revfile_new(&rf, call->rev_id, call->message);
@@ -241,9 +439,9 @@ sq_model(Db *db, Repo *repo, const ModelCall *call, char **out)
 	*out = NULL;
 	if (call->op == MODEL_AUTOGENERATE && (st = at_heads(db, repo)) != EXIT_OK)
 		return st;
-	if ((st = read_live(db, &live)) != EXIT_OK || (st = read_model(call, &want)) != EXIT_OK)
+	if ((st = read_live(db, &live)) != EXIT_OK || (st = read_model(call, &want, NULL)) != EXIT_OK)
 		return st;
-	if ((up = ddl(&live, &want, call->rename_list)) == NULL)
+	if ((up = ddl(db->conn, &live, &want, call->rename_list)) == NULL)
 		return EXIT_USAGE;
 	switch (call->op)
 	{

@@ -10,8 +10,10 @@
  * Column constraints become table constraints under PostgreSQL's default
  * names (t_pkey, t_a_key, t_a_fkey, t_a_check) when they have none, which
  * are also the names DROP CONSTRAINT finds them by in batch mode
- * (sqlite_alter.c); only AUTOINCREMENT stays on its column, where SQLite
- * requires it.
+ * (sqlite_alter.c).  AUTOINCREMENT is the column's identity (batch mode's
+ * ADD GENERATED … AS IDENTITY / DROP IDENTITY); such a column's definition
+ * says PRIMARY KEY AUTOINCREMENT, where SQLite requires it, and a new
+ * table is written without the primary key constraint then.
  */
 #include "sqlite_schema.h"
 #include "sqlite_alter.h"
@@ -23,6 +25,16 @@
 #include <string.h>
 #include <strings.h>
 
+/* A unique key (primary key, UNIQUE, unique index), or the parent key a
+ * foreign key names: the object's key, the table and the columns. */
+typedef struct KeyCols
+{
+	char	   *key;
+	char	   *table;			/* lower case */
+	MgStrList	cols;			/* empty for a foreign key: the primary key */
+	bool		primary;
+} KeyCols;
+
 typedef struct Reader
 {
 	sqlite3    *db;
@@ -30,6 +42,10 @@ typedef struct Reader
 	char	   *err;
 	size_t		errlen;
 	MgStrList	rels;			/* tables and views, lower case */
+	KeyCols    *keys;			/* unique keys */
+	int			nkeys;
+	KeyCols    *fks;			/* foreign keys, by their parent key */
+	int			nfks;
 } Reader;
 
 static bool
@@ -73,6 +89,70 @@ sfmt(const char *f,...)
 	vsnprintf(tmp, sizeof(tmp), f, ap);
 	va_end(ap);
 	return mg_strdup(tmp);
+}
+
+static void
+add_keycols(KeyCols **list, int *n, const char *key, const char *table,
+			const MgStrList *cols, bool primary)
+{
+	KeyCols    *k;
+
+	*list = mg_realloc(*list, sizeof(KeyCols) * (size_t) (*n + 1));
+	k = &(*list)[(*n)++];
+	memset(k, 0, sizeof(*k));
+	k->key = mg_strdup(key);
+	k->table = lower(table);
+	for (int i = 0; cols && i < cols->count; i++)
+		mg_strlist_add(&k->cols, cols->items[i]);
+	k->primary = primary;
+}
+
+/* The same columns, in any order (names are case-insensitive)? */
+static bool
+same_cols(const MgStrList *a, const MgStrList *b)
+{
+	if (a->count != b->count)
+		return false;
+	for (int i = 0; i < a->count; i++)
+	{
+		bool		found = false;
+
+		for (int j = 0; j < b->count && !found; j++)
+			found = strcasecmp(a->items[i], b->items[j]) == 0;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A foreign key depends on the unique key of its parent that it names
+ * (SQLite's "parent key": the primary key when it names no columns), as
+ * in PostgreSQL: the key is dropped after the foreign key and created
+ * before it, and a replaced key takes the foreign key along.
+ */
+static void
+link_parent_keys(Reader *r)
+{
+	for (int i = 0; i < r->nfks; i++)
+	{
+		const KeyCols *f = &r->fks[i];
+		int			fi = mg_model_find(r->m, f->key);
+
+		if (fi < 0)
+			continue;
+		for (int j = 0; j < r->nkeys; j++)
+		{
+			const KeyCols *k = &r->keys[j];
+
+			if (strcmp(k->table, f->table) == 0 &&
+				(f->cols.count == 0 ? k->primary : same_cols(&f->cols, &k->cols)))
+			{
+				mg_model_dep(&r->m->objs[fi], k->key);
+				break;
+			}
+		}
+	}
 }
 
 static char *
@@ -121,6 +201,7 @@ add_constraint(Reader *r, const SqTable *t, const char *lt, const SqColumn *c,
 									  lt, lower(name))) == NULL; n++)
 		name = sfmt("%s%d", k->name ? k->name : sq_default_con_name(t, c, k), n);
 	o->sub = sub;
+	o->unnamed = k->name == NULL;
 	o->ident = sq_quote_ident(name);
 	o->qname = o->ident;
 	o->tident = tident;
@@ -130,6 +211,16 @@ add_constraint(Reader *r, const SqTable *t, const char *lt, const SqColumn *c,
 	mg_model_dep(o, table_key(lt));
 	if (k->ref_table && strcasecmp(k->ref_table, t->name) != 0)
 		mg_model_dep(o, table_key(lower(k->ref_table)));
+	if (sub == 'f')
+		add_keycols(&r->fks, &r->nfks, o->key, k->ref_table, &k->ref_cols, false);
+	else if (sub == 'p' || sub == 'u')
+	{
+		MgStrList	one = {0};
+
+		if (c)
+			mg_strlist_add(&one, c->name);
+		add_keycols(&r->keys, &r->nkeys, o->key, t->name, c ? &one : &k->cols, sub == 'p');
+	}
 }
 
 /* The column's definition for CREATE TABLE / ADD COLUMN. */
@@ -153,16 +244,26 @@ add_column(Reader *r, const SqTable *t, const char *lt, int i)
 	if (o->type[0])
 		mg_buf_printf(&def, " %s", o->type);
 	if ((k = sq_column_con(c, SQC_PRIMARY)) >= 0 && c->cons[k].autoinc)
+	{
+		/* SQLite's identity column; its primary key is a constraint too */
+		o->identity = 'a';
+		if (c->cons[k].name)
+			mg_buf_printf(&def, " CONSTRAINT %s", sq_quote_ident(c->cons[k].name));
 		mg_buf_puts(&def, " PRIMARY KEY AUTOINCREMENT");
+	}
 	if ((k = sq_column_con(c, SQC_COLLATE)) >= 0)
 	{
-		o->collation = sq_canonical(c->cons[k].body + strlen("COLLATE"));
-		mg_buf_printf(&def, " COLLATE %s", o->collation);
+		char	   *coll = sq_canonical(c->cons[k].body + strlen("COLLATE"));
+
+		mg_buf_printf(&def, " COLLATE %s", coll);
+		/* BINARY is the default: the same column as no COLLATE */
+		o->collation = strcasecmp(coll, "binary") == 0 ? NULL : coll;
 	}
 	if (sq_column_con(c, SQC_NOTNULL) >= 0)
 	{
-		o->notnull = true;
 		mg_buf_puts(&def, " NOT NULL");
+		/* a rowid alias is never NULL: NOT NULL or not, the same column */
+		o->notnull = !sq_column_is_rowid(t, i);
 	}
 	if ((k = sq_column_con(c, SQC_DEFAULT)) >= 0)
 	{
@@ -171,16 +272,22 @@ add_column(Reader *r, const SqTable *t, const char *lt, int i)
 	}
 	if ((k = sq_column_con(c, SQC_GENERATED)) >= 0)
 	{
-		o->generated = sfmt("%s%s", sq_canonical(c->cons[k].expr),
-							c->cons[k].stored ? " STORED" : " VIRTUAL");
-		mg_buf_printf(&def, " GENERATED ALWAYS AS (%s)", o->generated);
+		const char *kind = c->cons[k].stored ? "STORED" : "VIRTUAL";
+		char	   *expr = sq_canonical(c->cons[k].expr);
+
+		/* compared with its kind: VIRTUAL <-> STORED replaces the column */
+		o->generated = sfmt("%s %s", expr, kind);
+		mg_buf_printf(&def, " GENERATED ALWAYS AS (%s) %s", expr, kind);
+		/* on the columns it reads: dropped before them, added after them */
+		for (int j = 0; j < t->ncols; j++)
+			if (j != i && sq_text_mentions(c->cons[k].expr, t->cols[j].name))
+				mg_model_dep(o, mg_model_key(MG_OBJ_COLUMN, "main", lt, lower(t->cols[j].name)));
 	}
 	o->def = def.data;
 	o->drop = sfmt("ALTER TABLE %s DROP COLUMN %s", o->tident, o->ident);
 	mg_model_dep(o, table_key(lt));
 	for (int j = 0; j < c->ncons; j++)
-		if (!(c->cons[j].kind == SQC_PRIMARY && c->cons[j].autoinc))
-			add_constraint(r, t, lt, c, &c->cons[j]);
+		add_constraint(r, t, lt, c, &c->cons[j]);
 }
 
 /*
@@ -267,6 +374,40 @@ read_table(Reader *r, const char *name, const char *sql)
 	return true;
 }
 
+/* A unique index on columns (not partial, no expressions) is a unique key
+ * a foreign key may name. */
+static void
+index_key(Reader *r, const char *key, const char *name, const char *tbl)
+{
+	sqlite3_stmt *st;
+	MgStrList	cols = {0};
+	bool		ok = false;
+
+	if (sqlite3_prepare_v2(r->db, "SELECT \"unique\" AND NOT partial FROM pragma_index_list(?1) WHERE name = ?2",
+						   -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, tbl, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (!ok || sqlite3_prepare_v2(r->db, "SELECT name FROM pragma_index_info(?1) ORDER BY seqno",
+								  -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	while (ok && sqlite3_step(st) == SQLITE_ROW)
+	{
+		const char *c = (const char *) sqlite3_column_text(st, 0);
+
+		if (c == NULL)
+			ok = false;			/* an expression */
+		else
+			mg_strlist_add(&cols, c);
+	}
+	sqlite3_finalize(st);
+	if (ok)
+		add_keycols(&r->keys, &r->nkeys, key, tbl, &cols, false);
+}
+
 /* An index, view or trigger: its canonical SQL. */
 static void
 read_other(Reader *r, const char *type, const char *name, const char *tbl, const char *sql)
@@ -290,12 +431,14 @@ read_other(Reader *r, const char *type, const char *name, const char *tbl, const
 	o->def = sq_canonical(sql);
 	o->drop = sfmt("DROP %s %s", kind == MG_OBJ_INDEX ? "INDEX" : kind == MG_OBJ_VIEW ? "VIEW" : "TRIGGER",
 				   o->ident);
+	if (kind == MG_OBJ_INDEX)
+		index_key(r, o->key, name, tbl);
 }
 
 bool
 sq_schema_read(sqlite3 *db, MgSchemaModel *m, char *err, size_t errlen)
 {
-	Reader		r = {db, m, err, errlen, {0}};
+	Reader		r = {db, m, err, errlen, {0}, NULL, 0, NULL, 0};
 	sqlite3_stmt *st;
 	int			rc;
 
@@ -343,6 +486,7 @@ sq_schema_read(sqlite3 *db, MgSchemaModel *m, char *err, size_t errlen)
 				mg_model_dep(o, mg_model_find(m, tk) >= 0 ? tk : vk);
 			}
 	}
+	link_parent_keys(&r);
 	mg_model_finish(m);
 	return true;
 }

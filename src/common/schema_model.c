@@ -188,6 +188,7 @@ mg_model_copy_without(MgSchemaModel *dst, const MgSchemaModel *src, const MgMap 
 		d->notnull = s->notnull;
 		d->persistence = s->persistence;
 		d->partition = s->partition;
+		d->unnamed = s->unnamed;
 		for (size_t k = 0; k < sizeof(copied_strings) / sizeof(copied_strings[0]); k++)
 			*(char **) ((char *) d + copied_strings[k]) =
 				dup_or_null(*(char *const *) ((const char *) s + copied_strings[k]));

@@ -77,6 +77,10 @@ typedef struct MgObject
 	char	   *generated;		/* the expression of a generated column */
 	bool		notnull;
 
+	/* constraints: SQLite's, written without a name of its own (its name is
+	 * PostgreSQL's default, which follows the table's and columns' names) */
+	bool		unnamed;
+
 	/* tables: def is what follows the column list (or PARTITION OF ...) */
 	char		persistence;	/* 'p' or 'u' */
 	bool		partition;		/* def is "PARTITION OF ..." */

@@ -1,0 +1,9 @@
+-- kinds: table, primary key, foreign key
+-- checks: a new table with an inline primary key and a foreign key (ON DELETE CASCADE) to an existing table with rows
+CREATE TABLE author (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE book (
+    id INTEGER PRIMARY KEY,
+    author_id INTEGER NOT NULL REFERENCES author (id) ON DELETE CASCADE,
+    title TEXT NOT NULL DEFAULT 'untitled',
+    pages INTEGER CHECK (pages > 0)
+);

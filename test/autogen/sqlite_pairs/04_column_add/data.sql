@@ -1,0 +1,1 @@
+INSERT INTO item VALUES (1, 'pen'), (2, NULL);

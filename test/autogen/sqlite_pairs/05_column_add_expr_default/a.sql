@@ -1,0 +1,3 @@
+-- kinds: column, default
+-- checks: columns with defaults SQLite cannot ADD (an expression, CURRENT_TIMESTAMP): batch mode rebuilds the table
+CREATE TABLE event (id INTEGER PRIMARY KEY, kind TEXT NOT NULL);

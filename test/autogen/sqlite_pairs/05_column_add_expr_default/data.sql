@@ -1,0 +1,1 @@
+INSERT INTO event VALUES (1, 'start'), (2, 'stop');

@@ -1,0 +1,1 @@
+INSERT INTO line VALUES (1, 2, 1.5), (2, 20, 0.25);

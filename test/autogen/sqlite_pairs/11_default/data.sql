@@ -1,0 +1,1 @@
+INSERT INTO account (id, status) VALUES (1, 'x'), (2, NULL);

@@ -1,0 +1,1 @@
+INSERT INTO product VALUES (1, 9.5, 3, 'ABCDEFGH'), (2, 1, NULL, 'ABCDEFG1');

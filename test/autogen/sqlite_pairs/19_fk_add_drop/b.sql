@@ -1,0 +1,12 @@
+-- kinds: foreign key
+-- checks: foreign keys added (column and table level, composite) and dropped (a rebuild each); foreign_key_check stays empty
+CREATE TABLE dept (id INTEGER PRIMARY KEY, name TEXT);
+CREATE TABLE site (country TEXT, city TEXT, PRIMARY KEY (country, city));
+CREATE TABLE emp (
+    id INTEGER PRIMARY KEY,
+    dept_id INTEGER REFERENCES dept (id),
+    boss_id INTEGER,
+    country TEXT,
+    city TEXT,
+    CONSTRAINT emp_site FOREIGN KEY (country, city) REFERENCES site (country, city)
+);

@@ -1,0 +1,3 @@
+-- kinds: foreign key, table, column
+-- checks: a new column with ON DELETE CASCADE to a new table, created in the same revision (down: both go)
+CREATE TABLE invoice (id INTEGER PRIMARY KEY, total REAL NOT NULL);

@@ -1,0 +1,7 @@
+-- kinds: index
+-- checks: plain indexes added (one column, several, DESC, with a collation) and dropped
+CREATE TABLE log (id INTEGER PRIMARY KEY, at TEXT, level INTEGER, msg TEXT, host TEXT);
+CREATE INDEX log_host ON log (host);
+CREATE INDEX log_at ON log (at DESC);
+CREATE INDEX log_level_at ON log (level, at);
+CREATE INDEX log_msg_nocase ON log (msg COLLATE NOCASE);

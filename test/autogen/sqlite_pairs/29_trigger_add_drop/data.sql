@@ -1,0 +1,1 @@
+INSERT INTO stock VALUES (1, 5, NULL), (2, 0, NULL);

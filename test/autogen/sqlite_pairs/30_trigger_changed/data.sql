@@ -1,0 +1,1 @@
+INSERT INTO counter VALUES (1, 3, 0);

@@ -1,0 +1,1 @@
+INSERT INTO metric VALUES (1, 'latency', 12), (2, 'errors', 0);

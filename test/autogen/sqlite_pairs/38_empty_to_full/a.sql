@@ -1,0 +1,2 @@
+-- kinds: table, index, view, trigger
+-- checks: from an empty schema to a full one (tables in foreign key order, then indexes, views and triggers); down drops everything
