@@ -311,17 +311,21 @@ cross_check(Reader *r, const char *name, const SqTable *t)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 	{
 		const SqColumn *c = i < t->ncols ? &t->cols[i] : NULL;
-		const char *pname = (const char *) sqlite3_column_text(st, 0);
+		char	   *pname = mg_strdup((const char *) sqlite3_column_text(st, 0));
 		int			hidden = sqlite3_column_int(st, 2);
+		bool		notnull = sqlite3_column_int(st, 1) != 0;
 
+		/* a WITHOUT ROWID table's key columns are NOT NULL unsaid */
 		if (c == NULL || strcasecmp(c->name, pname) != 0 ||
-			(sqlite3_column_int(st, 1) != 0) != (sq_column_con(c, SQC_NOTNULL) >= 0) ||
+			(!notnull && sq_column_con(c, SQC_NOTNULL) >= 0) ||
+			(notnull && sq_column_con(c, SQC_NOTNULL) < 0 && !t->without_rowid) ||
 			(hidden == 2 || hidden == 3) != sq_column_generated(c))
 		{
 			sqlite3_finalize(st);
 			return failf(r, "cannot read the definition of table %s: SQLite's pragma table_xinfo and the reader disagree on column %d (%s)",
 						 name, i + 1, pname);
 		}
+		mg_free(pname);
 		i++;
 	}
 	sqlite3_finalize(st);
