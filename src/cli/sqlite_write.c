@@ -33,6 +33,31 @@ has_identity(const MgSchemaModel *m, const MgObject *t)
 	return false;
 }
 
+/* The change list being written (deferred_fk looks at it). */
+static const MgChangeList *all_changes;
+
+/*
+ * Is fk (of a new table) one that names a unique key the list creates on
+ * an existing table?  Inline in its CREATE TABLE it would exist before the
+ * key, and a rebuild of the parent in between fails SQLite's "foreign key
+ * mismatch"; it is added after the key instead (a rebuild of the new,
+ * empty table).
+ */
+static bool
+deferred_fk(const MgObject *fk)
+{
+	for (int i = 0; all_changes && i < all_changes->count; i++)
+	{
+		const MgChange *k = &all_changes->items[i];
+
+		if (k->op == MG_CH_CREATE && k->existing &&
+			(k->to->kind == MG_OBJ_CONSTRAINT || k->to->kind == MG_OBJ_INDEX) &&
+			mg_strlist_contains(&fk->deps, k->to->key))
+			return true;
+	}
+	return false;
+}
+
 static void
 create_table(MgBuf *b, const MgChange *c)
 {
@@ -51,6 +76,8 @@ create_table(MgBuf *b, const MgChange *c)
 				mg_buf_printf(b, "%s\n    %s", first ? "" : ",", o->def);
 			else if (pass == 1 && o->kind == MG_OBJ_CONSTRAINT && o->sub == 'p' && autoinc)
 				continue;		/* on the AUTOINCREMENT column */
+			else if (pass == 1 && o->kind == MG_OBJ_FKEY && deferred_fk(o))
+				continue;		/* added after the key it names */
 			else if (pass == 1 && (o->kind == MG_OBJ_CONSTRAINT || o->kind == MG_OBJ_FKEY) && o->unnamed)
 				mg_buf_printf(b, "%s\n    %s", first ? "" : ",", o->args);
 			else if (pass == 1 && (o->kind == MG_OBJ_CONSTRAINT || o->kind == MG_OBJ_FKEY))
@@ -77,7 +104,7 @@ create(MgBuf *b, const MgChange *c)
 			return;
 		case MG_OBJ_CONSTRAINT:
 		case MG_OBJ_FKEY:
-			if (!c->existing)
+			if (!c->existing && !(o->kind == MG_OBJ_FKEY && deferred_fk(o)))
 				return;			/* inline in its new table */
 			rebuild_hazard(b, "add a constraint", o->tident);
 			if (o->unnamed)
@@ -246,6 +273,7 @@ sq_schema_write(const MgChangeList *changes)
 	int		   *after = mg_alloc(sizeof(int) * (size_t) (changes->count + 1));
 
 	mg_buf_init(&b);
+	all_changes = changes;
 	memset(done, 0, sizeof(bool) * (size_t) (changes->count + 1));
 	memset(after, 0, sizeof(int) * (size_t) (changes->count + 1));
 	for (int i = 0; i < changes->count; i++)
@@ -281,6 +309,7 @@ sq_schema_write(const MgChangeList *changes)
 	}
 	mg_free(done);
 	mg_free(after);
+	all_changes = NULL;
 	/* no blank line at the end: the file's section ends here */
 	while (b.len > 1 && b.data[b.len - 1] == '\n' && b.data[b.len - 2] == '\n')
 		b.data[--b.len] = '\0';

@@ -21,7 +21,8 @@ CHECK (named and unnamed), generated columns, foreign keys between tables
 over other views) and triggers; names sometimes mixed case or needing quotes.
 A mutation makes 1-4 changes: add/drop/rename table, add (nullable, NOT NULL
 with a default, with an expression default, generated)/drop/rename column,
-type, NOT NULL, default, collation, AUTOINCREMENT, UNIQUE, CHECK, foreign
+type, NOT NULL, default, collation, AUTOINCREMENT, primary key (dropped, or
+put on a column), UNIQUE, CHECK, foreign
 key, index, view and trigger changes, WITHOUT ROWID and STRICT (of a table
 without rows: it is dropped and created again).
 
@@ -145,7 +146,7 @@ class Gen:
              "strict": r.random() < 0.12, "rows": 0 if new else r.randint(0, 3)}
         if r.random() < 0.85:
             t["pk"] = {"style": r.choice(["col", "col", "table"]), "autoinc": False,
-                       "name": r.choice([None, None, t["name"] + "_pk"])}
+                       "name": r.choice([None, None, t["name"] + "_pk"]), "col": "id"}
             if r.random() < 0.12:
                 t["wr"] = True
             elif t["pk"]["style"] == "col" and r.random() < 0.2:
@@ -180,9 +181,13 @@ class Gen:
     def tab(self, m, name):
         return next(t for t in m["tables"] if t["name"] == name)
 
+    def col(self, t, name):
+        return next(c for c in t["cols"] if c["name"] == name)
+
     def plain(self, t):
         """Columns other than the key and generated ones."""
-        return [c for c in t["cols"] if not c.get("id") and c["gen"] is None]
+        key = t["pk"]["col"] if t["pk"] else None
+        return [c for c in t["cols"] if not c.get("id") and c["name"] != key and c["gen"] is None]
 
     def add_constraint(self, m, mutating=False):
         r = self.r
@@ -201,7 +206,7 @@ class Gen:
                    "fk_to": None if mutating else x["name"]}
             t["cols"].append(col)
             m["cons"].append({"name": nm, "table": t["name"], "kind": "fk", "cols": [col["name"]],
-                              "ref": x["name"], "action": r.choice(FK_ACTIONS),
+                              "ref": x["name"], "refcol": x["pk"]["col"], "action": r.choice(FK_ACTIONS),
                               "inline": r.random() < 0.4})
         elif kind == "unique":
             ok = [c for c in cols if not (c["new"] and c["default"] is not None)]
@@ -280,7 +285,7 @@ class Gen:
         def hit(cols):
             return col is None or col in cols
         cons = [c for c in m["cons"] if (c["table"] == table and hit(c["cols"]))
-                or (c["kind"] == "fk" and c["ref"] == table and (col is None or col == "id"))]
+                or (c["kind"] == "fk" and c["ref"] == table and (col is None or col == c["refcol"]))]
         idx = [i for i in m["indexes"] if i["table"] == table and hit(i["cols"] + [i["where"]])]
         views = [v for v in m["views"] if v["table"] == table and hit(v["cols"] + [v["filter"]])]
         trig = [x for x in m["triggers"] if x["table"] == table and hit(x["cols"])]
@@ -315,6 +320,12 @@ class Gen:
         for c in self.tab(m, table)["cols"]:
             if c["gen"] and c["gen"]["src"] == old:
                 c["gen"]["src"] = new
+        t = self.tab(m, table)
+        if t["pk"] and t["pk"]["col"] == old:
+            t["pk"]["col"] = new
+        for k in m["cons"]:
+            if k["kind"] == "fk" and k["ref"] == table and k["refcol"] == old:
+                k["refcol"] = new
 
     # ---- mutations -------------------------------------------------------------
     def mutate(self, m, renames, orig):
@@ -327,7 +338,7 @@ class Gen:
                "notnull", "default", "collate", "autoinc", "unique", "check", "add_constraint",
                "drop_constraint", "add_index", "drop_index", "change_index", "add_view",
                "drop_view", "change_view", "add_trigger", "drop_trigger", "change_trigger",
-               "rename_column", "rename_table", "options"]
+               "rename_column", "rename_table", "options", "pk"]
         op = r.choice(ops)
         if not m["tables"]:
             op = "add_table"
@@ -369,8 +380,10 @@ class Gen:
             if not ok:
                 return
             c = r.choice(ok + [x for x in t["cols"] if x["gen"]])
-            self.remove(m, *self.uses(m, t["name"], c["name"]))
-            t["cols"] = [x for x in t["cols"] if x is not c and not (x["gen"] and x["gen"]["src"] == c["name"])]
+            gone = [c] + [x for x in t["cols"] if x["gen"] and x["gen"]["src"] == c["name"]]
+            for x in gone:      # with the generated columns that read it
+                self.remove(m, *self.uses(m, t["name"], x["name"]))
+            t["cols"] = [x for x in t["cols"] if x not in gone]
         elif op == "type":
             fk_cols = {x for con in m["cons"] if con["kind"] == "fk" and con["table"] == t["name"]
                        for x in con["cols"]}
@@ -405,7 +418,8 @@ class Gen:
             if ok:
                 c = r.choice(ok)
                 c["collate"] = r.choice([x for x in [None, "NOCASE", "RTRIM"] if x != c["collate"]])
-        elif op == "autoinc" and t["pk"] and t["pk"]["style"] == "col" and not t["wr"]:
+        elif op == "autoinc" and t["pk"] and t["pk"]["style"] == "col" and not t["wr"] and \
+                self.col(t, t["pk"]["col"])["type"] == "INTEGER":
             t["pk"]["autoinc"] = not t["pk"]["autoinc"]
         elif op == "unique" and cols:
             c = r.choice(cols)
@@ -447,6 +461,17 @@ class Gen:
             x = r.choice(m["triggers"])
             x["when"] = "AFTER" if x["when"] == "BEFORE" else "BEFORE"
             x["cond"] = not x["cond"]
+        elif op == "pk":
+            referenced = any(k["kind"] == "fk" and k["ref"] == t["name"] for k in m["cons"])
+            if t["pk"] and not referenced and not t["wr"] and not t["pk"]["autoinc"]:
+                t["pk"] = None          # the key column stays, a plain column
+            elif not t["pk"]:
+                # a column whose rows are distinct and not NULL becomes the key
+                ok = [c for c in cols if not c["new"] and not c["nulls"] and c["type"] == "INTEGER"
+                      and not c["collate"]]
+                if ok:
+                    t["pk"] = {"style": r.choice(["col", "table"]), "autoinc": False, "name": None,
+                               "col": r.choice(ok)["name"]}
         elif op == "options" and not t["rows"]:
             # WITHOUT ROWID or STRICT: the table is dropped and created again
             # (the data-loss hazard autogenerate warns of), so only an empty one
@@ -489,7 +514,7 @@ class Gen:
                 d = "    %s" % q(c["name"])
                 if c["type"]:
                     d += " " + c["type"]
-                if c.get("id") and t["pk"] and t["pk"]["style"] == "col":
+                if t["pk"] and c["name"] == t["pk"]["col"] and t["pk"]["style"] == "col":
                     if t["pk"]["name"]:
                         d += " CONSTRAINT %s" % q(t["pk"]["name"])
                     d += " PRIMARY KEY" + (" AUTOINCREMENT" if t["pk"]["autoinc"] else "")
@@ -508,14 +533,15 @@ class Gen:
                             con["cols"] == [c["name"]]:
                         if con["name"]:
                             d += " CONSTRAINT %s" % q(con["name"])
-                        d += " REFERENCES %s (id)%s" % (q(con["ref"]), con["action"])
+                        d += " REFERENCES %s (%s)%s" % (q(con["ref"]), q(con["refcol"]), con["action"])
                 if c["gen"]:
                     g = c["gen"]
                     e = ("%s * 2" % q(g["src"])) if g["num"] else ("upper(%s)" % q(g["src"]))
                     d += " GENERATED ALWAYS AS (%s) %s" % (e, "STORED" if g["stored"] else "VIRTUAL")
                 lines.append(d)
             if t["pk"] and t["pk"]["style"] == "table":
-                lines.append("    %sPRIMARY KEY (id)" % (("CONSTRAINT %s " % q(t["pk"]["name"])) if t["pk"]["name"] else ""))
+                lines.append("    %sPRIMARY KEY (%s)" % (("CONSTRAINT %s " % q(t["pk"]["name"])) if t["pk"]["name"] else "",
+                                                        q(t["pk"]["col"])))
             for con in m["cons"]:
                 if con["table"] != t["name"] or (con["kind"] == "fk" and con["inline"]):
                     continue
@@ -525,7 +551,8 @@ class Gen:
                 elif con["kind"] == "check":
                     body = "CHECK (%s)" % self.check_expr(con["cols"][0], con["num"], con["bound"])
                 else:
-                    body = "FOREIGN KEY (%s) REFERENCES %s (id)%s" % (q(con["cols"][0]), q(con["ref"]), con["action"])
+                    body = "FOREIGN KEY (%s) REFERENCES %s (%s)%s" % (q(con["cols"][0]), q(con["ref"]),
+                                                                     q(con["refcol"]), con["action"])
                 lines.append("    " + name + body)
             opts = []
             if t["wr"]:

@@ -1,0 +1,2 @@
+INSERT INTO p VALUES (1, 'a', 1), (2, 'b', 2);
+INSERT INTO q VALUES (1, 10);
