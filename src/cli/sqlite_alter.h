@@ -82,8 +82,9 @@ bool		sq_alter_apply(SqTableInfo *ti, const SqAltAction *a, char *err, size_t er
 /*
  * The name PostgreSQL would give an unnamed constraint (c: its column for
  * a column constraint, else NULL): t_pkey, t_a_key, t_a_b_key, t_a_fkey,
- * t_a_check (a table CHECK: by the first column it names).  NULL for the
- * kinds without one.  DROP CONSTRAINT and the schema reader both use it.
+ * t_a_check (a CHECK, column or table one, that uses column a alone; one
+ * using several columns or none is t_check).  NULL for the kinds without
+ * one.  DROP CONSTRAINT and the schema reader both use it.
  */
 char	   *sq_default_con_name(const SqTable *t, const SqColumn *c, const SqConstraint *k);
 

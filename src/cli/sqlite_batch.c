@@ -75,6 +75,98 @@ while_doing(char *err, size_t errlen, const char *fmt, const char *table)
 	return false;
 }
 
+/* Is PRAGMA foreign_keys on? */
+static bool
+foreign_keys_on(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	bool		on = false;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA foreign_keys", -1, &st, NULL) == SQLITE_OK)
+	{
+		on = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+		sqlite3_finalize(st);
+	}
+	return on;
+}
+
+/*
+ * The rebuild's steps with foreign keys off (step 1): with them on, DROP
+ * TABLE deletes the old table's rows first, running the ON DELETE actions
+ * of the tables that reference it.  The executor and the script switch
+ * them off before each transaction; a transaction-false section that turns
+ * them on before its rebuild gets them turned off and on again around it
+ * (SQLite changes them only outside a transaction).  Were they on inside
+ * a transaction, the rebuild is refused.
+ */
+static bool
+run_rebuild(sqlite3 *db, const SqSteps *steps, const SqBatchOps *ops, void *ctx,
+			const char *table, size_t off, char *err, size_t errlen)
+{
+	bool		fk = foreign_keys_on(db);
+
+	if (fk && !sqlite3_get_autocommit(db))
+	{
+		snprintf(err, errlen, "rebuilding table %s needs foreign keys off, but they are on (a PRAGMA foreign_keys = ON ran earlier on this connection) and SQLite cannot turn them off inside migrate's transaction: dropping the old table would run the ON DELETE actions of the tables referencing it; mark this revision \"-- migrate:transaction false\", or turn them off again before it",
+				 table);
+		return false;
+	}
+	if (fk && !ops->run(ctx, "PRAGMA foreign_keys = OFF", off, true, err, errlen))
+		return false;
+	if (!run_steps(steps, ops, ctx, table, off, err, errlen))
+		return while_doing(err, errlen, "rebuilding table %s", table);
+	return !fk || ops->run(ctx, "PRAGMA foreign_keys = ON", off, true, err, errlen);
+}
+
+/*
+ * A rebuild's failure in the terms of the revision: SQLite names the new
+ * table (_migrate_new_t), which is t to the reader; and a NOT NULL that
+ * fails comes from the action that made the column NOT NULL (SET NOT NULL,
+ * ADD COLUMN), whose line is more use than the group's first.
+ */
+static void
+blame(const SqAlter *alters, int n, const char *table, char *err, size_t errlen, size_t *erroff)
+{
+	static const char nn[] = "NOT NULL constraint failed: ";
+	char		tmp[512];
+	const char *p;
+	size_t		tl;
+	MgBuf		b;
+
+	snprintf(tmp, sizeof(tmp), "_migrate_new_%s", table);
+	tl = strlen(tmp);
+	if ((p = strstr(err, nn)) != NULL && strncasecmp(p + sizeof(nn) - 1, tmp, tl) == 0 &&
+		p[sizeof(nn) - 1 + tl] == '.')
+	{
+		const char *col = p + sizeof(nn) + tl;
+		bool		found = false;
+
+		for (int i = 0; i < n && !found; i++)
+			for (int j = 0; j < alters[i].nacts && !found; j++)
+			{
+				const SqAltAction *a = &alters[i].acts[j];
+
+				if ((a->kind == SQA_SET_NOT_NULL || a->kind == SQA_ADD_COLUMN) && a->column &&
+					strcasecmp(a->column, col) == 0)
+				{
+					*erroff = a->start;
+					found = true;
+				}
+			}
+	}
+	mg_buf_init(&b);
+	for (p = err; *p;)
+		if (strncmp(p, tmp, tl) == 0)
+		{
+			mg_buf_puts(&b, table);
+			p += tl;
+		}
+		else
+			mg_buf_append(&b, p++, 1);
+	snprintf(err, errlen, "%s", b.data);
+	mg_buf_free(&b);
+}
+
 /* One group: alters[0..n) on one table, each with its offset. */
 static bool
 run_group(sqlite3 *db, const char *body, const SqStmt *stmts, const SqAlter *alters,
@@ -143,9 +235,10 @@ run_group(sqlite3 *db, const char *body, const SqStmt *stmts, const SqAlter *alt
 	if (!sq_rebuild_steps(db, &old, &neu, &steps, err, errlen))
 		return false;
 	(*rebuilt)++;
-	if (!run_steps(&steps, ops, ctx, old.table.name, offs[0], err, errlen))
-		return while_doing(err, errlen, "rebuilding table %s", old.table.name);
-	return true;
+	if (run_rebuild(db, &steps, ops, ctx, old.table.name, offs[0], err, errlen))
+		return true;
+	blame(alters, n, old.table.name, err, errlen, erroff);
+	return false;
 }
 
 bool
@@ -160,6 +253,20 @@ sq_batch_run(sqlite3 *db, const char *body, const SqBatchOps *ops, void *ctx,
 
 	*rebuilt = 0;
 	*input_error = false;
+	err[0] = '\0';
+	/*
+	 * An ALTER TABLE with no SQLite form is refused before anything runs: a
+	 * transaction-false revision would otherwise keep what ran before it.
+	 */
+	for (int i = 0; i < n; i++)
+	{
+		err[0] = '\0';
+		if (sq_alter_parse(body, st[i].start, st[i].end, &alters[0], err, errlen, erroff) < 0)
+		{
+			*input_error = true;
+			return false;
+		}
+	}
 	err[0] = '\0';
 	for (int i = 0; i < n;)
 	{

@@ -135,7 +135,10 @@ batch_exec(void *ctx, const char *sql, size_t off, bool generated, char *err, si
 static bool
 batch_check(void *ctx, const SqStep *step, const char *table, char *err, size_t errlen)
 {
-	return sq_fk_check(((BatchRun *) ctx)->db->conn, &step->tables, table, err, errlen);
+	sqlite3    *conn = ((BatchRun *) ctx)->db->conn;
+
+	return sq_uses_check(conn, step, table, err, errlen) &&
+		sq_fk_check(conn, &step->tables, table, err, errlen);
 }
 
 static const SqBatchOps batch_exec_ops = {batch_exec, batch_check};
@@ -532,14 +535,29 @@ offline_script_from(Repo *repo, MgDialect dialect, const char *target, MgOp op,
 	}
 	if (shadow && sh.rebuilt > 0)
 	{
-		/* step 1 of every rebuild, before the script's transaction */
-		const char *at = strstr(b.data, "BEGIN IMMEDIATE;\n");
-		size_t		head = at ? (size_t) (at - b.data) : 0;
+		/*
+		 * step 1 of every rebuild, before the script's transaction, and
+		 * again before each later one: a transaction-false revision may
+		 * have turned them on (the program switches them off before each
+		 * of its transactions too)
+		 */
+		const char *p = b.data,
+				   *at = b.data;
+		bool		first = true;
 
-		fwrite(b.data, 1, head, stdout);
-		fputs("-- the table rebuilds below (SQLite's 12 steps) need foreign keys off\n"
-			  "PRAGMA foreign_keys = OFF;\n", stdout);
-		fwrite(b.data + head, 1, b.len - head, stdout);
+		while ((at = strstr(at, "BEGIN IMMEDIATE;\n")) != NULL)
+		{
+			if (at == b.data || at[-1] == '\n')
+			{
+				fwrite(p, 1, (size_t) (at - p), stdout);
+				fputs(first ? "-- the table rebuilds below (SQLite's 12 steps) need foreign keys off\n"
+					  "PRAGMA foreign_keys = OFF;\n" : "PRAGMA foreign_keys = OFF;\n", stdout);
+				first = false;
+				p = at;
+			}
+			at += strlen("BEGIN IMMEDIATE;\n");
+		}
+		fwrite(p, 1, b.len - (size_t) (p - b.data), stdout);
 	}
 	else
 		fwrite(b.data, 1, b.len, stdout);

@@ -210,6 +210,38 @@ copy_rows(const SqTableInfo *old, const SqTableInfo *new, const char *tmp)
 			   vals.data, sq_quote_ident(o->name));
 }
 
+/*
+ * Statements of no rows that fire every trigger on the table (new: its
+ * columns as they will be): SQLite checks a trigger's body only when a
+ * statement that fires it is prepared, not at CREATE TRIGGER.
+ */
+static void
+trigger_probes(const SqTable *t, MgStrList *out)
+{
+	MgBuf		cols,
+				sets;
+	const char *q = sq_quote_ident(t->name);
+	bool		any = false;
+
+	mg_buf_init(&cols);
+	mg_buf_init(&sets);
+	for (int i = 0; i < t->ncols; i++)
+	{
+		const char *c = sq_quote_ident(t->cols[i].name);
+
+		if (sq_column_generated(&t->cols[i]))
+			continue;
+		mg_buf_printf(&cols, "%s%s", any ? ", " : "", c);
+		mg_buf_printf(&sets, "%s%s = %s", any ? ", " : "", c, c);
+		any = true;
+	}
+	mg_strlist_add(out, fmt("INSERT INTO %s (%s) SELECT %s FROM %s WHERE 0", q, cols.data, cols.data, q));
+	mg_strlist_add(out, fmt("UPDATE %s SET %s WHERE 0", q, sets.data));
+	mg_strlist_add(out, fmt("DELETE FROM %s WHERE 0", q));
+	mg_buf_free(&cols);
+	mg_buf_free(&sets);
+}
+
 /* Tables whose foreign keys name the table (besides itself). */
 static bool
 children(sqlite3 *db, const char *table, MgStrList *out, char *err, size_t errlen)
@@ -240,7 +272,10 @@ sq_rebuild_steps(sqlite3 *db, const SqTableInfo *old, const SqTableInfo *new,
 				views;
 	bool	   *mark;
 	char	   *copy;
-	MgStrList	check = {0};
+	MgStrList	check = {0},
+				recreated = {0},
+				probes = {0};
+	bool		has_triggers = false;
 
 	memset(out, 0, sizeof(*out));
 	if (!schema_rows(db, "type = 'trigger'", &triggers, err, errlen) ||
@@ -282,10 +317,19 @@ sq_rebuild_steps(sqlite3 *db, const SqTableInfo *old, const SqTableInfo *new,
 			add_step(out, SQS_SQL, mg_strdup(old->index_sql[i]));
 	for (int i = 0; i < triggers.n; i++)
 		if (strcasecmp(triggers.tbl[i], t) == 0)
+		{
 			add_step(out, SQS_SQL, mg_strdup(triggers.sql[i]));
+			has_triggers = true;
+		}
+	if (has_triggers)
+		trigger_probes(&new->table, &probes);
 	for (int i = 0; i < views.n; i++)
 		if (mark[i])
+		{
 			add_step(out, SQS_SQL, mg_strdup(views.sql[i]));
+			if (strcmp(views.type[i], "view") == 0)
+				mg_strlist_add(&recreated, views.name[i]);
+		}
 	mg_strlist_add(&check, t);
 	if (!children(db, t, &check, err, errlen))
 		return false;
@@ -294,6 +338,14 @@ sq_rebuild_steps(sqlite3 *db, const SqTableInfo *old, const SqTableInfo *new,
 
 		/* the script's form: a CHECK that fails on the first offending row */
 		mg_buf_init(&b);
+		/*
+		 * a view or trigger naming a dropped column fails here (SQLite's
+		 * CREATE VIEW and CREATE TRIGGER did not)
+		 */
+		for (int i = 0; i < recreated.count; i++)
+			mg_buf_printf(&b, "SELECT * FROM %s LIMIT 0;\n", sq_quote_ident(recreated.items[i]));
+		for (int i = 0; i < probes.count; i++)
+			mg_buf_printf(&b, "%s;\n", probes.items[i]);
 		mg_buf_printf(&b, "CREATE TEMP TABLE _migrate_fk_check (violation TEXT CONSTRAINT %s CHECK (violation IS NULL));\n",
 					  sq_quote_always(fmt("rebuilding table %s broke a foreign key: see PRAGMA foreign_key_check", t)));
 		for (int i = 0; i < check.count; i++)
@@ -302,6 +354,8 @@ sq_rebuild_steps(sqlite3 *db, const SqTableInfo *old, const SqTableInfo *new,
 		mg_buf_puts(&b, "DROP TABLE temp._migrate_fk_check");
 		add_step(out, SQS_FK_CHECK, b.data);
 		out->items[out->count - 1].tables = check;
+		out->items[out->count - 1].views = recreated;
+		out->items[out->count - 1].probes = probes;
 	}
 	add_step(out, SQS_SQL, mg_strdup("RELEASE migrate_rebuild"));
 	return true;
@@ -344,5 +398,31 @@ sq_fk_check(sqlite3 *db, const MgStrList *tables, const char *rebuilt, char *err
 	if (n > 0)
 		return sq_failf(err, errlen, "rebuilding table %s broke %d foreign key%s: %s%s", rebuilt, n,
 					 n == 1 ? "" : "s", rows.data, n > 10 ? "; …" : "");
+	return true;
+}
+
+bool
+sq_uses_check(sqlite3 *db, const SqStep *step, const char *rebuilt, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+
+	for (int i = 0; i < step->views.count; i++)
+	{
+		char	   *sql = fmt("SELECT * FROM %s LIMIT 0", sq_quote_ident(step->views.items[i]));
+		int			rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+		mg_free(sql);
+		if (rc != SQLITE_OK)
+			return sq_failf(err, errlen, "view %s would no longer work: %s (PostgreSQL refuses to drop or change a column a view uses: drop the view before the change to table %s and create it again after)",
+						 step->views.items[i], sqlite3_errmsg(db), rebuilt);
+		sqlite3_finalize(st);
+	}
+	for (int i = 0; i < step->probes.count; i++)
+	{
+		if (sqlite3_prepare_v2(db, step->probes.items[i], -1, &st, NULL) != SQLITE_OK)
+			return sq_failf(err, errlen, "the triggers on table %s would no longer work: %s (drop or change the trigger before this change; SQLite's own DROP COLUMN refuses it too)",
+						 rebuilt, sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+	}
 	return true;
 }

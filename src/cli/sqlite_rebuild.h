@@ -23,6 +23,8 @@ typedef struct SqStep
 	SqStepKind	kind;
 	char	   *sql;			/* SQS_SQL; for SQS_FK_CHECK the script's form */
 	MgStrList	tables;			/* SQS_FK_CHECK: the tables to check */
+	MgStrList	views;			/* SQS_FK_CHECK: the views recreated, to check */
+	MgStrList	probes;			/* SQS_FK_CHECK: statements that fire the triggers */
 } SqStep;
 
 typedef struct SqSteps
@@ -45,5 +47,14 @@ bool		sq_rebuild_steps(sqlite3 *db, const SqTableInfo *old, const SqTableInfo *n
  */
 bool		sq_fk_check(sqlite3 *db, const MgStrList *tables, const char *rebuilt,
 						char *err, size_t errlen);
+
+/*
+ * Do the views and the table's triggers still work (one naming a column the
+ * rebuild dropped does not)?  Views are selected from, and the probes (an
+ * INSERT, UPDATE and DELETE of no rows, which fire every trigger) prepared.
+ * False with the first that does not in err.
+ */
+bool		sq_uses_check(sqlite3 *db, const SqStep *step, const char *rebuilt,
+						  char *err, size_t errlen);
 
 #endif							/* MIGRATE_SQLITE_REBUILD_H */

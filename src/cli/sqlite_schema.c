@@ -290,6 +290,62 @@ add_column(Reader *r, const SqTable *t, const char *lt, int i)
 		add_constraint(r, t, lt, c, &c->cons[j]);
 }
 
+/*
+ * What SQLite's pragmas say about the table must be what the tokenizer
+ * read: the columns (names, in order; NOT NULL; generated ones hidden)
+ * and the number of foreign keys.  A difference is an error, never a
+ * silent misreading.
+ */
+static bool
+cross_check(Reader *r, const char *name, const SqTable *t)
+{
+	sqlite3_stmt *st;
+	int			i = 0,
+				fks = 0,
+				rc;
+
+	if (sqlite3_prepare_v2(r->db, "SELECT name, \"notnull\", hidden FROM pragma_table_xinfo(?1) ORDER BY cid",
+						   -1, &st, NULL) != SQLITE_OK)
+		return failf(r, "cannot read pragma table_xinfo(%s): %s", name, sqlite3_errmsg(r->db));
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	{
+		const SqColumn *c = i < t->ncols ? &t->cols[i] : NULL;
+		char	   *pname = mg_strdup((const char *) sqlite3_column_text(st, 0));
+		int			hidden = sqlite3_column_int(st, 2);
+		bool		notnull = sqlite3_column_int(st, 1) != 0;
+
+		/* a WITHOUT ROWID table's key columns are NOT NULL unsaid */
+		if (c == NULL || strcasecmp(c->name, pname) != 0 ||
+			(!notnull && sq_column_con(c, SQC_NOTNULL) >= 0) ||
+			(notnull && sq_column_con(c, SQC_NOTNULL) < 0 && !t->without_rowid) ||
+			(hidden == 2 || hidden == 3) != sq_column_generated(c))
+		{
+			sqlite3_finalize(st);
+			return failf(r, "cannot read the definition of table %s: SQLite's pragma table_xinfo and the reader disagree on column %d (%s)",
+						 name, i + 1, pname);
+		}
+		mg_free(pname);
+		i++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE || i != t->ncols)
+		return failf(r, "cannot read the definition of table %s: SQLite sees %d columns, the reader %d", name, i, t->ncols);
+	for (int k = 0; k < t->ncons; k++)
+		fks += t->cons[k].kind == SQC_FOREIGN;
+	for (int c = 0; c < t->ncols; c++)
+		for (int k = 0; k < t->cols[c].ncons; k++)
+			fks += t->cols[c].cons[k].kind == SQC_FOREIGN;
+	if (sqlite3_prepare_v2(r->db, "SELECT count(DISTINCT id) FROM pragma_foreign_key_list(?1)", -1, &st, NULL) != SQLITE_OK)
+		return failf(r, "cannot read pragma foreign_key_list(%s): %s", name, sqlite3_errmsg(r->db));
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (rc != fks)
+		return failf(r, "cannot read the definition of table %s: SQLite sees %d foreign keys, the reader %d", name, rc, fks);
+	return true;
+}
+
 static bool
 read_table(Reader *r, const char *name, const char *sql)
 {
@@ -297,22 +353,13 @@ read_table(Reader *r, const char *name, const char *sql)
 	char		why[512];
 	char	   *lt = lower(name);
 	MgObject   *o;
-	sqlite3_stmt *st;
 
 	if (strncasecmp(sql, "CREATE VIRTUAL", 14) == 0)
 		return failf(r, "virtual table %s: autogenerate on SQLite does not compare virtual tables", name);
 	if (!sq_table_parse(sql, &t, why, sizeof(why)))
 		return failf(r, "cannot read the definition of table %s: %s", name, why);
-	if (sqlite3_prepare_v2(r->db, "SELECT count(*) FROM pragma_table_xinfo(?1)", -1, &st, NULL) == SQLITE_OK)
-	{
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) != t.ncols)
-		{
-			sqlite3_finalize(st);
-			return failf(r, "cannot read the definition of table %s: SQLite sees other columns than the reader", name);
-		}
-		sqlite3_finalize(st);
-	}
+	if (!cross_check(r, name, &t))
+		return false;
 	o = mg_model_add(r->m, MG_OBJ_TABLE, "main", NULL, lt);
 	if (o == NULL)
 		return true;

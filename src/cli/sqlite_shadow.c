@@ -42,6 +42,9 @@ shadow_check(void *ctx, const SqStep *step, const char *table, char *err, size_t
 {
 	Shadow	   *sh = ctx;
 
+	/* the schema is here (no rows: the foreign keys are the script's to check) */
+	if (!sq_uses_check(sh->mem, step, table, err, errlen))
+		return false;
 	if (sh->out)
 		mg_buf_printf(sh->out, "%s;\n", step->sql);
 	return true;
@@ -57,16 +60,32 @@ shadow_run(Shadow *sh, const RepoRev *r, const MgSection *sec, MgBuf *out, MgErr
 	size_t		off = 0;
 	bool		input;
 	int			rebuilt;
+	bool		ok;
 
+	/*
+	 * In a transaction where the script has one, so that what SQLite does
+	 * only outside one (PRAGMA foreign_keys) goes as in the script, which
+	 * switches foreign keys off before each of its transactions
+	 */
+	if (r->rf.transactional)
+	{
+		sqlite3_exec(sh->mem, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+		sqlite3_exec(sh->mem, "BEGIN", NULL, NULL, NULL);
+	}
 	if (!sq_batch_section(r, sec))
 	{
 		/* as written; the statements the in-memory schema cannot run do not
 		 * matter to it (data, or SQL for a database this is not) */
 		sqlite3_exec(sh->mem, sec->body, NULL, NULL, NULL);
+		if (!sqlite3_get_autocommit(sh->mem))
+			sqlite3_exec(sh->mem, "COMMIT", NULL, NULL, NULL);
 		return true;
 	}
 	sh->out = out;
-	if (!sq_batch_run(sh->mem, sec->body, &shadow_ops, sh, &rebuilt, msg, sizeof(msg), &off, &input))
+	ok = sq_batch_run(sh->mem, sec->body, &shadow_ops, sh, &rebuilt, msg, sizeof(msg), &off, &input);
+	if (!sqlite3_get_autocommit(sh->mem))
+		sqlite3_exec(sh->mem, ok ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+	if (!ok)
 	{
 		mg_error(err, input ? MG_ERR_INPUT : MG_ERR_EXEC, r->path,
 				 mg_line_at(sec->body, sec->body_line, mg_sql_skip_blank(sec->body, off, strlen(sec->body))),

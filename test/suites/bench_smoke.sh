@@ -8,8 +8,8 @@
 # here 54349, not scripts/test's 54329), so it never touches the cluster
 # this suite runs beside, and writes its report to a temporary directory:
 # nothing in the repository changes (docs/benchmarks.md only changes on a
-# full run). Prints `ok 1 - bench smoke` or `not ok 1 - bench smoke` and,
-# last, `X passed, Y failed`.
+# full run). Then `bench/sqlite_rebuild --smoke` (issue 12), the same way.
+# Prints `ok N - …` or `not ok N - …` for each and, last, `X passed, Y failed`.
 set -euo pipefail
 
 REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -36,14 +36,40 @@ if grep -qF 'bench.png' "$TMP/bench.md" && [ ! -s "$TMP/bench.png" ]; then
     problems+=("the report shows a plot that was not written")
 fi
 
+passed=0 failed=0
 if [ "${#problems[@]}" -eq 0 ]; then
     echo "ok 1 - bench smoke"
-    echo "1 passed, 0 failed"
+    passed=$((passed + 1))
 else
     echo "not ok 1 - bench smoke"
     printf '#   %s\n' "${problems[@]}"
     echo "# bench/run stderr (last 30 lines):"
     tail -n 30 "$TMP/stderr" | sed 's/^/#   /'
-    echo "0 passed, 1 failed"
-    exit 1
+    failed=$((failed + 1))
 fi
+
+# bench/sqlite_rebuild --smoke (issue 12): the program's table rebuild and the
+# hand-written steps on a 20,000-row table; bench/run installed the program
+problems=()
+rc=0
+timeout 60 "$REPO_ROOT/bench/sqlite_rebuild" --smoke --no-install --out "$TMP/rebuild.md" \
+    >"$TMP/rebuild.stdout" 2>"$TMP/rebuild.stderr" || rc=$?
+[ "$rc" -eq 0 ] || problems+=("bench/sqlite_rebuild --smoke exited with $rc")
+for text in "## SQLite batch mode: table rebuild (bench/sqlite_rebuild)" "| 20,000 |" \
+        "program ≤ 1.10× the hand-written steps"; do
+    grep -qF -- "$text" "$TMP/rebuild.stdout" || problems+=("stdout lacks '$text'")
+    [ -f "$TMP/rebuild.md" ] && grep -qF -- "$text" "$TMP/rebuild.md" || problems+=("the report lacks '$text'")
+done
+grep -Eq '\*\*(PASS|MISS)\*\*' "$TMP/rebuild.stdout" || problems+=("no PASS/MISS verdict")
+if [ "${#problems[@]}" -eq 0 ]; then
+    echo "ok 2 - sqlite_rebuild smoke"
+    passed=$((passed + 1))
+else
+    echo "not ok 2 - sqlite_rebuild smoke"
+    printf '#   %s\n' "${problems[@]}"
+    echo "# bench/sqlite_rebuild stderr (last 30 lines):"
+    tail -n 30 "$TMP/rebuild.stderr" | sed 's/^/#   /'
+    failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
