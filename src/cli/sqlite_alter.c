@@ -85,7 +85,29 @@ name_token(AltParser *p)
 	return sq_tok_is_name(t) ? sq_tok_name(p->s, t) : NULL;
 }
 
-/* The text from the next token up to a stop word (or the end). */
+/* Does the next token start the stop phrase ("using", or "not valid")? */
+static bool
+at_phrase(const AltParser *p, const char *phrase)
+{
+	SqLexer		lx = p->lx;
+	char		word[32];
+
+	while (*phrase)
+	{
+		size_t		n = strcspn(phrase, " ");
+
+		snprintf(word, sizeof(word), "%.*s", (int) n, phrase);
+		if (!sq_tok_is(p->s, sq_lex_next(&lx), word))
+			return false;
+		phrase += n + (phrase[n] == ' ');
+	}
+	return true;
+}
+
+/*
+ * The text from the next token up to a stop phrase (a word, or words:
+ * "not valid" stops there and not at NOT DEFERRABLE) or the end.
+ */
 static char *
 text_until(AltParser *p, const char *const *stop)
 {
@@ -99,7 +121,7 @@ text_until(AltParser *p, const char *const *stop)
 		if (t.kind == SQT_END)
 			break;
 		for (int i = 0; stop && stop[i]; i++)
-			if (sq_tok_is(p->s, t, stop[i]))
+			if (at_phrase(p, stop[i]))
 				goto done;
 		sq_lex_next(&p->lx);
 		if (sq_tok_punct(p->s, t, "("))
@@ -107,35 +129,6 @@ text_until(AltParser *p, const char *const *stop)
 		end = p->lx.pos;
 	}
 done:
-	return end > start ? mg_strndup(p->s + start, end - start) : NULL;
-}
-
-/* The text from the next token up to NOT VALID (not NOT DEFERRABLE) or the end. */
-static char *
-text_until_not_valid(AltParser *p)
-{
-	size_t		start = sq_lex_peek(&p->lx).start;
-	size_t		end = start;
-
-	for (;;)
-	{
-		SqTok		t = sq_lex_peek(&p->lx);
-
-		if (t.kind == SQT_END)
-			break;
-		if (sq_tok_is(p->s, t, "not"))
-		{
-			SqLexer		after = p->lx;
-
-			sq_lex_next(&after);
-			if (sq_tok_is(p->s, sq_lex_peek(&after), "valid"))
-				break;
-		}
-		sq_lex_next(&p->lx);
-		if (sq_tok_punct(p->s, t, "("))
-			sq_lex_skip_group(&p->lx);
-		end = p->lx.pos;
-	}
 	return end > start ? mg_strndup(p->s + start, end - start) : NULL;
 }
 
@@ -240,6 +233,7 @@ starts_table_constraint(AltParser *p)
 static bool
 action(AltParser *p, SqAltAction *a)
 {
+	static const char *const not_valid[] = {"not valid", NULL};
 	SqTok		t = sq_lex_next(&p->lx);
 
 	memset(a, 0, sizeof(*a));
@@ -253,7 +247,7 @@ action(AltParser *p, SqAltAction *a)
 			a->kind = SQA_ADD_CONSTRAINT;
 			if (sq_tok_is(p->s, k, "exclude"))
 				return unsupported(p, k, "ADD EXCLUDE");
-			a->text = text_until_not_valid(p);
+			a->text = text_until(p, not_valid);
 			/* NOT VALID: SQLite checks nothing when adding, rebuilds check all */
 			if (next_is(p, "not") && !next_is(p, "valid"))
 				return perr(p, sq_lex_peek(&p->lx), "expected VALID after NOT");
