@@ -149,3 +149,61 @@ CREATE FUNCTION migrate.check(desired text, schemas text[] DEFAULT '{public}')
     AS 'MODULE_PATHNAME', 'migrate_check_desired'
     LANGUAGE C VOLATILE;
 REVOKE EXECUTE ON FUNCTION migrate.check(text, text[]) FROM PUBLIC;
+
+-- ---- snapshots, drift, the test suite (src/server/snapshot.c, test.c;
+-- the rules in src/common/verify.c) ----
+
+-- One snapshot per version set (the sorted revisions of migrate.version)
+-- and list of schemas (sorted): the catalog reader's model of those
+-- schemas written as the DDL that creates it, and its SHA-256.  Written
+-- after every upgrade(), downgrade(), run(), record() and stamp() for the
+-- schemas of migrate.schemas (unless migrate.snapshots is off), and by
+-- record_snapshot(); carried by pg_dump like the rest of the catalog.
+CREATE TABLE migrate.snapshot (
+    version_set text[] NOT NULL,
+    schemas     text[] NOT NULL,
+    sha256      text NOT NULL CHECK (sha256 OPERATOR(pg_catalog.~) '^[0-9a-f]{64}$'),
+    text        text NOT NULL,
+    taken_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    PRIMARY KEY (version_set, schemas)
+);
+COMMENT ON TABLE migrate.snapshot IS
+    'the schema as migrations left it, per version set: drift() compares with it';
+SELECT pg_catalog.pg_extension_config_dump('migrate.snapshot', '');
+REVOKE ALL ON migrate.snapshot FROM PUBLIC;
+
+-- snapshot(schemas): the canonical DDL of the schemas as they are now.
+CREATE FUNCTION migrate.snapshot(schemas text[] DEFAULT '{public}')
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'migrate_snapshot'
+    LANGUAGE C STABLE;
+REVOKE EXECUTE ON FUNCTION migrate.snapshot(text[]) FROM PUBLIC;
+
+-- drift(schemas): what differs between the schemas now and the snapshot
+-- recorded for the current version set, one row per object, with the SQL
+-- that brings it back (run the rows' sql in order).
+CREATE FUNCTION migrate.drift(schemas text[] DEFAULT '{public}')
+    RETURNS TABLE (object text, change text, sql text)
+    AS 'MODULE_PATHNAME', 'migrate_drift'
+    LANGUAGE C VOLATILE;
+REVOKE EXECUTE ON FUNCTION migrate.drift(text[]) FROM PUBLIC;
+
+-- record_snapshot(schemas): accept the schemas as they are now as the
+-- snapshot of the current version set (NULL: migrate.schemas); returns
+-- its SHA-256.
+CREATE FUNCTION migrate.record_snapshot(schemas text[] DEFAULT NULL)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'migrate_record_snapshot'
+    LANGUAGE C VOLATILE;
+REVOKE EXECUTE ON FUNCTION migrate.record_snapshot(text[]) FROM PUBLIC;
+
+-- test(target, desired): pytest-alembic's tests in a subtransaction that
+-- is always rolled back: single head, the stairway (upgrade, downgrade,
+-- compare, upgrade) for every revision up to target, the straight upgrade,
+-- and, with desired, that the schema at target matches it.  ok is NULL
+-- for a step that was not run.
+CREATE FUNCTION migrate.test(target text DEFAULT 'heads', desired text DEFAULT NULL)
+    RETURNS TABLE (step integer, revision text, test text, ok boolean, detail text)
+    AS 'MODULE_PATHNAME', 'migrate_test'
+    LANGUAGE C VOLATILE;
+REVOKE EXECUTE ON FUNCTION migrate.test(text, text) FROM PUBLIC;

@@ -12,6 +12,7 @@
  * none of it does.
  */
 #include "migrate.h"
+#include "snapshot.h"
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -28,6 +29,9 @@ PG_FUNCTION_INFO_V1(migrate_run);
 /* Set while revision SQL runs, so a revision cannot call migrate itself. */
 static bool running_revisions = false;
 
+/* Set while test() runs its steps: no NOTICE per step. */
+static bool quiet_steps = false;
+
 /* ---- the executor's primitives, through SPI ---- */
 
 /* A server function runs inside its caller's transaction: never called. */
@@ -43,11 +47,13 @@ spi_started(void *ctx, int i, int n, const MgStep *s)
 {
 	ServerSteps *ss = ctx;
 
+	ss->started = GetCurrentTimestamp();
+	if (quiet_steps)
+		return;
 	ereport(NOTICE,
 			(errcode(mg_sqlstate_of(MG_SQLSTATE_STEP)),
 			 errmsg("%s", mg_running_text(&ss->cat->graph, s->node, s->downgrade,
 										  s->message))));
-	ss->started = GetCurrentTimestamp();
 }
 
 static MgStatus
@@ -140,8 +146,32 @@ change_state(const char *target, MgOp op)
 		mg_report(&err);
 	n = run_steps(&cat, &plan.steps, op == MG_OP_DOWNGRADE);
 	catalog_refresh_state();
+	if (n > 0)
+		snapshot_after_change();
 	SPI_finish();
 	return n;
+}
+
+/*
+ * test(): one step of the stairway, as upgrade() runs it (history row,
+ * version set), without a NOTICE and without a snapshot.
+ */
+void
+commands_test_step(const MigrateCatalog *cat, int node, bool downgrade)
+{
+	MgIntList	steps = {0};
+
+	mg_intlist_add(&steps, node);
+	quiet_steps = true;
+	PG_TRY();
+	{
+		run_steps(cat, &steps, downgrade);
+	}
+	PG_FINALLY();
+	{
+		quiet_steps = false;
+	}
+	PG_END_TRY();
 }
 
 Datum
@@ -200,12 +230,15 @@ migrate_run(PG_FUNCTION_ARGS)
 	}
 	n = run_steps(&cat, &steps, downgrade);
 	catalog_refresh_state();
+	if (n > 0)
+		snapshot_after_change();
 	SPI_finish();
 	PG_RETURN_INT32(n);
 }
 
 /*
- * stamp(): set the version set without running anything.  Each revision it
+ * stamp(): set the version set without running anything (and record the
+ * schema as it is as the new version set's snapshot).  Each revision it
  * marks applied is logged with its checksum, each it unmarks with none.
  */
 Datum
@@ -248,6 +281,7 @@ migrate_stamp(PG_FUNCTION_ARGS)
 	MemoryContextDelete(scratch);
 	catalog_write_versions(&cat, plan.after);
 	catalog_refresh_state();
+	snapshot_after_change();
 	SPI_finish();
 	PG_RETURN_VOID();
 }

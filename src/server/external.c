@@ -6,6 +6,7 @@
  * version set by exactly that one step.
  */
 #include "migrate.h"
+#include "snapshot.h"
 
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -102,8 +103,7 @@ migrate_record(PG_FUNCTION_ARGS)
 	after[node] = up ? 1 : 0;
 	catalog_write_versions(&cat, after);
 	catalog_refresh_state();
+	snapshot_after_change();
 	SPI_finish();
-	PG_RETURN_VOID();
-
 	PG_RETURN_VOID();
 }

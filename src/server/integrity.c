@@ -3,12 +3,14 @@
  * validate() lists applied revisions that are missing from the catalog or
  * whose upgrade checksum changed since they were applied; check() raises
  * unless the database is at heads with no such problem (cheap enough for
- * every application boot); status() sums it up in one row.  All three are
+ * every application boot) and, when a snapshot was recorded, that the
+ * schema did not drift from it (snapshot.c); status() sums it up in one row.  All three are
  * read-only and take no lock.  A revision was applied with the checksum of
  * its last history row (MG_PG_APPLIED_WITH_SQL), a repair() included.
  */
 #include "migrate.h"
 #include "problems.h"
+#include "snapshot.h"
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -128,6 +130,7 @@ migrate_check(PG_FUNCTION_ARGS)
 	migrate_spi_connect();
 	if (catalog_up_to_date(true))
 	{
+		snapshot_check_drift();
 		SPI_finish();
 		PG_RETURN_VOID();
 	}
@@ -144,6 +147,7 @@ migrate_check(PG_FUNCTION_ARGS)
 				 errmsg("the database is not up to date: %d revision%s pending, starting with %s",
 						pending, pending == 1 ? "" : "s", next),
 				 errhint("Run %s.", mg_command(MG_CMD_UPGRADE, NULL))));
+	snapshot_check_drift();
 	SPI_finish();
 	PG_RETURN_VOID();
 }

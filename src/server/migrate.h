@@ -132,6 +132,9 @@ extern const MgExecOps server_source_ops;
 extern char *authoring_normalise(const char *sql, const char *what);
 extern char *authoring_store(MgRevFile *rf, bool id_given);
 
+/* commands.c: one step as upgrade() runs it, for test() (quiet) */
+extern void commands_test_step(const MigrateCatalog *cat, int node, bool downgrade);
+
 /* apply.c: running one revision's SQL through SPI */
 struct RawStmt;
 extern void apply_revision(const MigrateRevision *rev, bool downgrade);

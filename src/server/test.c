@@ -1,0 +1,291 @@
+/*
+ * test.c — test(target, desired): the migration test suite, run by the
+ * server on the real database inside a subtransaction that is always
+ * rolled back (the driver and its rules are src/common/verify.c).
+ *
+ * Each step runs as upgrade() runs it (commands_test_step: history row,
+ * version set) in a subtransaction of its own, so a failing revision
+ * becomes a row instead of an error; the schema is read (migrate.schemas)
+ * before each step and after each downgrade, each reading in a memory
+ * context of its own that the next reading into that slot frees.  The
+ * result rows are kept in the caller's context and returned after the
+ * rollback: nothing of the run stays, and since it never commits, no
+ * other session sees any of it.  The migrate lock (transaction level) is
+ * taken as by every state-changing call, so test() and upgrade() do not
+ * run at once.  Transaction-false revisions cannot run here: they are
+ * skipped (the program runs them with migrate test --scratch).
+ */
+#include "migrate.h"
+
+#include "access/xact.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "schema_read.h"
+#include "snapshot.h"
+#include "verify.h"
+
+PG_FUNCTION_INFO_V1(migrate_test);
+
+typedef struct TestRow
+{
+	int			step;
+	char	   *revision;
+	const char *test;
+	MgTestOutcome outcome;
+	char	   *detail;
+} TestRow;
+
+typedef struct TestRun
+{
+	MigrateCatalog *cat;
+	ServerSteps ss;				/* describe() */
+	MgStrList	schemas;
+	const char *desired;		/* NULL: no model test */
+	MemoryContext outer;		/* rows live here */
+	MemoryContext slot[2];
+	MemoryContext per_rev;
+	MemoryContext mark_cxt;		/* mark(): where to return after rewind() */
+	ResourceOwner mark_owner;
+	TestRow    *rows;
+	int			nrows;
+	int			cap;
+} TestRun;
+
+static MgStatus
+test_describe(void *ctx, int node, bool downgrade, MgStep *out, MgError *err)
+{
+	TestRun    *t = ctx;
+
+	return server_step_describe(&t->ss, node, downgrade, out, err);
+}
+
+static MgStatus
+test_step(void *ctx, int node, bool downgrade, MgError *err)
+{
+	TestRun    *t = ctx;
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	MgStatus	st = MG_OK;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		commands_test_step(t->cat, node, downgrade);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *ed = migrate_subxact_caught(cxt, owner);
+
+		st = mg_error(err, MG_ERR_EXEC, t->cat->graph.nodes[node].id, 0, "%s%s%s",
+					  ed->message, ed->detail ? ": " : "", ed->detail ? ed->detail : "");
+	}
+	PG_END_TRY();
+	if (st == MG_OK)
+		t->cat->applied[node] = downgrade ? 0 : 1;
+	return st;
+}
+
+static MgStatus
+test_read(void *ctx, int slot, const MgSchemaModel **out, MgError *err)
+{
+	TestRun    *t = ctx;
+	MemoryContext old;
+	SchemaReadOptions opt;
+	MgSchemaModel *m;
+
+	MemoryContextReset(t->slot[slot]);
+	old = MemoryContextSwitchTo(t->slot[slot]);
+	memset(&opt, 0, sizeof(opt));
+	opt.schemas = t->schemas;
+	opt.side = "the database";
+	m = palloc(sizeof(MgSchemaModel));
+	schema_read(&opt, m);
+	MemoryContextSwitchTo(old);
+	*out = m;
+	return MG_OK;
+}
+
+static MgStatus
+test_model_diff(void *ctx, char **out, MgError *err)
+{
+	TestRun    *t = ctx;
+	MgSchemaModel live,
+				want;
+	MgChangeList changes;
+
+	schema_load_pair(t->desired, &t->schemas, &live, &want);
+	if (mg_schema_diff(&live, &want, NULL, &changes, err) != MG_OK)
+		return err->status;
+	*out = mg_schema_write_pg(&changes, MG_WRITE_PLAIN);
+	return MG_OK;
+}
+
+static MgStatus
+test_mark(void *ctx, MgError *err)
+{
+	TestRun    *t = ctx;
+
+	t->mark_cxt = CurrentMemoryContext;
+	t->mark_owner = CurrentResourceOwner;
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(t->mark_cxt);
+	return MG_OK;
+}
+
+static void
+test_rewind(void *ctx, bool keep)
+{
+	TestRun    *t = ctx;
+
+	if (keep)
+		ReleaseCurrentSubTransaction();
+	else
+		RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(t->mark_cxt);
+	CurrentResourceOwner = t->mark_owner;
+}
+
+static void
+test_row(void *ctx, int step, const char *revision, const char *test,
+		 MgTestOutcome outcome, const char *detail)
+{
+	TestRun    *t = ctx;
+	MemoryContext old = MemoryContextSwitchTo(t->outer);
+	TestRow    *r;
+
+	if (t->nrows == t->cap)
+	{
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->rows = t->rows ? repalloc(t->rows, sizeof(TestRow) * t->cap) :
+			palloc(sizeof(TestRow) * t->cap);
+	}
+	r = &t->rows[t->nrows++];
+	r->step = step;
+	r->revision = revision ? pstrdup(revision) : NULL;
+	r->test = test;
+	r->outcome = outcome;
+	r->detail = detail ? pstrdup(detail) : NULL;
+	MemoryContextSwitchTo(old);
+}
+
+static void
+test_reset(void *ctx)
+{
+	TestRun    *t = ctx;
+
+	MemoryContextReset(t->per_rev);
+}
+
+static const MgTestOps server_test_ops = {
+	false, test_describe, test_step, test_read, NULL, test_mark, test_rewind,
+	test_row, test_reset
+};
+
+/* Run the suite in a subtransaction that is rolled back, whatever happens. */
+static void
+run_rolled_back(TestRun *t, const MgIntList *steps)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	MgTestOps	ops = server_test_ops;
+	MgTestCounts counts;
+	MgError		err;
+	MgStatus	st;
+
+	if (t->desired)
+		ops.model_diff = test_model_diff;
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		t->slot[0] = AllocSetContextCreate(cxt, "migrate test schema", ALLOCSET_DEFAULT_SIZES);
+		t->slot[1] = AllocSetContextCreate(cxt, "migrate test schema", ALLOCSET_DEFAULT_SIZES);
+		t->per_rev = AllocSetContextCreate(cxt, "migrate test step", ALLOCSET_DEFAULT_SIZES);
+		MemoryContextSwitchTo(t->per_rev);
+		st = mg_test_run(&t->cat->graph, t->cat->applied, steps, &ops, t, &counts, &err);
+		MemoryContextSwitchTo(cxt);
+		if (st != MG_OK)
+			mg_report(&err);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *ed = migrate_subxact_caught(cxt, owner);
+
+		ed->message = psprintf("migrate test: %s", ed->message);
+		ReThrowError(ed);
+	}
+	PG_END_TRY();
+	RollbackAndReleaseCurrentSubTransaction();
+	MemoryContextSwitchTo(cxt);
+	CurrentResourceOwner = owner;
+	MemoryContextDelete(t->slot[0]);
+	MemoryContextDelete(t->slot[1]);
+	MemoryContextDelete(t->per_rev);
+}
+
+Datum
+migrate_test(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *target;
+	MigrateCatalog cat;
+	MgPlan		plan;
+	MgError		err;
+	TestRun		t;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("target must not be null")));
+	target = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	memset(&t, 0, sizeof(t));
+	t.outer = CurrentMemoryContext;
+	t.desired = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
+	migrate_begin_change();
+	migrate_spi_connect();
+	catalog_load(&cat, false);
+	if (mg_plan(&cat.graph, target, MG_OP_UPGRADE, cat.applied, false, &plan, &err) != MG_OK)
+		mg_report(&err);
+	t.cat = &cat;
+	t.schemas = snapshot_managed_schemas();
+	server_steps_init(&t.ss, &cat);
+	{
+		/* the driver moves applied with the steps; the catalog's stays */
+		uint8_t    *applied = palloc(cat.graph.n + 1);
+
+		memcpy(applied, cat.applied, cat.graph.n);
+		cat.applied = applied;
+	}
+	run_rolled_back(&t, &plan.steps);
+	server_steps_done(&t.ss);
+	SPI_finish();
+
+	MemoryContextSwitchTo(t.outer);
+	InitMaterializedSRF(fcinfo, 0);
+	for (int i = 0; i < t.nrows; i++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+		TestRow    *r = &t.rows[i];
+
+		values[0] = Int32GetDatum(r->step);
+		if (r->revision)
+			values[1] = CStringGetTextDatum(r->revision);
+		else
+			nulls[1] = true;
+		values[2] = CStringGetTextDatum(r->test);
+		if (r->outcome == MG_TEST_SKIPPED)
+			nulls[3] = true;
+		else
+			values[3] = BoolGetDatum(r->outcome == MG_TEST_PASSED);
+		values[4] = CStringGetTextDatum(r->detail ? r->detail : "");
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
