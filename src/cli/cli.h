@@ -231,6 +231,18 @@ typedef struct DbOps
 	 * for a backend without it.
 	 */
 	int			(*model) (Db *db, Repo *repo, const struct ModelCall *call, char **out);
+	/*
+	 * Drift (SPEC §8) of schemas (a text[] literal; NULL: the database's
+	 * managed schemas) from the recorded snapshot: rows of three strings
+	 * (object, change, sql) in *rows; *recorded false when there is no
+	 * snapshot.  NULL for a backend without it.
+	 */
+	int			(*drift) (Db *db, const char *schemas, MgStrList *rows, bool *recorded);
+	/*
+	 * The test suite to target (after push), with the model text or NULL:
+	 * rows of five strings (step, revision, test, ok "t"/"f"/"", detail).
+	 */
+	int			(*test) (Db *db, const char *target, const char *model, MgStrList *rows);
 } DbOps;
 
 extern const DbOps pg_ops;
@@ -257,5 +269,9 @@ int			cmd_show(int argc, char **argv);
 int			cmd_check(int argc, char **argv);
 int			cmd_status(int argc, char **argv);
 int			cmd_sync(int argc, char **argv, int repair);	/* push, repair */
+int			cmd_drift(int argc, char **argv);
+int			cmd_test(int argc, char **argv);
+/* "drift: none" or what drifted, for status (cmd_verify.c) */
+void		status_drift_line(void);
 
 #endif							/* MIGRATE_CLI_H */

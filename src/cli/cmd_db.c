@@ -358,6 +358,7 @@ cmd_status(int argc, char **argv)
 	printf("problems: %s\n", s.problems.count ? "" : "none");
 	for (int i = 0; i < s.problems.count; i++)
 		printf("          %s\n", s.problems.items[i]);
+	status_drift_line();
 	return EXIT_OK;
 }
 

@@ -744,5 +744,5 @@ pg_repair(Db *db, Repo *repo, Repaired **out, int *n)
 const DbOps pg_ops = {
 	"postgresql", MG_DIALECT_POSTGRESQL,
 	pg_open, pg_close, pg_push, pg_versions, pg_apply, pg_offline, pg_applied_info,
-	pg_repair, pg_boot_state, pg_model
+	pg_repair, pg_boot_state, pg_model, pg_drift, pg_test
 };

@@ -34,6 +34,10 @@ int			pg_command(Db *db, const char *sql, const char *what);
 /* pg_model.c: autogenerate, diff and check against a model */
 int			pg_model(Db *db, Repo *repo, const struct ModelCall *call, char **out);
 
+/* pg_model.c: drift and the test suite (the server's drift(), test()) */
+int			pg_drift(Db *db, const char *schemas, MgStrList *rows, bool *recorded);
+int			pg_test(Db *db, const char *target, const char *model, MgStrList *rows);
+
 /* pg_exec.c: upgrade/downgrade to target, the plan from the server */
 int			pg_execute_plan(Db *db, Repo *repo, const char *target, MgOp op,
 							int *count);

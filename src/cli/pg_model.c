@@ -134,3 +134,52 @@ pg_model(Db *db, Repo *repo, const ModelCall *call, char **out)
 	db->model = NULL;
 	return st;
 }
+
+/* Every row of res, every column, as strings ("" for NULL). */
+static void
+all_rows(PGresult *res, MgStrList *rows)
+{
+	for (int i = 0; i < PQntuples(res); i++)
+		for (int c = 0; c < PQnfields(res); c++)
+			mg_strlist_add(rows, PQgetisnull(res, i, c) ? "" : PQgetvalue(res, i, c));
+}
+
+int
+pg_drift(Db *db, const char *schemas, MgStrList *rows, bool *recorded)
+{
+	const char *args[1] = {schemas};
+	PGresult   *res = pg_params(db, "SELECT object, change, sql FROM"
+								" migrate.drift($1::pg_catalog.text[])", 1, args);
+	const char *state;
+
+	*recorded = true;
+	if (PQresultStatus(res) == PGRES_TUPLES_OK)
+	{
+		all_rows(res, rows);
+		PQclear(res);
+		return EXIT_OK;
+	}
+	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	if (state && strcmp(state, "55000") == 0 &&
+		strstr(PQresultErrorMessage(res), "no snapshot") != NULL)
+	{
+		*recorded = false;
+		PQclear(res);
+		return EXIT_OK;
+	}
+	return pg_fail(db, res, "could not compare the schema with its snapshot", false);
+}
+
+int
+pg_test(Db *db, const char *target, const char *model, MgStrList *rows)
+{
+	const char *args[2] = {target, model};
+	PGresult   *res = pg_params(db, "SELECT step, revision, test, ok, detail FROM"
+								" migrate.test($1, $2)", 2, args);
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return model_fail(db, res, "could not run the tests");
+	all_rows(res, rows);
+	PQclear(res);
+	return EXIT_OK;
+}

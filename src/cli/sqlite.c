@@ -407,6 +407,8 @@ const DbOps sqlite_ops = {
 	sq_applied_info,
 	sq_repair,
 	NULL,						/* no boot state: every command parses first */
-	sq_model
+	sq_model,
+	NULL,						/* drift and test: not yet on SQLite */
+	NULL
 };
 

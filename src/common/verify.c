@@ -336,7 +336,7 @@ stair(Run *r, int node, MgTestOutcome *outcome, char **detail, MgError *err)
 		return st;
 	if (!desc.transactional && !r->ops->can_leave_transaction)
 	{
-		*detail = mg_strdup("skipped: transaction false (it cannot run inside the test's transaction); migrate test --scratch runs it on a scratch database");
+		*detail = mg_strdup("skipped: transaction false (it cannot run inside the test's rolled-back transaction)");
 		return MG_OK;
 	}
 	if (!run_step(r, node, false, "upgrade", detail))

@@ -157,6 +157,17 @@ store(const MgStrList *schemas, const char *text, const char *sha)
 					 4, types, values, NULL, false, SPI_OK_INSERT, "recording the snapshot");
 }
 
+/* false while the extension is older than 0.3 (the library is newer) */
+static bool
+table_exists(void)
+{
+	bool		isnull;
+
+	migrate_spi_exec("SELECT pg_catalog.to_regclass('migrate.snapshot') IS NOT NULL",
+					 0, NULL, NULL, NULL, false, SPI_OK_SELECT, "looking for migrate.snapshot");
+	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
 void
 snapshot_after_change(void)
 {
@@ -164,7 +175,7 @@ snapshot_after_change(void)
 	ResourceOwner owner = CurrentResourceOwner;
 	MgStrList	schemas;
 
-	if (!snapshots_guc)
+	if (!snapshots_guc || !table_exists())
 		return;
 	schemas = snapshot_managed_schemas();
 	BeginInternalSubTransaction(NULL);
@@ -259,7 +270,7 @@ snapshot_check_drift(void)
 	MgDriftList drift;
 	bool		isnull;
 
-	if (!check_drift_guc || !snapshots_guc)
+	if (!check_drift_guc || !snapshots_guc || !table_exists())
 		return;
 	/* roles that may not read snapshots (app roles granted check()) */
 	migrate_spi_exec("SELECT pg_catalog.has_table_privilege('migrate.snapshot', 'SELECT')",
