@@ -386,7 +386,22 @@ mg_offline_script(const MgOfflineInput *in, MgBuf *out, MgError *err)
 		mg_buf_puts(out, "\n");
 		put_versions(&w, state);
 		if (w.pg)
+		{
 			mg_buf_puts(out, MG_PG_REFRESH_STATE_SQL ";\n");
+			/*
+			 * The snapshot of the new version set, as upgrade() records it:
+			 * unless migrate.snapshots is off, and a schema the reader cannot
+			 * describe is a WARNING, never a failed deployment.
+			 */
+			mg_buf_puts(out, "DO $migrate$\nBEGIN\n"
+						"  IF pg_catalog.current_setting('migrate.snapshots', true)"
+						" IS DISTINCT FROM 'off' THEN\n"
+						"    PERFORM migrate.record_snapshot();\n"
+						"  END IF;\n"
+						"EXCEPTION WHEN OTHERS THEN\n"
+						"  RAISE WARNING 'migrate: no snapshot recorded for the new version set: %', SQLERRM;\n"
+						"END\n$migrate$;\n");
+		}
 		else
 			mg_buf_puts(out, "DROP TABLE temp.migrate_offline_clock;\n");
 		mg_buf_puts(out, "COMMIT;\n");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test/suites/dump_restore.sh — the catalog travels with pg_dump: a
 # database with the extension, the example revisions applied (with
-# downgrades, a stamp and several roles in the history) and grants to a
+# downgrades, a stamp, a change made by hand and accepted with
+# record_snapshot(), and several roles in the history) and grants to a
 # monitoring role is dumped (custom format) and restored with pg_restore
 # into a new empty database, and also dumped as plain SQL and replayed with
 # psql. Each copy must have the same version set, revision rows, history
@@ -64,7 +65,8 @@ setup "$SRC" "SET client_min_messages = warning;
               SELECT migrate.downgrade('-1');
               SELECT migrate.stamp('heads');
               ALTER TABLE customers ADD COLUMN phone varchar(30);
-              INSERT INTO colors VALUES (6, 'teal', '#008080');"
+              INSERT INTO colors VALUES (6, 'teal', '#008080');
+              SELECT migrate.record_snapshot();"
 is "the source is at heads" "|0|{}" "$(q "$SRC" "SELECT migrate.check(); SELECT pending, problems FROM migrate.status()" | tr '\n' '|' | sed 's/|$//')"
 is "... with history by two roles, of all three actions" "2 3" \
     "$(q "$SRC" "SELECT count(DISTINCT role) || ' ' || count(DISTINCT action) FROM migrate.history")"
@@ -101,6 +103,8 @@ compare "same revision rows (id, checksum, script, everything)" \
 compare "same history rows (revision, action, checksum, role, started_at, ...)" \
     "SELECT id, revision, action, checksum, role, started_at, duration, xid
      FROM migrate.history ORDER BY id"
+compare "same snapshot rows (version set, schemas, hash, text, time)" \
+    "SELECT version_set, schemas, sha256, md5(text), taken_at FROM migrate.snapshot ORDER BY 1, 2"
 compare "same history_id_seq position" \
     "SELECT last_value, is_called FROM migrate.history_id_seq"
 compare "same heads(), history(), status()" \
@@ -137,6 +141,8 @@ done
 # ---- they work -----------------------------------------------------------------
 for db in "$DST" "$PLAIN"; do
     is "$db: check() passes" "" "$(q "$db" "SELECT migrate.check()")"
+    is "$db: the snapshots came along: no drift" "0" \
+        "$(q "$db" "SELECT count(*) FROM migrate.drift()")"
     is "$db: validate() finds nothing" "" "$(q "$db" "SELECT * FROM migrate.validate()")"
     is "$db: upgrade() is a no-op" "0" "$(q "$db" "SELECT migrate.upgrade()")"
     is "$db: the monitoring role can read the state" "0" \
