@@ -172,21 +172,23 @@ COMMENT ON TABLE migrate.snapshot IS
 SELECT pg_catalog.pg_extension_config_dump('migrate.snapshot', '');
 REVOKE ALL ON migrate.snapshot FROM PUBLIC;
 
--- snapshot(schemas): the canonical DDL of the schemas as they are now.
-CREATE FUNCTION migrate.snapshot(schemas text[] DEFAULT '{public}')
+-- snapshot(schemas): the canonical DDL of the schemas as they are now
+-- (schemas NULL: those of migrate.schemas, by default public).
+CREATE FUNCTION migrate.snapshot(schemas text[] DEFAULT NULL)
     RETURNS text
     AS 'MODULE_PATHNAME', 'migrate_snapshot'
     LANGUAGE C STABLE;
 REVOKE EXECUTE ON FUNCTION migrate.snapshot(text[]) FROM PUBLIC;
 
--- drift(schemas): what differs between the schemas now and the snapshot
--- recorded for the current version set, one row per object, with the SQL
+-- drift(schemas, snapshot): what differs between the schemas now and the
+-- snapshot recorded for the current version set (or the snapshot text
+-- given, a snapshot() taken earlier), one row per object, with the SQL
 -- that brings it back (run the rows' sql in order).
-CREATE FUNCTION migrate.drift(schemas text[] DEFAULT '{public}')
+CREATE FUNCTION migrate.drift(schemas text[] DEFAULT NULL, snapshot text DEFAULT NULL)
     RETURNS TABLE (object text, change text, sql text)
     AS 'MODULE_PATHNAME', 'migrate_drift'
     LANGUAGE C VOLATILE;
-REVOKE EXECUTE ON FUNCTION migrate.drift(text[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION migrate.drift(text[], text) FROM PUBLIC;
 
 -- record_snapshot(schemas): accept the schemas as they are now as the
 -- snapshot of the current version set (NULL: migrate.schemas); returns

@@ -259,3 +259,4 @@ SELECT migrate.diff($$CREATE TABLE t (a int, b text); CREATE INDEX t_a ON t (a);
 DROP SCHEMA public CASCADE;
 CREATE SCHEMA public;
 DROP ROLE regress_diff_reader;
+DROP EXTENSION migrate;

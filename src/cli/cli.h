@@ -33,6 +33,8 @@ typedef struct Options
 	const char *dir;			/* --dir, default "migrations" */
 	int			verbosity;		/* -1 quiet, 0 normal, 1 verbose */
 	bool		json;			/* --json on read-only commands */
+	bool		missing_is_empty;	/* SQLite: open a missing file read-only as
+									 * an empty database (migrate test) */
 } Options;
 
 extern Options opt;
@@ -48,6 +50,12 @@ int			exit_for_status(MgStatus status);
 int			exit_for_sqlstate(const char *sqlstate, bool running);
 /* level 0: stdout unless -q (info); level 1: stderr with -v (verbose) */
 void		say(int level, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+/*
+ * While a test step runs: what would go to stderr is kept, progress is
+ * silenced; capture_end returns it as one line (allocated).
+ */
+void		capture_begin(void);
+char	   *capture_end(void);
 #define info(...) say(0, __VA_ARGS__)
 #define verbose(...) say(1, __VA_ARGS__)
 void		json_string(FILE *f, const char *s);	/* a JSON string literal or null */
@@ -175,6 +183,7 @@ typedef struct BootState
 } BootState;
 
 struct ModelCall;
+struct Model;
 
 typedef struct DbOps
 {
@@ -239,10 +248,13 @@ typedef struct DbOps
 	 */
 	int			(*drift) (Db *db, const char *schemas, MgStrList *rows, bool *recorded);
 	/*
-	 * The test suite to target (after push), with the model text or NULL:
+	 * The test suite to target, for the files of repo, with the model or
+	 * NULL (PostgreSQL pushes the files first and, with scratch, works on
+	 * a scratch database; SQLite always works on a copy):
 	 * rows of five strings (step, revision, test, ok "t"/"f"/"", detail).
 	 */
-	int			(*test) (Db *db, const char *target, const char *model, MgStrList *rows);
+	int			(*test) (Db *db, Repo *repo, const char *target,
+						 const struct Model *model, bool scratch, MgStrList *rows);
 } DbOps;
 
 extern const DbOps pg_ops;
@@ -271,6 +283,9 @@ int			cmd_status(int argc, char **argv);
 int			cmd_sync(int argc, char **argv, int repair);	/* push, repair */
 int			cmd_drift(int argc, char **argv);
 int			cmd_test(int argc, char **argv);
+/* one test() row as five strings (cmd_verify.c); outcome: MgTestOutcome */
+void		test_row_add(MgStrList *rows, int step, const char *revision,
+						 const char *test, int outcome, const char *detail);
 /* "drift: none" or what drifted, for status (cmd_verify.c) */
 void		status_drift_line(void);
 

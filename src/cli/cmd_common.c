@@ -36,6 +36,7 @@ static const CmdOption cmd_options[] = {
 	{{"online", no_argument, NULL, 'O'}, false},
 	{{"from", required_argument, NULL, 'F'}, false},	/* diff */
 	{{"to", required_argument, NULL, 'T'}, false},
+	{{"scratch", no_argument, NULL, 'X'}, false},	/* test */
 };
 #define N_CMD_OPTIONS (sizeof(cmd_options) / sizeof(cmd_options[0]))
 

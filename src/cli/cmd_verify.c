@@ -1,15 +1,19 @@
 /*
  * cmd_verify.c — drift and test (SPEC §8): what changed outside
- * migrations, and the migration test suite.  The database does the work
- * (PostgreSQL: migrate.drift() and migrate.test()); these print it.
+ * migrations, and the migration test suite.  The backend does the work
+ * (PostgreSQL: migrate.drift() and migrate.test(), or pg_scratch.c;
+ * SQLite: sqlite_verify.c); these print it.
  *
  *   migrate drift [--schemas LIST]    one line per object, its repair SQL
  *                                     below it; exit 1 on drift
- *   migrate test [TARGET] [--schema FILE]
+ *   migrate test [TARGET] [--schema FILE] [--scratch]
  *                                     one line per revision and test and
  *                                     a summary; exit 1 on a failure
+ *                                     (PostgreSQL, --scratch: on a scratch
+ *                                     database, see pg_scratch.c)
  */
 #include "cmd.h"
+#include "verify.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +117,20 @@ cmd_drift(int argc, char **argv)
 }
 
 void
+test_row_add(MgStrList *rows, int step, const char *revision, const char *test,
+			 int outcome, const char *detail)
+{
+	char		n[16];
+
+	snprintf(n, sizeof(n), "%d", step);
+	mg_strlist_add(rows, n);
+	mg_strlist_add(rows, revision ? revision : "");
+	mg_strlist_add(rows, test);
+	mg_strlist_add(rows, outcome == MG_TEST_PASSED ? "t" : outcome == MG_TEST_FAILED ? "f" : "");
+	mg_strlist_add(rows, detail ? detail : "");
+}
+
+void
 status_drift_line(void)
 {
 	MgStrList	rows = {0};
@@ -139,8 +157,7 @@ int
 cmd_test(int argc, char **argv)
 {
 	int			st = EXIT_OK,
-				c,
-				changed;
+				c;
 	ModelOpts	mo = {0};
 	Model		model;
 	bool		found = false;
@@ -149,15 +166,19 @@ cmd_test(int argc, char **argv)
 	Repo		repo;
 	MgStrList	rows = {0};
 	const char *target = "heads";
+	bool		scratch = false;
 	int			passed = 0,
 				failed = 0,
 				skipped = 0;
 
-	while ((c = cmd_getopt(argc, argv, "M", &st)) != -1)
+	while ((c = cmd_getopt(argc, argv, "MX", &st)) != -1)
 	{
 		if (c == -2)
 			return st;
-		model_option(&mo, c);
+		if (c == 'X')
+			scratch = true;
+		else
+			model_option(&mo, c);
 	}
 	if (optind < argc)
 		target = argv[optind++];
@@ -165,10 +186,11 @@ cmd_test(int argc, char **argv)
 		return fail(EXIT_USAGE, "test takes at most one TARGET");
 	if (mo.schema && (st = model_read(mo.schema, &model, &found)) != EXIT_OK)
 		return st;
-	if ((st = open_verify(&ops, true, &db, &repo)) != EXIT_OK)
+	/* SQLite: the file is only read (the tests run on a copy), and may not exist yet */
+	opt.missing_is_empty = true;
+	if ((st = open_verify(&ops, false, &db, &repo)) != EXIT_OK)
 		return st;
-	if ((st = ops->push(db, &repo, &changed)) == EXIT_OK)
-		st = ops->test(db, target, found ? model.text : NULL, &rows);
+	st = ops->test(db, &repo, target, found ? &model : NULL, scratch, &rows);
 	ops->close(db);
 	if (st != EXIT_OK)
 		return st;

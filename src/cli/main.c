@@ -38,7 +38,7 @@ static const Command commands[] = {
 	{"diff", cmd_diff, "[--schema FILE] [--schemas LIST|all] [--rename A:B]... [--online] | --from URL --to URL", "print the DDL from the database to the model (or from one database to another)", NULL, 0, false},
 	{"status", cmd_status, "[--json]", "current, heads, pending revisions and problems", NULL, 0, true},
 	{"drift", cmd_drift, "[--schemas LIST] [--json]", "list what changed in the schema outside migrations, with the repair SQL (exit 1 on drift)", NULL, 0, false},
-	{"test", cmd_test, "[TARGET] [--schema FILE] [--json]", "run the migration test suite (single head, upgrade, up/down/up per revision, model) in a rolled-back transaction", NULL, 0, false},
+	{"test", cmd_test, "[TARGET] [--schema FILE] [--scratch] [--json]", "run the migration test suite (single head, upgrade, up/down/up per revision, model) in a rolled-back transaction, on a copy (SQLite) or on a scratch database (--scratch)", NULL, 0, false},
 	{"push", NULL, "", "load the revision files into the database without applying them", cmd_sync, false, true},
 	{"repair", NULL, "", "accept the current checksums of edited applied revisions", cmd_sync, true, true},
 	{NULL, NULL, NULL, NULL, NULL, 0, false}

@@ -4,10 +4,11 @@
 #include "cli.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-Options		opt = {NULL, "migrations", 0, false};
+Options		opt = {NULL, "migrations", 0, false, false};
 
 int
 fail(int status, const char *fmt,...)
@@ -127,4 +128,55 @@ void
 progress_done(Progress *p)
 {
 	info("%.0f ms\n", now_ms() - p->started_ms);
+}
+
+/*
+ * ---- what a step prints when it fails, as text (migrate test) ----
+ * The executors report a failing statement on stderr as they go; while a
+ * test step runs, stderr is a memory stream (glibc documents stderr as a
+ * variable one may set) and the progress lines are silenced.
+ */
+static FILE *saved_stderr;
+static char *capture_buf;
+static size_t capture_len;
+static int	saved_verbosity;
+
+void
+capture_begin(void)
+{
+	FILE	   *mem = open_memstream(&capture_buf, &capture_len);
+
+	saved_verbosity = opt.verbosity;
+	opt.verbosity = -1;
+	if (mem == NULL)
+		return;
+	saved_stderr = stderr;
+	stderr = mem;
+}
+
+char *
+capture_end(void)
+{
+	MgBuf		b;
+	char	   *line;
+
+	opt.verbosity = saved_verbosity;
+	if (saved_stderr == NULL)
+		return mg_strdup("");
+	fclose(stderr);
+	stderr = saved_stderr;
+	saved_stderr = NULL;
+	/* one line: "migrate: " prefixes dropped, lines joined with "; " */
+	mg_buf_init(&b);
+	for (line = strtok(capture_buf, "\n"); line; line = strtok(NULL, "\n"))
+	{
+		if (strncmp(line, "migrate: ", 9) == 0)
+			line += 9;
+		if (strcmp(line, "failed") == 0 || line[0] == '\0')
+			continue;
+		mg_buf_printf(&b, "%s%s", b.len ? "; " : "", line);
+	}
+	free(capture_buf);
+	capture_buf = NULL;
+	return b.data ? b.data : mg_strdup("");
 }

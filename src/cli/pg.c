@@ -118,6 +118,8 @@ pg_end_step(Db *db, bool ok)
 
 /* ---- open / close ---- */
 
+#define CALLER_SQL "SET migrate.caller = 'program';"
+
 static int
 pg_open(const char *url, bool write, Db **out)
 {
@@ -148,7 +150,7 @@ pg_open(const char *url, bool write, Db **out)
 	}
 	PQsetNoticeReceiver(db->conn, notice_receiver, db);
 	/* server hints name program commands (migrate.caller), then the version */
-	res = PQexec(db->conn, "SET migrate.caller = 'program';"
+	res = PQexec(db->conn, CALLER_SQL
 				 " SELECT extversion FROM pg_catalog.pg_extension"
 				 " WHERE extname OPERATOR(pg_catalog.=) 'migrate'");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -175,6 +177,14 @@ pg_open(const char *url, bool write, Db **out)
 	PQclear(res);
 	*out = db;
 	return EXIT_OK;
+}
+
+int
+pg_attach(Db *db, PGconn *conn)
+{
+	db->conn = conn;
+	PQsetNoticeReceiver(conn, notice_receiver, db);
+	return pg_command(db, CALLER_SQL, "could not set migrate.caller");
 }
 
 static void
@@ -456,7 +466,7 @@ nothing_to_do(const BootState *bs, const char *target, MgOp op)
 		strcmp(target, "heads") == 0;
 }
 
-static int
+int
 pg_versions(Db *db, MgStrList *out)
 {
 	PGresult   *res = PQexec(db->conn, "SELECT v FROM migrate.current() AS v ORDER BY 1");
@@ -577,7 +587,7 @@ apply_locked(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *c
 	return st;
 }
 
-static int
+int
 pg_push(Db *db, Repo *repo, int *changed)
 {
 	int			st = lock_session(db);

@@ -247,36 +247,45 @@ server_plan(Db *db, Repo *repo, const char *target, bool downgrade,
 }
 
 int
-pg_execute_plan(Db *db, Repo *repo, const char *target, MgOp op, int *count)
+pg_execute_steps(Db *db, Repo *repo, const MgIntList *steps, bool downgrade, int *count)
 {
 	PgExec		x;
-	MgIntList	steps = {0};
 	MgError		err;
 	uint8_t    *state;
 	MgStatus	st;
-	int			rc;
 
 	*count = 0;
 	memset(&x, 0, sizeof(x));
 	x.db = db;
 	x.repo = repo;
-	x.downgrade = (op == MG_OP_DOWNGRADE);
-	if ((rc = server_plan(db, repo, target, x.downgrade, &steps)) != EXIT_OK)
-		return rc;
+	x.downgrade = downgrade;
 	state = mg_alloc0((size_t) repo->graph.n + 1);	/* followed, not read */
-	st = mg_execute(&repo->graph, &steps, x.downgrade, state, &pg_exec_ops,
+	st = mg_execute(&repo->graph, steps, x.downgrade, state, &pg_exec_ops,
 					&x, count, &err);
 	if (st == MG_OK)
 		st = flush(&x, &err);
 	else
 		pg_end_step(db, false);
 	if (st == MG_OK)
-		*count = steps.count;
+		*count = steps->count;
 	mg_free(state);
 	mg_free(x.started);
 	mg_intlist_free(&x.batch);
-	mg_intlist_free(&steps);
 	if (st != MG_OK)
 		return err.message[0] ? fail_mg(&err) : EXIT_FAILED;
 	return EXIT_OK;
+}
+
+int
+pg_execute_plan(Db *db, Repo *repo, const char *target, MgOp op, int *count)
+{
+	MgIntList	steps = {0};
+	int			rc;
+
+	*count = 0;
+	if ((rc = server_plan(db, repo, target, op == MG_OP_DOWNGRADE, &steps)) != EXIT_OK)
+		return rc;
+	rc = pg_execute_steps(db, repo, &steps, op == MG_OP_DOWNGRADE, count);
+	mg_intlist_free(&steps);
+	return rc;
 }

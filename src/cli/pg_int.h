@@ -36,10 +36,24 @@ int			pg_model(Db *db, Repo *repo, const struct ModelCall *call, char **out);
 
 /* pg_model.c: drift and the test suite (the server's drift(), test()) */
 int			pg_drift(Db *db, const char *schemas, MgStrList *rows, bool *recorded);
-int			pg_test(Db *db, const char *target, const char *model, MgStrList *rows);
+struct Model;
+int			pg_test(Db *db, Repo *repo, const char *target, const struct Model *model,
+					bool scratch, MgStrList *rows);
+int			pg_push(Db *db, Repo *repo, int *changed);
 
 /* pg_exec.c: upgrade/downgrade to target, the plan from the server */
 int			pg_execute_plan(Db *db, Repo *repo, const char *target, MgOp op,
 							int *count);
+/* pg_exec.c: run these steps (an upgrade or a downgrade plan) */
+int			pg_execute_steps(Db *db, Repo *repo, const MgIntList *steps,
+							 bool downgrade, int *count);
+
+/* pg.c: the version set; a connection set up as pg_open sets it up */
+int			pg_versions(Db *db, MgStrList *out);
+int			pg_attach(Db *db, PGconn *conn);
+
+/* pg_scratch.c: migrate test --scratch */
+int			pg_test_scratch(Db *db, Repo *repo, const char *target,
+							const struct Model *model, MgStrList *rows);
 
 #endif							/* MIGRATE_PG_INT_H */

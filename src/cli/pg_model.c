@@ -171,11 +171,22 @@ pg_drift(Db *db, const char *schemas, MgStrList *rows, bool *recorded)
 }
 
 int
-pg_test(Db *db, const char *target, const char *model, MgStrList *rows)
+pg_test(Db *db, Repo *repo, const char *target, const Model *model, bool scratch,
+		MgStrList *rows)
 {
-	const char *args[2] = {target, model};
-	PGresult   *res = pg_params(db, "SELECT step, revision, test, ok, detail FROM"
-								" migrate.test($1, $2)", 2, args);
+	const char *args[2] = {target, model ? model->text : NULL};
+	PGresult   *res;
+	int			changed,
+				st;
+
+	if (scratch)
+		return pg_test_scratch(db, repo, target, model, rows);
+	if ((st = pg_push(db, repo, &changed)) != EXIT_OK)
+		return st;
+	db->model = model;
+	res = pg_params(db, "SELECT step, revision, test, ok, detail FROM"
+					" migrate.test($1, $2)", 2, args);
+	db->model = NULL;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		return model_fail(db, res, "could not run the tests");

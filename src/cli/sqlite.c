@@ -229,7 +229,9 @@ sq_open(const char *url, bool write, Db **out)
 	db->lock_fd = -1;
 	db->path = mg_strdup(path);
 	db->busy_timeout = timeout;
-	if (!write && access(path, F_OK) != 0)
+	if (!write && opt.missing_is_empty && access(path, F_OK) != 0)
+		path = ":memory:";		/* migrate test of a file not made yet */
+	if (!write && access(path, F_OK) != 0 && strcmp(path, ":memory:") != 0)
 	{
 		/* like a server that cannot be reached: exit 1 on both dialects */
 		int			st = fail(EXIT_FAILED, "SQLite database \"%s\" does not exist", path);
@@ -276,6 +278,20 @@ sq_open(const char *url, bool write, Db **out)
 	sqlite3_set_authorizer(db->conn, authorizer, db);
 	*out = db;
 	return EXIT_OK;
+}
+
+Db *
+sq_wrap(sqlite3 *conn, const char *label)
+{
+	Db		   *db = mg_alloc0(sizeof(Db));
+
+	db->lock_fd = -1;
+	db->path = mg_strdup(label);
+	db->conn = conn;
+	db->busy_timeout = MG_SQLITE_BUSY_TIMEOUT_MS;
+	sqlite3_extended_result_codes(conn, 1);
+	sqlite3_set_authorizer(conn, authorizer, db);
+	return db;
 }
 
 static void
@@ -408,7 +424,7 @@ const DbOps sqlite_ops = {
 	sq_repair,
 	NULL,						/* no boot state: every command parses first */
 	sq_model,
-	NULL,						/* drift and test: not yet on SQLite */
-	NULL
+	sq_drift,
+	sq_test
 };
 

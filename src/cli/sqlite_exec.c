@@ -180,8 +180,8 @@ run_batch(Db *db, const RepoRev *r, bool downgrade, const MgSection *sec, bool i
  * written.  in_tx: migrate's transaction is open and the SQL must not end
  * it; otherwise each statement autocommits.
  */
-static int
-run_section(Db *db, const RepoRev *r, bool downgrade, bool in_tx)
+int
+sq_run_section(Db *db, const RepoRev *r, bool downgrade, bool in_tx)
 {
 	const MgSection *sec = downgrade ? r->sel.downgrade : r->sel.upgrade;
 	int			st = sq_batch_section(r, sec) ? run_batch(db, r, downgrade, sec, in_tx)
@@ -225,7 +225,7 @@ save_state(Db *db, Change *c, const uint8_t *state)
 			return EXIT_FAILED;
 		if (!absent)
 		{
-			fail(EXIT_FAILED, "the revisions created a table named migrate_revision, migrate_version or migrate_history in \"%s\"; migrate keeps its own state in those tables",
+			fail(EXIT_FAILED, "the revisions created a table named migrate_revision, migrate_version, migrate_history or migrate_snapshot in \"%s\"; migrate keeps its own state in those tables",
 				 db->path);
 			fprintf(stderr, "hint: Rename the table in the revision that creates it.\n");
 			return EXIT_FAILED;
@@ -351,7 +351,7 @@ x_run(void *ctx, const MgStep *s, bool in_tx, MgError *err)
 {
 	SqExec	   *x = ctx;
 
-	if (run_section(x->db, &x->c.repo->revs[s->node], s->downgrade, in_tx) != EXIT_OK)
+	if (sq_run_section(x->db, &x->c.repo->revs[s->node], s->downgrade, in_tx) != EXIT_OK)
 		return reported(err);
 	return MG_OK;
 }
@@ -462,6 +462,8 @@ sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 	}
 	if (st == EXIT_OK)
 		st = save_state(db, &x.c, plan.after);
+	if (st == EXIT_OK)
+		st = sq_snapshot_record(db);
 	if (st == EXIT_OK)
 		st = sq_commit(db);
 	else

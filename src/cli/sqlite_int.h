@@ -95,6 +95,27 @@ int			sq_offline(Db *db, Repo *repo, const char *target, MgOp op);
 struct ModelCall;
 int			sq_model(Db *db, Repo *repo, const struct ModelCall *call, char **out);
 
+/*
+ * sqlite_exec.c: run one section of r (batch mode where it applies);
+ * in_tx: inside migrate's transaction.  Reports a failure on stderr.
+ */
+int			sq_run_section(Db *db, const RepoRev *r, bool downgrade, bool in_tx);
+
+/* sqlite.c: a Db around an open connection (migrate test's copy) */
+Db		   *sq_wrap(sqlite3 *conn, const char *label);
+
+/* sqlite_model.c: run SQL (batch mode) on db, "LINE: message" in err */
+bool		sq_mem_run(sqlite3 *db, const char *sql, char *err, size_t errlen);
+/* sqlite_model.c: the DDL from conn's schema to the model ("" when none) */
+struct Model;
+int			sq_model_pending(sqlite3 *conn, const struct Model *model, char **out);
+
+/* sqlite_verify.c: snapshots, drift and the test suite (SPEC §8) */
+int			sq_snapshot_record(Db *db);
+int			sq_drift(Db *db, const char *schemas, MgStrList *rows, bool *recorded);
+int			sq_test(Db *db, Repo *repo, const char *target, const struct Model *model,
+					bool scratch, MgStrList *rows);
+
 /* Does the revision's section go through the batch rewriter? */
 bool		sq_batch_section(const RepoRev *r, const MgSection *sec);
 

@@ -44,8 +44,8 @@ mem_check(void *ctx, const SqStep *step, const char *table, char *err, size_t er
 static const SqBatchOps mem_ops = {mem_exec, mem_check};
 
 /* Run SQL (with batch mode) on db; false with "LINE: message" in err. */
-static bool
-run_sql(sqlite3 *db, const char *sql, char *err, size_t errlen)
+bool
+sq_mem_run(sqlite3 *db, const char *sql, char *err, size_t errlen)
 {
 	char		msg[1536];
 	size_t		off = 0;
@@ -69,7 +69,7 @@ read_model(const ModelCall *call, MgSchemaModel *want, sqlite3 **keep)
 
 	if (sqlite3_open(":memory:", &mem) != SQLITE_OK)
 		return fail(EXIT_FAILED, "cannot open an in-memory SQLite database");
-	if (!run_sql(mem, call->model->text, err, sizeof(err)))
+	if (!sq_mem_run(mem, call->model->text, err, sizeof(err)))
 	{
 		snprintf(msg, sizeof(msg), "desired:%s", err);
 		sqlite3_close(mem);
@@ -357,11 +357,11 @@ verify(Db *db, const char *up, const char *down, MgSchemaModel *want, MgSchemaMo
 	if (sqlite3_open(":memory:", &mem) != SQLITE_OK)
 		return fail(EXIT_FAILED, "cannot open an in-memory SQLite database");
 	sq_copy_schema(db->conn, mem);
-	if (!run_sql(mem, up, err, sizeof(err)))
+	if (!sq_mem_run(mem, up, err, sizeof(err)))
 		st = fail(EXIT_FAILED, "the generated upgrade does not run (line %s); nothing was written", err);
 	else if ((rest = left_over(mem, want)) == NULL || rest[0])
 		st = fail(EXIT_FAILED, "the generated upgrade does not reach the model; still different:\n%s", rest ? rest : "");
-	else if (!run_sql(mem, down, err, sizeof(err)))
+	else if (!sq_mem_run(mem, down, err, sizeof(err)))
 		st = fail(EXIT_FAILED, "the generated downgrade does not run (line %s); nothing was written", err);
 	else if ((rest = left_over(mem, live)) == NULL || rest[0])
 		st = fail(EXIT_FAILED, "the generated downgrade does not come back to the database's schema; still different:\n%s",
@@ -457,4 +457,25 @@ sq_model(Db *db, Repo *repo, const ModelCall *call, char **out)
 		default:
 			return up[0] == '\0' ? EXIT_OK : autogenerate(db, repo, call, up, out);
 	}
+}
+
+int
+sq_model_pending(sqlite3 *conn, const Model *model, char **out)
+{
+	ModelCall	call;
+	MgSchemaModel live,
+				want;
+	char		err[1024];
+	int			st;
+
+	memset(&call, 0, sizeof(call));
+	call.op = MODEL_DIFF;
+	call.model = model;
+	if (!sq_schema_read(conn, &live, err, sizeof(err)))
+		return fail(EXIT_FAILED, "the copy: %s", err);
+	if ((st = read_model(&call, &want, NULL)) != EXIT_OK)
+		return st;
+	if ((*out = ddl(conn, &live, &want, NULL)) == NULL)
+		return EXIT_USAGE;
+	return EXIT_OK;
 }

@@ -37,6 +37,12 @@ const char	mg_sqlite_catalog_ddl[] =
 "    duration   REAL NOT NULL,\n"
 "    role       TEXT NOT NULL,\n"
 "    xid        TEXT NOT NULL\n"
+");\n"
+"CREATE TABLE IF NOT EXISTS migrate_snapshot (\n"
+"    version_set TEXT PRIMARY KEY,\n"
+"    sha256      TEXT NOT NULL,\n"
+"    text        TEXT NOT NULL,\n"
+"    taken_at    TEXT NOT NULL\n"
 ");\n";
 
 typedef struct Writer

@@ -130,6 +130,7 @@ mg_drift(const MgSchemaModel *live, const MgSchemaModel *recorded,
 	MgSchemaModel *b = mg_alloc(sizeof(MgSchemaModel));
 	MgChangeList changes;
 	const char *last_key = NULL;
+	const MgObject *last_table = NULL;	/* the last item's, when a table */
 	int			cap = 0;
 	MgStatus	st;
 
@@ -146,15 +147,24 @@ mg_drift(const MgSchemaModel *live, const MgSchemaModel *recorded,
 
 		if (c->op == MG_CH_HINT || o == NULL)
 			continue;
+		kind = mg_model_find(a, o->key) >= 0 ?
+			(mg_model_find(b, o->key) >= 0 ? MG_DRIFT_CHANGED : MG_DRIFT_EXTRA) :
+			MG_DRIFT_MISSING;
+		/*
+		 * A new item unless it is the last item's object, or a part of the
+		 * table the last item adds or drops (its keys, checks, indexes).
+		 */
 		if (last_key == NULL || strcmp(last_key, o->key) != 0)
 		{
-			bool		in_live = mg_model_find(a, o->key) >= 0;
-			bool		in_recorded = mg_model_find(b, o->key) >= 0;
-
-			kind = in_live && in_recorded ? MG_DRIFT_CHANGED :
-				in_live ? MG_DRIFT_EXTRA : MG_DRIFT_MISSING;
+			if (last_table && o->tident && strcmp(o->tident, last_table->ident) == 0 &&
+				kind != MG_DRIFT_CHANGED && out->items[out->count - 1].kind == kind)
+			{
+				item_push(&out->items[out->count - 1], c);
+				continue;
+			}
 			add_item(out, &cap, kind, o);
 			last_key = o->key;
+			last_table = o->kind == MG_OBJ_TABLE && kind != MG_DRIFT_CHANGED ? o : NULL;
 		}
 		item_push(&out->items[out->count - 1], c);
 	}
@@ -188,6 +198,33 @@ mg_drift_summary(const MgDriftList *l, bool stairway)
 	return b.data;
 }
 
+MgStatus
+mg_drift_compare(const MgSchemaModel *live, const MgSchemaModel *before,
+				 char **summary, MgError *err)
+{
+	MgDriftList drift;
+	MgStatus	st;
+
+	*summary = NULL;
+	if ((st = mg_drift(live, before, &drift, err)) != MG_OK)
+		return st;
+	if (drift.count > 0)
+		*summary = mg_drift_summary(&drift, true);
+	return MG_OK;
+}
+
+bool
+mg_drift_kind_of(const char *word, MgDriftKind *out)
+{
+	for (int k = MG_DRIFT_EXTRA; k <= MG_DRIFT_CHANGED; k++)
+		if (strcmp(word, mg_drift_word((MgDriftKind) k, false)) == 0)
+		{
+			*out = (MgDriftKind) k;
+			return true;
+		}
+	return false;
+}
+
 /* ---- the test suite ---- */
 
 typedef struct Run
@@ -197,8 +234,7 @@ typedef struct Run
 	const MgTestOps *ops;
 	void	   *ctx;
 	MgTestCounts *counts;
-	const MgSchemaModel *before;
-	int			slot;			/* the slot 'before' is in */
+	int			slot;			/* the slot "before" was read into */
 	const char *stopped;		/* a failure left the schema unknown */
 	bool		upgrade_failed; /* a first upgrade failed */
 	const char *first_failed;
@@ -283,8 +319,7 @@ recover(Run *r, int node, bool marked)
 static MgStatus
 down_up(Run *r, int node, MgTestOutcome *outcome, char **detail, MgError *err)
 {
-	const MgSchemaModel *after;
-	MgDriftList drift;
+	char	   *left = NULL;
 	MgStatus	st;
 	bool		marked = r->ops->mark && r->ops->mark(r->ctx, err) == MG_OK;
 
@@ -294,13 +329,11 @@ down_up(Run *r, int node, MgTestOutcome *outcome, char **detail, MgError *err)
 		recover(r, node, marked);
 		return MG_OK;
 	}
-	if ((st = r->ops->read(r->ctx, 1 - r->slot, &after, err)) != MG_OK ||
-		(st = mg_drift(after, r->before, &drift, err)) != MG_OK)
+	if ((st = r->ops->compare(r->ctx, r->slot, &left, err)) != MG_OK)
 		return st;
-	if (drift.count > 0)
+	if (left && left[0])
 	{
-		*detail = text3("the downgrade does not restore the schema: ",
-						mg_drift_summary(&drift, true), "");
+		*detail = text3("the downgrade does not restore the schema: ", left, "");
 		recover(r, node, marked);
 		return MG_OK;
 	}
@@ -355,7 +388,7 @@ stair(Run *r, int node, MgTestOutcome *outcome, char **detail, MgError *err)
 		return st;
 	if (r->stopped)
 		return MG_OK;
-	if ((st = r->ops->read(r->ctx, 1 - r->slot, &r->before, err)) != MG_OK)
+	if ((st = r->ops->read(r->ctx, 1 - r->slot, err)) != MG_OK)
 		return st;
 	r->slot = 1 - r->slot;
 	return MG_OK;
@@ -399,7 +432,7 @@ mg_test_run(const MgGraph *g, uint8_t *applied, const MgIntList *steps,
 	r.ctx = ctx;
 	r.counts = counts;
 	single_head(&r);
-	if ((st = ops->read(ctx, 0, &r.before, err)) != MG_OK)
+	if ((st = ops->read(ctx, 0, err)) != MG_OK)
 		return st;
 	for (int i = 0; i < steps->count; i++)
 	{

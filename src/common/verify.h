@@ -66,6 +66,13 @@ const char *mg_drift_word(MgDriftKind kind, bool stairway);
 /* "left behind: index public.i; missing: column public.t.a" */
 char	   *mg_drift_summary(const MgDriftList *l, bool stairway);
 
+/* compare() for a side that reads models: *summary NULL when the same */
+MgStatus	mg_drift_compare(const MgSchemaModel *live, const MgSchemaModel *before,
+							 char **summary, MgError *err);
+
+/* The kind drift() words as "added", "dropped" or "changed"; false: none. */
+bool		mg_drift_kind_of(const char *word, MgDriftKind *out);
+
 /* ---- the test suite ---- */
 
 #define MG_TEST_SINGLE_HEAD	"test_single_head_revision"
@@ -91,11 +98,17 @@ typedef struct MgTestOps
 	/* run and record one step (upgrade or downgrade of node) */
 	MgStatus	(*step) (void *ctx, int node, bool downgrade, MgError *err);
 	/*
-	 * Read the compared schemas into slot 0 or 1, replacing (and freeing)
-	 * what that slot held; *out stays valid until the slot is read again.
+	 * Remember the compared schemas as they are now in slot 0 or 1,
+	 * replacing (and freeing) what that slot held.
 	 */
-	MgStatus	(*read) (void *ctx, int slot, const MgSchemaModel **out,
-						 MgError *err);
+	MgStatus	(*read) (void *ctx, int slot, MgError *err);
+	/*
+	 * Compare the schemas as they are now with slot's reading: *summary
+	 * NULL or "" when they are the same, else what the live schema has
+	 * that the reading lacks and the reverse, in mg_drift_summary's
+	 * stairway words ("left behind: index public.i; missing: ...").
+	 */
+	MgStatus	(*compare) (void *ctx, int slot, char **summary, MgError *err);
 	/*
 	 * The changes from the live schema to the model, as text ("" when they
 	 * match); NULL: no model given.

@@ -226,18 +226,25 @@ recorded(const MgStrList *schemas, char **text, char **sha)
 }
 
 bool
-snapshot_drift(const MgStrList *schemas, MgDriftList *out)
+snapshot_drift(const MgStrList *schemas, const char *against, MgDriftList *out)
 {
 	char	   *text,
 			   *sha,
 			   *live_text;
-	char		live_sha[65];
+	char		live_sha[65],
+				against_sha[65];
 	MgSchemaModel live,
 				want;
 	MgError		err;
 
 	memset(out, 0, sizeof(*out));
-	if (!recorded(schemas, &text, &sha))
+	if (against)
+	{
+		text = (char *) against;
+		mg_sha256_hex(against, strlen(against), against_sha);
+		sha = against_sha;
+	}
+	else if (!recorded(schemas, &text, &sha))
 		return false;
 	snapshot_take(schemas, &live_text, live_sha);
 	if (strcmp(live_sha, sha) == 0)
@@ -278,7 +285,7 @@ snapshot_check_drift(void)
 	if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)))
 		return;
 	schemas = snapshot_managed_schemas();
-	if (!snapshot_drift(&schemas, &drift) || drift.count == 0)
+	if (!snapshot_drift(&schemas, NULL, &drift) || drift.count == 0)
 		return;
 	ereport(ERROR,
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -327,7 +334,8 @@ migrate_drift(PG_FUNCTION_ARGS)
 
 	migrate_spi_connect();
 	schemas = schemas_arg(fcinfo, 0);
-	if (!snapshot_drift(&schemas, &drift))
+	if (!snapshot_drift(&schemas, PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1)),
+						&drift))
 		no_snapshot(&schemas);
 	MemoryContextSwitchTo(outer);
 	InitMaterializedSRF(fcinfo, 0);

@@ -24,8 +24,13 @@ extern void snapshot_take(const MgStrList *schemas, char **text, char sha[65]);
  */
 extern void snapshot_after_change(void);
 
-/* The drift of schemas from the recorded snapshot; false: none recorded. */
-extern bool snapshot_drift(const MgStrList *schemas, MgDriftList *out);
+/*
+ * The drift of schemas from the snapshot recorded for the current version
+ * set, or, when against is not NULL, from that snapshot text (a
+ * snapshot() of another moment); false: none recorded.
+ */
+extern bool snapshot_drift(const MgStrList *schemas, const char *against,
+						   MgDriftList *out);
 
 /* check(): raise when migrate.schemas drifted (migrate.check_drift). */
 extern void snapshot_check_drift(void);

@@ -45,6 +45,7 @@ typedef struct TestRun
 	const char *desired;		/* NULL: no model test */
 	MemoryContext outer;		/* rows live here */
 	MemoryContext slot[2];
+	MgSchemaModel *reading[2];	/* read(slot), in slot[slot] */
 	MemoryContext per_rev;
 	MemoryContext mark_cxt;		/* mark(): where to return after rewind() */
 	ResourceOwner mark_owner;
@@ -59,6 +60,17 @@ test_describe(void *ctx, int node, bool downgrade, MgStep *out, MgError *err)
 	TestRun    *t = ctx;
 
 	return server_step_describe(&t->ss, node, downgrade, out, err);
+}
+
+/* The line of an error's CONTEXT naming the revision, file and line, or NULL. */
+static const char *
+step_context(const char *context)
+{
+	for (const char *p = context; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, "upgrade of revision ", 20) == 0 ||
+			strncmp(p, "downgrade of revision ", 22) == 0)
+			return p;
+	return NULL;
 }
 
 static MgStatus
@@ -82,8 +94,12 @@ test_step(void *ctx, int node, bool downgrade, MgError *err)
 	{
 		ErrorData  *ed = migrate_subxact_caught(cxt, owner);
 
-		st = mg_error(err, MG_ERR_EXEC, t->cat->graph.nodes[node].id, 0, "%s%s%s",
-					  ed->message, ed->detail ? ": " : "", ed->detail ? ed->detail : "");
+		const char *where = step_context(ed->context);
+		int			wlen = where ? (int) strcspn(where, "\n") : 0;
+
+		st = mg_error(err, MG_ERR_EXEC, t->cat->graph.nodes[node].id, 0, "%s%s%s%s%.*s",
+					  ed->message, ed->detail ? ": " : "", ed->detail ? ed->detail : "",
+					  where ? "; " : "", wlen, where ? where : "");
 	}
 	PG_END_TRY();
 	if (st == MG_OK)
@@ -91,24 +107,39 @@ test_step(void *ctx, int node, bool downgrade, MgError *err)
 	return st;
 }
 
-static MgStatus
-test_read(void *ctx, int slot, const MgSchemaModel **out, MgError *err)
+/* The compared schemas as they are now, allocated in cxt. */
+static MgSchemaModel *
+read_now(TestRun *t, MemoryContext cxt)
 {
-	TestRun    *t = ctx;
-	MemoryContext old;
+	MemoryContext old = MemoryContextSwitchTo(cxt);
 	SchemaReadOptions opt;
 	MgSchemaModel *m;
 
-	MemoryContextReset(t->slot[slot]);
-	old = MemoryContextSwitchTo(t->slot[slot]);
 	memset(&opt, 0, sizeof(opt));
 	opt.schemas = t->schemas;
 	opt.side = "the database";
 	m = palloc(sizeof(MgSchemaModel));
 	schema_read(&opt, m);
 	MemoryContextSwitchTo(old);
-	*out = m;
+	return m;
+}
+
+static MgStatus
+test_read(void *ctx, int slot, MgError *err)
+{
+	TestRun    *t = ctx;
+
+	MemoryContextReset(t->slot[slot]);
+	t->reading[slot] = read_now(t, t->slot[slot]);
 	return MG_OK;
+}
+
+static MgStatus
+test_compare(void *ctx, int slot, char **summary, MgError *err)
+{
+	TestRun    *t = ctx;
+
+	return mg_drift_compare(read_now(t, t->per_rev), t->reading[slot], summary, err);
 }
 
 static MgStatus
@@ -183,7 +214,7 @@ test_reset(void *ctx)
 }
 
 static const MgTestOps server_test_ops = {
-	false, test_describe, test_step, test_read, NULL, test_mark, test_rewind,
+	false, test_describe, test_step, test_read, test_compare, NULL, test_mark, test_rewind,
 	test_row, test_reset
 };
 
