@@ -22,9 +22,15 @@
 #include "schema_read.h"
 
 #define IN_SCHEMAS(nsp) " " nsp " IN (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1))"
+/*
+ * refuse_unsupported's 14 branches each leave out extension members: they
+ * look them up in one materialized scan of pg_depend (ext), not 14.
+ */
+#define EXT_MEMBERS \
+	"WITH ext AS MATERIALIZED (SELECT classid, objid FROM pg_catalog.pg_depend WHERE deptype = 'e') "
 #define NOT_EXT(cls, oid) \
-	" AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend x WHERE x.classid = '" cls "'::pg_catalog.regclass" \
-	" AND x.objid = " oid " AND x.deptype = 'e')"
+	" AND NOT EXISTS (SELECT 1 FROM ext x WHERE x.classid = '" cls "'::pg_catalog.regclass" \
+	" AND x.objid = " oid ")"
 #define UNSUPPORTED(kind, cat, nspcol, namecol) \
 	" UNION ALL SELECT " kind ", pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(o." namecol "::text)" \
 	" FROM pg_catalog." cat " o JOIN pg_catalog.pg_namespace n ON n.oid = o." nspcol \
@@ -51,7 +57,7 @@ int_at(int row, int c)
 static void
 refuse_unsupported(SchemaReader *r)
 {
-	uint64		n = schema_query(r,
+	uint64		n = schema_query(r, EXT_MEMBERS
 								 "SELECT 'foreign table', pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(o.relname)"
 								 " FROM pg_catalog.pg_class o JOIN pg_catalog.pg_namespace n ON n.oid = o.relnamespace"
 								 " WHERE (o.relkind = 'f' OR (o.relkind IN ('r', 'p') AND o.reloftype <> 0)) AND"
