@@ -25,8 +25,11 @@
 
 /* ---- snapshots ---- */
 
-/* The changes that create m from an empty schema (for the writer). */
-MgStatus	mg_snapshot_changes(const MgSchemaModel *m, MgChangeList *out,
+/*
+ * The changes that create m from an empty schema (for the writer); m is
+ * used up (the differ may change it) and the changes point into it.
+ */
+MgStatus	mg_snapshot_changes(MgSchemaModel *m, MgChangeList *out,
 								MgError *err);
 
 /* ---- drift ---- */
