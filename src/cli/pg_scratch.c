@@ -176,7 +176,7 @@ s_row(void *ctx, int step, const char *revision, const char *test,
 }
 
 static const MgTestOps scratch_test_ops = {
-	true, s_describe, s_step, s_read, s_compare, NULL, NULL, NULL, s_row, NULL
+	true, s_describe, s_step, s_read, s_compare, NULL, NULL, NULL, NULL, s_row, NULL
 };
 
 /* ---- the scratch database ---- */

@@ -202,7 +202,7 @@ typedef struct SqTest
 	Repo	   *repo;
 	const Model *model;
 	MgSchemaModel reading[2];
-	bool		last_transactional; /* the step just run: mark() possible */
+	bool		last_transactional; /* the step described last: mark() possible */
 	MgStrList  *rows;
 } SqTest;
 
@@ -215,7 +215,12 @@ copy_exec(SqTest *t, const char *sql)
 static MgStatus
 t_describe(void *ctx, int node, bool downgrade, MgStep *out, MgError *err)
 {
-	return repo_step_describe(((SqTest *) ctx)->repo, node, downgrade, out, err);
+	SqTest	   *t = ctx;
+	MgStatus	st = repo_step_describe(t->repo, node, downgrade, out, err);
+
+	/* the step about to run: no savepoint can span a transaction-false one */
+	t->last_transactional = out->transactional;
+	return st;
 }
 
 /*
@@ -233,7 +238,6 @@ t_step(void *ctx, int node, bool downgrade, MgError *err)
 	int			st;
 	char	   *what;
 
-	t->last_transactional = in_tx;
 	capture_begin();
 	if (in_tx)
 	{
@@ -309,6 +313,29 @@ t_rewind(void *ctx, bool keep)
 	copy_exec(t, "RELEASE migrate_test_mark");
 }
 
+/* The schema's text as SQLite keeps it: the same text, the same schema. */
+static MgStatus
+t_fingerprint(void *ctx, char **out, MgError *err)
+{
+	SqTest	   *t = ctx;
+	sqlite3_stmt *st;
+	MgBuf		b;
+
+	if (sqlite3_prepare_v2(t->copy->conn, "SELECT type, name, tbl_name, sql FROM main.sqlite_schema"
+						   " ORDER BY type, name", -1, &st, NULL) != SQLITE_OK)
+		return mg_error(err, MG_ERR_EXEC, NULL, 0, "reading the copy's schema: %s",
+						sqlite3_errmsg(t->copy->conn));
+	mg_buf_init(&b);
+	mg_buf_puts(&b, "");
+	while (sqlite3_step(st) == SQLITE_ROW)
+		for (int c = 0; c < 4; c++)
+			mg_buf_printf(&b, "%s%c", sqlite3_column_text(st, c) ?
+						  (const char *) sqlite3_column_text(st, c) : "", c == 3 ? '\n' : '\t');
+	sqlite3_finalize(st);
+	*out = b.data;
+	return MG_OK;
+}
+
 static void
 t_row(void *ctx, int step, const char *revision, const char *test,
 	  MgTestOutcome outcome, const char *detail)
@@ -317,7 +344,8 @@ t_row(void *ctx, int step, const char *revision, const char *test,
 }
 
 static const MgTestOps sqlite_test_ops = {
-	true, t_describe, t_step, t_read, t_compare, NULL, t_mark, t_rewind, t_row, NULL
+	true, t_describe, t_step, t_read, t_compare, NULL, t_mark, t_rewind, t_fingerprint,
+	t_row, NULL
 };
 
 /* A private copy of db's file: a temporary database SQLite deletes on close. */

@@ -9,12 +9,18 @@
  * exists on either side, not which statement repairs it: a changed index
  * is dropped and created, and reported as changed twice (once per step).
  *
- * The stairway, for every step of the plan: upgrade it; when it has a
- * downgrade, downgrade it, read the schema and require the one read before
- * the upgrade (any difference names the objects), and upgrade it again;
- * then read the schema as the next step's "before".  A step that cannot
- * run here (transaction false without a scratch database) is skipped, and
- * so is every later step that needs it; after a failure nothing more runs.
+ * The stairway, for every step of the plan: read the schema, upgrade the
+ * step; when it has a downgrade, downgrade it and require the schema read
+ * before the upgrade (any difference names the objects), and upgrade it
+ * again.  Reading the whole schema twice a step makes the test quadratic
+ * in the history's length, so a side with marks and a fingerprint (the
+ * server, the SQLite copy) takes the fingerprint instead, under a mark:
+ * when the downgrade gives it back the step passes unread, and only when
+ * it does not is the step rewound, the schema read and the step run again
+ * to compare for real.  A step that cannot run here (transaction false
+ * without a scratch database) is skipped, and so is every later step that
+ * needs it; a failed downgrade goes back to the mark, or, without one,
+ * stops the stairway.
  */
 #include "verify.h"
 
@@ -233,7 +239,6 @@ typedef struct Run
 	const MgTestOps *ops;
 	void	   *ctx;
 	MgTestCounts *counts;
-	int			slot;			/* the slot "before" was read into */
 	const char *stopped;		/* a failure left the schema unknown */
 	bool		upgrade_failed; /* a first upgrade failed */
 	const char *first_failed;
@@ -311,37 +316,91 @@ recover(Run *r, int node, bool marked)
 		r->stopped = r->g->nodes[node].id;
 }
 
+static bool
+mark(Run *r)
+{
+	MgError		e;
+
+	return r->ops->mark && r->ops->mark(r->ctx, &e) == MG_OK;
+}
+
 /*
- * The down-and-up part of one step, the upgrade done: *detail what the
- * row says; MG_OK unless a read failed (err).
+ * Is the schema, after the downgrade, the one before the upgrade?  *left
+ * what differs (NULL: nothing).  Slow step: compare with the reading of
+ * slot 0.  Fast step: equal fingerprints mean the same catalog; when they
+ * differ (a downgrade that recreates what the upgrade dropped, or one that
+ * leaves a trace), go back to the outer mark, read the schema there, and
+ * run the upgrade and the downgrade again to compare for real.
  */
 static MgStatus
-down_up(Run *r, int node, MgTestOutcome *outcome, char **detail, MgError *err)
+restored(Run *r, int node, bool fast, const char *fp_before, bool *inner,
+		 char **left, char **detail, MgError *err)
+{
+	char	   *fp_now = NULL;
+	MgStatus	st;
+
+	*left = NULL;
+	if (fast)
+	{
+		if ((st = r->ops->fingerprint(r->ctx, &fp_now, err)) != MG_OK)
+			return st;
+		if (strcmp(fp_now, fp_before) == 0)
+			return MG_OK;
+		/* back to before the upgrade (inner, then outer), read, redo */
+		r->ops->rewind(r->ctx, false);
+		r->ops->rewind(r->ctx, false);
+		r->applied[node] = 0;
+		*inner = false;
+		if ((st = r->ops->read(r->ctx, 0, err)) != MG_OK)
+			return st;
+		if (!mark(r) || !run_step(r, node, false, "upgrade (run again to compare)", detail))
+			return mg_error(err, MG_ERR_EXEC, r->g->nodes[node].id, 0,
+							"the test could not run revision %s again: %s",
+							r->g->nodes[node].id, *detail ? *detail : "no savepoint");
+		*inner = mark(r);
+		if (!run_step(r, node, true, "downgrade (run again to compare)", detail))
+			return mg_error(err, MG_ERR_EXEC, r->g->nodes[node].id, 0,
+							"the test could not run the downgrade of %s again: %s",
+							r->g->nodes[node].id, *detail);
+	}
+	return r->ops->compare(r->ctx, 0, left, err);
+}
+
+/*
+ * The down-and-up part of one step, the upgrade done (fast: under the
+ * outer mark, which this releases): *detail what the row says; MG_OK
+ * unless a primitive other than step() failed (err).
+ */
+static MgStatus
+down_up(Run *r, int node, bool fast, const char *fp_before,
+		MgTestOutcome *outcome, char **detail, MgError *err)
 {
 	char	   *left = NULL;
 	MgStatus	st;
-	bool		marked = r->ops->mark && r->ops->mark(r->ctx, err) == MG_OK;
+	bool		inner = mark(r);
 
 	*outcome = MG_TEST_FAILED;
 	if (!run_step(r, node, true, "downgrade", detail))
-	{
-		recover(r, node, marked);
-		return MG_OK;
-	}
-	if ((st = r->ops->compare(r->ctx, r->slot, &left, err)) != MG_OK)
+		recover(r, node, inner);
+	else if ((st = restored(r, node, fast, fp_before, &inner, &left, detail, err)) != MG_OK)
 		return st;
-	if (left && left[0])
+	else if (left && left[0])
 	{
 		*detail = text3("the downgrade does not restore the schema: ", left, "");
-		recover(r, node, marked);
-		return MG_OK;
+		recover(r, node, inner);
 	}
-	if (marked)
-		r->ops->rewind(r->ctx, true);
-	if (!run_step(r, node, false, "upgrade after the downgrade", detail))
-		return MG_OK;
-	*outcome = MG_TEST_PASSED;
-	*detail = mg_strdup("upgrade, downgrade, upgrade: the downgrade restores the schema");
+	else
+	{
+		if (inner)
+			r->ops->rewind(r->ctx, true);
+		if (run_step(r, node, false, "upgrade after the downgrade", detail))
+		{
+			*outcome = MG_TEST_PASSED;
+			*detail = mg_strdup("upgrade, downgrade, upgrade: the downgrade restores the schema");
+		}
+	}
+	if (fast)
+		r->ops->rewind(r->ctx, true);	/* the outer mark */
 	return MG_OK;
 }
 
@@ -352,6 +411,8 @@ stair(Run *r, int node, MgTestOutcome *outcome, char **detail, MgError *err)
 	MgStep		desc;
 	MgStatus	st;
 	const char *need;
+	char	   *fp_before = NULL;
+	bool		fast;
 
 	*outcome = MG_TEST_SKIPPED;
 	if (r->stopped)
@@ -371,10 +432,25 @@ stair(Run *r, int node, MgTestOutcome *outcome, char **detail, MgError *err)
 		*detail = mg_strdup("skipped: transaction false (it cannot run inside the test's rolled-back transaction)");
 		return MG_OK;
 	}
+	/*
+	 * "Before": a fingerprint under a mark (fast), or the schema read
+	 * (a side without fingerprints or marks, or a step that leaves the
+	 * transaction, where no savepoint holds).
+	 */
+	fast = r->ops->fingerprint && r->ops->mark && r->ops->rewind && desc.transactional &&
+		desc.has_body;
+	if (fast && (st = r->ops->fingerprint(r->ctx, &fp_before, err)) != MG_OK)
+		return st;
+	if (fast && !mark(r))
+		fast = false;
+	if (!fast && desc.has_body && (st = r->ops->read(r->ctx, 0, err)) != MG_OK)
+		return st;
 	if (!run_step(r, node, false, "upgrade", detail))
 	{
 		*outcome = MG_TEST_FAILED;
 		r->upgrade_failed = true;
+		if (fast)
+			r->ops->rewind(r->ctx, true);
 		return MG_OK;
 	}
 	r->upgraded++;
@@ -382,15 +458,11 @@ stair(Run *r, int node, MgTestOutcome *outcome, char **detail, MgError *err)
 	{
 		*outcome = MG_TEST_PASSED;
 		*detail = mg_strdup("irreversible (no downgrade section): upgraded, not downgraded");
-	}
-	else if ((st = down_up(r, node, outcome, detail, err)) != MG_OK)
-		return st;
-	if (r->stopped)
+		if (fast)
+			r->ops->rewind(r->ctx, true);
 		return MG_OK;
-	if ((st = r->ops->read(r->ctx, 1 - r->slot, err)) != MG_OK)
-		return st;
-	r->slot = 1 - r->slot;
-	return MG_OK;
+	}
+	return down_up(r, node, fast, fp_before, outcome, detail, err);
 }
 
 static void
@@ -431,8 +503,6 @@ mg_test_run(const MgGraph *g, uint8_t *applied, const MgIntList *steps,
 	r.ctx = ctx;
 	r.counts = counts;
 	single_head(&r);
-	if ((st = ops->read(ctx, 0, err)) != MG_OK)
-		return st;
 	for (int i = 0; i < steps->count; i++)
 	{
 		int			node = steps->items[i];

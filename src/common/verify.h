@@ -101,8 +101,8 @@ typedef struct MgTestOps
 	/* run and record one step (upgrade or downgrade of node) */
 	MgStatus	(*step) (void *ctx, int node, bool downgrade, MgError *err);
 	/*
-	 * Remember the compared schemas as they are now in slot 0 or 1,
-	 * replacing (and freeing) what that slot held.
+	 * Remember the compared schemas as they are now in slot 0 (slot 1 is
+	 * spare), replacing (and freeing) what that slot held.
 	 */
 	MgStatus	(*read) (void *ctx, int slot, MgError *err);
 	/*
@@ -118,12 +118,22 @@ typedef struct MgTestOps
 	 */
 	MgStatus	(*model_diff) (void *ctx, char **out, MgError *err);
 	/*
-	 * Optional: mark the state (a savepoint) and later go back to it
-	 * (keep false) or forget the mark (keep true), so that the stairway
-	 * goes on after a downgrade that fails; without them it stops there.
+	 * Optional: mark the state (a savepoint; marks nest) and later go back
+	 * to the innermost mark (keep false) or forget it (keep true), so that
+	 * the stairway goes on after a downgrade that fails; without them it
+	 * stops there.
 	 */
 	MgStatus	(*mark) (void *ctx, MgError *err);
 	void		(*rewind) (void *ctx, bool keep);
+	/*
+	 * Optional, with mark: a cheap value of the catalog such that equal
+	 * values mean equal schemas (different ones mean nothing).  A step
+	 * whose downgrade gives the fingerprint back passes without reading
+	 * the schema; otherwise the step is rewound and compared for real.
+	 * This makes the stairway linear in the schema's size instead of
+	 * reading it twice per step.
+	 */
+	MgStatus	(*fingerprint) (void *ctx, char **out, MgError *err);
 	/* one result row; revision may be NULL */
 	void		(*row) (void *ctx, int step, const char *revision,
 						const char *test, MgTestOutcome outcome,

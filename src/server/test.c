@@ -47,8 +47,11 @@ typedef struct TestRun
 	MemoryContext slot[2];
 	MgSchemaModel *reading[2];	/* read(slot), in slot[slot] */
 	MemoryContext per_rev;
-	MemoryContext mark_cxt;		/* mark(): where to return after rewind() */
-	ResourceOwner mark_owner;
+	/* mark(): where to return after rewind(), innermost last */
+	MemoryContext mark_cxt[4];
+	ResourceOwner mark_owner[4];
+	int			marks;
+	char	   *fingerprint_sql;	/* built on first use */
 	TestRow    *rows;
 	int			nrows;
 	int			cap;
@@ -162,10 +165,12 @@ test_mark(void *ctx, MgError *err)
 {
 	TestRun    *t = ctx;
 
-	t->mark_cxt = CurrentMemoryContext;
-	t->mark_owner = CurrentResourceOwner;
+	if (t->marks == lengthof(t->mark_cxt))
+		return mg_error(err, MG_ERR_EXEC, NULL, 0, "too many nested marks");
+	t->mark_cxt[t->marks] = CurrentMemoryContext;
+	t->mark_owner[t->marks++] = CurrentResourceOwner;
 	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(t->mark_cxt);
+	MemoryContextSwitchTo(t->mark_cxt[t->marks - 1]);
 	return MG_OK;
 }
 
@@ -178,8 +183,49 @@ test_rewind(void *ctx, bool keep)
 		ReleaseCurrentSubTransaction();
 	else
 		RollbackAndReleaseCurrentSubTransaction();
-	MemoryContextSwitchTo(t->mark_cxt);
-	CurrentResourceOwner = t->mark_owner;
+	t->marks--;
+	MemoryContextSwitchTo(t->mark_cxt[t->marks]);
+	CurrentResourceOwner = t->mark_owner[t->marks];
+}
+
+/*
+ * The fingerprint: the count and a sum of hashes of the physical identity
+ * (table, ctid, xmin) of every visible row of every catalog of the
+ * database (pg_catalog's own tables, not the shared ones or statistics).
+ * The same visible rows mean the same catalog, so the same schema; a
+ * downgrade that drops what its upgrade created gives the rows back
+ * exactly (the upgrade's rows are simply gone), whatever it updated
+ * gets new versions (another fingerprint: compared for real).
+ */
+static MgStatus
+test_fingerprint(void *ctx, char **out, MgError *err)
+{
+	TestRun    *t = ctx;
+	bool		isnull;
+	Datum		d;
+
+	if (t->fingerprint_sql == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(t->outer);
+
+		migrate_spi_exec("SELECT 'SELECT pg_catalog.sum(n)::pg_catalog.text || ''/'' || pg_catalog.sum(h)::pg_catalog.text FROM ('"
+						 " || pg_catalog.string_agg(pg_catalog.format('SELECT pg_catalog.count(*) AS n,"
+						 " COALESCE(pg_catalog.sum(pg_catalog.hashtextextended(ctid::pg_catalog.text || '':'' ||"
+						 " xmin::pg_catalog.text, %s)), 0) AS h FROM pg_catalog.%I', c.oid, c.relname),"
+						 " ' UNION ALL ' ORDER BY c.relname) || ') AS f'"
+						 " FROM pg_catalog.pg_class c WHERE c.relnamespace OPERATOR(pg_catalog.=) 'pg_catalog'::pg_catalog.regnamespace"
+						 " AND c.relkind OPERATOR(pg_catalog.=) 'r' AND NOT c.relisshared"
+						 " AND c.relname OPERATOR(pg_catalog.<>) ALL ('{pg_statistic,pg_statistic_ext_data,pg_largeobject}')",
+						 0, NULL, NULL, NULL, true, SPI_OK_SELECT, "building the catalog fingerprint");
+		t->fingerprint_sql = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		t->fingerprint_sql = pstrdup(t->fingerprint_sql);
+		MemoryContextSwitchTo(old);
+	}
+	migrate_spi_exec(t->fingerprint_sql, 0, NULL, NULL, NULL, false, SPI_OK_SELECT,
+					 "taking the catalog fingerprint");
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	*out = isnull ? pstrdup("") : TextDatumGetCString(d);
+	return MG_OK;
 }
 
 static void
@@ -215,7 +261,7 @@ test_reset(void *ctx)
 
 static const MgTestOps server_test_ops = {
 	false, test_describe, test_step, test_read, test_compare, NULL, test_mark, test_rewind,
-	test_row, test_reset
+	test_fingerprint, test_row, test_reset
 };
 
 /* Run the suite in a subtransaction that is rolled back, whatever happens. */
