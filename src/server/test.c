@@ -17,7 +17,13 @@
  */
 #include "migrate.h"
 
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
+#include "common/hashfn.h"
+#include "utils/snapmgr.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
@@ -51,7 +57,8 @@ typedef struct TestRun
 	MemoryContext mark_cxt[4];
 	ResourceOwner mark_owner[4];
 	int			marks;
-	char	   *fingerprint_sql;	/* built on first use */
+	Oid		   *catalogs;		/* fingerprint(): the catalogs, listed on first use */
+	int			ncatalogs;
 	TestRow    *rows;
 	int			nrows;
 	int			cap;
@@ -190,41 +197,72 @@ test_rewind(void *ctx, bool keep)
 
 /*
  * The fingerprint: the count and a sum of hashes of the physical identity
- * (table, ctid, xmin) of every visible row of every catalog of the
- * database (pg_catalog's own tables, not the shared ones or statistics).
- * The same visible rows mean the same catalog, so the same schema; a
- * downgrade that drops what its upgrade created gives the rows back
- * exactly (the upgrade's rows are simply gone), whatever it updated
- * gets new versions (another fingerprint: compared for real).
+ * (catalog, ctid, xmin) of every visible row of every catalog of the
+ * database (pg_catalog's own tables, not the shared ones or statistics),
+ * scanned here with a fresh snapshot.  The same visible rows mean the same
+ * catalog, so the same schema; a downgrade that drops what its upgrade
+ * created gives the rows back exactly (the upgrade's rows are simply
+ * gone), whatever it updated gets new versions (another fingerprint:
+ * compared for real).  In-place updates (relpages, reltuples, relhasindex)
+ * change no xmin and are not part of a schema.
  */
 static MgStatus
 test_fingerprint(void *ctx, char **out, MgError *err)
 {
 	TestRun    *t = ctx;
-	bool		isnull;
-	Datum		d;
+	uint64		n = 0,
+				h = 0;
+	Snapshot	snap;
 
-	if (t->fingerprint_sql == NULL)
+	if (t->catalogs == NULL)
 	{
-		MemoryContext old = MemoryContextSwitchTo(t->outer);
+		MemoryContext old;
+		uint64		rows = migrate_spi_exec("SELECT c.oid FROM pg_catalog.pg_class c"
+											" WHERE c.relnamespace OPERATOR(pg_catalog.=) 'pg_catalog'::pg_catalog.regnamespace"
+											" AND c.relkind OPERATOR(pg_catalog.=) 'r' AND NOT c.relisshared"
+											" AND c.relname OPERATOR(pg_catalog.<>) ALL ('{pg_statistic,pg_statistic_ext_data,pg_largeobject}')",
+											0, NULL, NULL, NULL, true, SPI_OK_SELECT, "listing the catalogs");
 
-		migrate_spi_exec("SELECT 'SELECT pg_catalog.sum(n)::pg_catalog.text || ''/'' || pg_catalog.sum(h)::pg_catalog.text FROM ('"
-						 " || pg_catalog.string_agg(pg_catalog.format('SELECT pg_catalog.count(*) AS n,"
-						 " COALESCE(pg_catalog.sum(pg_catalog.hashtextextended(ctid::pg_catalog.text || '':'' ||"
-						 " xmin::pg_catalog.text, %s)), 0) AS h FROM pg_catalog.%I', c.oid, c.relname),"
-						 " ' UNION ALL ' ORDER BY c.relname) || ') AS f'"
-						 " FROM pg_catalog.pg_class c WHERE c.relnamespace OPERATOR(pg_catalog.=) 'pg_catalog'::pg_catalog.regnamespace"
-						 " AND c.relkind OPERATOR(pg_catalog.=) 'r' AND NOT c.relisshared"
-						 " AND c.relname OPERATOR(pg_catalog.<>) ALL ('{pg_statistic,pg_statistic_ext_data,pg_largeobject}')",
-						 0, NULL, NULL, NULL, true, SPI_OK_SELECT, "building the catalog fingerprint");
-		t->fingerprint_sql = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-		t->fingerprint_sql = pstrdup(t->fingerprint_sql);
+		old = MemoryContextSwitchTo(t->outer);
+		t->catalogs = palloc(sizeof(Oid) * (rows + 1));
 		MemoryContextSwitchTo(old);
+		for (uint64 i = 0; i < rows; i++)
+		{
+			bool		isnull;
+
+			t->catalogs[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
+															SPI_tuptable->tupdesc, 1, &isnull));
+		}
+		t->ncatalogs = (int) rows;
 	}
-	migrate_spi_exec(t->fingerprint_sql, 0, NULL, NULL, NULL, false, SPI_OK_SELECT,
-					 "taking the catalog fingerprint");
-	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	*out = isnull ? pstrdup("") : TextDatumGetCString(d);
+	snap = RegisterSnapshot(GetLatestSnapshot());
+	for (int i = 0; i < t->ncatalogs; i++)
+	{
+		Relation	rel = table_open(t->catalogs[i], AccessShareLock);
+		TableScanDesc scan = table_beginscan(rel, snap, 0, NULL);
+		HeapTuple	tup;
+
+		while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
+		{
+			struct
+			{
+				Oid			rel;
+				TransactionId xmin;
+				ItemPointerData tid;
+			}			id;
+
+			memset(&id, 0, sizeof(id));
+			id.rel = t->catalogs[i];
+			id.xmin = HeapTupleHeaderGetRawXmin(tup->t_data);
+			id.tid = tup->t_self;
+			n++;
+			h += hash_bytes_extended((const unsigned char *) &id, sizeof(id), 0);
+		}
+		table_endscan(scan);
+		table_close(rel, AccessShareLock);
+	}
+	UnregisterSnapshot(snap);
+	*out = psprintf(UINT64_FORMAT "/" UINT64_FORMAT, n, h);
 	return MG_OK;
 }
 
