@@ -209,3 +209,11 @@ CREATE FUNCTION migrate.test(target text DEFAULT 'heads', desired text DEFAULT N
     AS 'MODULE_PATHNAME', 'migrate_test'
     LANGUAGE C VOLATILE;
 REVOKE EXECUTE ON FUNCTION migrate.test(text, text) FROM PUBLIC;
+
+-- apply(target): upgrade() one revision per transaction, under the
+-- session-level migrate lock (CALL it on its own, not in a transaction
+-- block); a failure keeps the revisions before it applied.
+CREATE PROCEDURE migrate.apply(target text DEFAULT 'heads')
+    AS 'MODULE_PATHNAME', 'migrate_apply'
+    LANGUAGE C;
+REVOKE EXECUTE ON PROCEDURE migrate.apply(text) FROM PUBLIC;

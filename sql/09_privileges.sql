@@ -36,11 +36,14 @@ END
 $$;
 -- One call of every function of the schema, all arguments NULL -- as
 -- sub-selects, so that a STRICT function is not folded away by the planner
--- before its EXECUTE privilege is checked.
+-- before its EXECUTE privilege is checked (a procedure: CALL, with plain
+-- NULLs, which CALL takes).
 CREATE TEMP TABLE every_call AS
 SELECT p.proname::text AS fn,
-       format('SELECT migrate.%I(%s)', p.proname,
-              (SELECT string_agg('(SELECT NULL::' || format_type(t, NULL) || ')', ', ' ORDER BY i)
+       CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END AS kind,
+       format(CASE p.prokind WHEN 'p' THEN 'CALL' ELSE 'SELECT' END || ' migrate.%I(%s)', p.proname,
+              (SELECT string_agg(CASE p.prokind WHEN 'p' THEN 'NULL::' || format_type(t, NULL)
+                                 ELSE '(SELECT NULL::' || format_type(t, NULL) || ')' END, ', ' ORDER BY i)
                FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS a(t, i))) AS call
 FROM pg_proc p WHERE p.pronamespace = 'migrate'::regnamespace;
 GRANT SELECT ON every_call TO PUBLIC;
@@ -73,8 +76,8 @@ FROM unnest(ARRAY['SELECT migrate.add_revision(pg_temp.script())',
                   $$SELECT migrate.load('/nonexistent')$$,
                   'SELECT * FROM migrate.current()', 'SELECT * FROM migrate.status()']) AS call;
 -- all of them, whatever they are
-SELECT fn, result FROM (SELECT fn, pg_temp.try(call) AS result FROM every_call) r
-WHERE result <> '42501: permission denied for function ' || fn ORDER BY fn;
+SELECT fn, result FROM (SELECT fn, kind, pg_temp.try(call) AS result FROM every_call) r
+WHERE result <> '42501: permission denied for ' || kind || ' ' || fn ORDER BY fn;
 -- The catalog tables are closed to it too.
 SELECT call, pg_temp.try(call) AS result
 FROM unnest(ARRAY['SELECT * FROM migrate.version', $$INSERT INTO migrate.version VALUES ('7a7a7a7a0001')$$]) AS call;
@@ -121,10 +124,10 @@ SELECT migrate.upgrade_sql() LIKE '%offline upgrade to ''heads'', 0 revisions%' 
 SELECT migrate.downgrade_sql('base') LIKE '%-- Running downgrade 7a7a7a7a0001 -> , create notes%'
     AS downgrade_sql;
 -- ... and nothing else: every other function is refused
-SELECT fn, result FROM (SELECT fn, pg_temp.try(call) AS result FROM every_call) r
+SELECT fn, result FROM (SELECT fn, kind, pg_temp.try(call) AS result FROM every_call) r
 WHERE fn NOT IN ('current', 'heads', 'branches', 'history', 'show', 'plan',
                  'status', 'check', 'validate', 'script', 'upgrade_sql', 'downgrade_sql')
-  AND result <> '42501: permission denied for function ' || fn ORDER BY fn;
+  AND result <> '42501: permission denied for ' || kind || ' ' || fn ORDER BY fn;
 -- nor can it write the catalog
 SELECT call, pg_temp.try(call) AS result
 FROM unnest(ARRAY['DELETE FROM migrate.version', $$UPDATE migrate.revision SET checksum = 'x'$$,

@@ -35,6 +35,8 @@ typedef struct Options
 	bool		json;			/* --json on read-only commands */
 	bool		missing_is_empty;	/* SQLite: open a missing file read-only as
 									 * an empty database (migrate test) */
+	bool		per_revision;	/* upgrade/downgrade --per-revision: commit
+								 * after each revision */
 } Options;
 
 extern Options opt;

@@ -37,6 +37,7 @@ static const CmdOption cmd_options[] = {
 	{{"from", required_argument, NULL, 'F'}, false},	/* diff */
 	{{"to", required_argument, NULL, 'T'}, false},
 	{{"scratch", no_argument, NULL, 'X'}, false},	/* test */
+	{{"per-revision", no_argument, NULL, 'W'}, false},	/* upgrade, downgrade */
 };
 #define N_CMD_OPTIONS (sizeof(cmd_options) / sizeof(cmd_options[0]))
 

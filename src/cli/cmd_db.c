@@ -89,19 +89,21 @@ cmd_change(int argc, char **argv, int op)
 			relative = true;
 			break;
 		}
-	while ((c = cmd_getopt(argc, argv, "SPL", &st)) != -1)
+	while ((c = cmd_getopt(argc, argv, "SPLW", &st)) != -1)
 	{
 		if (c == -2)
 			return st;
-		if (c == 'S' && op != MG_OP_STAMP)
+		if (c == 'W' && op != MG_OP_STAMP)
+			opt.per_revision = true;
+		else if (c == 'S' && op != MG_OP_STAMP)
 			sql = true;
 		else if (c == 'P' && op == MG_OP_STAMP)
 			purge = true;
 		else if (c == 'L' && op != MG_OP_STAMP)
 			dialect = optarg;
-		else if (c == 'S' || c == 'P' || c == 'L')
+		else if (c == 'S' || c == 'P' || c == 'L' || c == 'W')
 			return fail(EXIT_USAGE, "%s does not take --%s", argv[0],
-						c == 'S' ? "sql" : c == 'P' ? "purge" : "dialect");
+						c == 'S' ? "sql" : c == 'P' ? "purge" : c == 'L' ? "dialect" : "per-revision");
 	}
 	if (optind < argc && !relative)
 		target = argv[optind++];
@@ -111,6 +113,8 @@ cmd_change(int argc, char **argv, int op)
 		return fail(EXIT_USAGE, "stamp needs a target (e.g. heads, base or a revision)");
 	if (dialect && !sql)
 		return fail(EXIT_USAGE, "--dialect goes with --sql");
+	if (sql && opt.per_revision)
+		return fail(EXIT_USAGE, "--per-revision does not go with --sql (an offline script commits once; edit it, or run migrate upgrade --per-revision against the database)");
 	if (sql && strchr(target, ':') != NULL)
 		return offline_range(target, op, dialect);
 	if (dialect)

@@ -156,7 +156,8 @@ p_run(void *ctx, const MgStep *s, bool in_tx, MgError *err)
 	if (in_tx)
 	{
 		mg_intlist_add(&x->batch, s->node);
-		return MG_OK;
+		/* --per-revision: each in its own server transaction */
+		return opt.per_revision ? flush(x, err) : MG_OK;
 	}
 	return run_outside(x, s, err);
 }

@@ -292,6 +292,8 @@ foreign_keys_back(Db *db, bool restore)
 typedef struct SqExec
 {
 	Db		   *db;
+	uint8_t    *state;			/* the applied set, as the executor moves it */
+	bool		broken;			/* a --per-revision commit failed */
 	bool		fk_restore;		/* foreign keys were on: back on at the end */
 	Change		c;
 	Progress	progress;
@@ -351,6 +353,9 @@ x_run(void *ctx, const MgStep *s, bool in_tx, MgError *err)
 {
 	SqExec	   *x = ctx;
 
+	if (x->broken)
+		return reported(err);
+
 	if (sq_run_section(x->db, &x->c.repo->revs[s->node], s->downgrade, in_tx) != EXIT_OK)
 		return reported(err);
 	return MG_OK;
@@ -378,10 +383,25 @@ x_started(void *ctx, int i, int n, const MgStep *s)
 	x->t0 = now_ms();
 }
 
+/*
+ * --per-revision: each revision commits with its history row and the
+ * version set it reaches, and the next one opens a new transaction.
+ */
 static void
 x_finished(void *ctx, const MgStep *s)
 {
-	progress_done(&((SqExec *) ctx)->progress);
+	SqExec	   *x = ctx;
+	MgError		err;
+
+	progress_done(&x->progress);
+	if (!opt.per_revision || sqlite3_get_autocommit(x->db->conn))
+		return;
+	if (x_commit(x, x->state, &err) != MG_OK || x_begin(x, x->state, &err) != MG_OK)
+	{
+		if (err.message[0])
+			fail_mg(&err);
+		x->broken = true;
+	}
 }
 
 static const MgExecOps sqlite_exec_ops = {
@@ -419,6 +439,7 @@ sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 	int			st = EXIT_OK;
 
 	memset(&x, 0, sizeof(x));
+	memset(&err, 0, sizeof(err));
 	x.db = db;
 	x.c.repo = repo;
 	*count = 0;
@@ -451,14 +472,15 @@ sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 		mg_free(applied);
 		return fail_mg(&err);
 	}
+	x.state = applied;
 	if (op == MG_OP_STAMP)
 		stamp_steps(&x.c, &plan, count);
 	else if (mg_execute(&repo->graph, &plan.steps, plan.downgrade, applied,
-						&sqlite_exec_ops, &x, count, &err) != MG_OK)
+						&sqlite_exec_ops, &x, count, &err) != MG_OK || x.broken)
 	{
 		if (x.progress.total > 0 && x.progress.done < x.progress.total)
 			info("failed\n");
-		st = err.message[0] ? fail_mg(&err) : EXIT_FAILED;
+		st = !x.broken && err.message[0] ? fail_mg(&err) : EXIT_FAILED;
 	}
 	if (st == EXIT_OK)
 		st = save_state(db, &x.c, plan.after);

@@ -174,6 +174,58 @@ commands_test_step(const MigrateCatalog *cat, int node, bool downgrade)
 	PG_END_TRY();
 }
 
+char	  **
+commands_apply_plan(const char *target, int *n, MemoryContext cxt)
+{
+	MigrateCatalog cat;
+	MgPlan		plan;
+	MgError		err;
+	char	  **ids;
+
+	catalog_load(&cat, false);
+	catalog_sync_tips(&cat);
+	if (mg_plan(&cat.graph, target, MG_OP_UPGRADE, cat.applied, false, &plan, &err) != MG_OK)
+		mg_report(&err);
+	{
+		/* as upgrade() checks every step before any runs */
+		ServerSteps ss;
+
+		server_steps_init(&ss, &cat);
+		for (int i = 0; i < plan.steps.count; i++)
+		{
+			MgStep		step;
+
+			memset(&step, 0, sizeof(step));
+			if (server_step_describe(&ss, plan.steps.items[i], false, &step, &err) != MG_OK ||
+				mg_rule_transactional(&step, &err) != MG_OK)
+				mg_report(&err);
+		}
+		server_steps_done(&ss);
+	}
+	ids = MemoryContextAlloc(cxt, sizeof(char *) * (plan.steps.count + 1));
+	for (int i = 0; i < plan.steps.count; i++)
+		ids[i] = MemoryContextStrdup(cxt, cat.graph.nodes[plan.steps.items[i]].id);
+	*n = plan.steps.count;
+	return ids;
+}
+
+void
+commands_apply_step(const char *id)
+{
+	MigrateCatalog cat;
+	MgIntList	one = {0};
+	int			node;
+
+	catalog_load(&cat, false);
+	if ((node = mg_graph_find(&cat.graph, id)) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("revision %s of the plan is no longer in the catalog", id)));
+	mg_intlist_add(&one, node);
+	run_steps(&cat, &one, false);
+	catalog_refresh_state();
+}
+
 Datum
 migrate_upgrade(PG_FUNCTION_ARGS)
 {

@@ -14,7 +14,7 @@
 #include "utils/lsyscache.h"
 
 void
-migrate_begin_change(void)
+migrate_check_change(void)
 {
 	Oid			ext = get_extension_oid("migrate", false);
 
@@ -32,6 +32,12 @@ migrate_begin_change(void)
 				 errdetail("The transaction's snapshot predates the migrate lock, so it could miss another session's migrations."),
 				 errhint("Run it in a READ COMMITTED transaction.")));
 
+}
+
+void
+migrate_begin_change(void)
+{
+	migrate_check_change();
 	DirectFunctionCall1(pg_advisory_xact_lock_int8,
 						Int64GetDatum(MIGRATE_LOCK_KEY));
 }

@@ -39,6 +39,8 @@ extern int	mg_sqlstate_of(const char *sqlstate);
 
 /* guard.c: privilege, isolation and lock checks of state changes */
 extern void migrate_begin_change(void);
+/* The same checks (privilege, isolation level) without taking the lock. */
+extern void migrate_check_change(void);
 
 /* catalog.c: the catalog as a graph */
 extern void migrate_spi_check(int rc, int expected, const char *what);
@@ -134,6 +136,14 @@ extern char *authoring_store(MgRevFile *rf, bool id_given);
 
 /* commands.c: one step as upgrade() runs it, for test() (quiet) */
 extern void commands_test_step(const MigrateCatalog *cat, int node, bool downgrade);
+/*
+ * CALL apply(): the upgrade plan to target as revision ids (in cxt), then
+ * each step run as upgrade() runs it (NOTICE, history row, version set,
+ * state; a step that is not valid from the state then is an error).  SPI
+ * connected; the caller holds the migrate lock and commits between steps.
+ */
+extern char **commands_apply_plan(const char *target, int *n, MemoryContext cxt);
+extern void commands_apply_step(const char *id);
 
 /* apply.c: running one revision's SQL through SPI */
 struct RawStmt;
