@@ -37,6 +37,8 @@ typedef struct Options
 									 * an empty database (migrate test) */
 	bool		per_revision;	/* upgrade/downgrade --per-revision: commit
 								 * after each revision */
+	const char *lock_timeout;	/* --lock-timeout (migrate.lock_timeout) */
+	const char *lock_retries;	/* --lock-retries (migrate.lock_retries) */
 } Options;
 
 extern Options opt;
@@ -57,6 +59,8 @@ void		say(int level, const char *fmt,...) __attribute__((format(printf, 2, 3)));
  * silenced; capture_end returns it as one line (allocated).
  */
 void		capture_begin(void);
+/* "500", "500ms", "5s", "1min" in milliseconds; -1 when invalid */
+long		duration_ms(const char *s);
 char	   *capture_end(void);
 #define info(...) say(0, __VA_ARGS__)
 #define verbose(...) say(1, __VA_ARGS__)

@@ -38,6 +38,8 @@ static const CmdOption cmd_options[] = {
 	{{"to", required_argument, NULL, 'T'}, false},
 	{{"scratch", no_argument, NULL, 'X'}, false},	/* test */
 	{{"per-revision", no_argument, NULL, 'W'}, false},	/* upgrade, downgrade */
+	{{"lock-timeout", required_argument, NULL, 'K'}, false},
+	{{"lock-retries", required_argument, NULL, 'Y'}, false},
 };
 #define N_CMD_OPTIONS (sizeof(cmd_options) / sizeof(cmd_options[0]))
 

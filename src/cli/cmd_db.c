@@ -63,6 +63,33 @@ offline_range(const char *range, MgOp op, const char *dialect_name)
 	return st;
 }
 
+/*
+ * --lock-timeout DURATION (milliseconds, or with a unit: 500ms, 5s, 1min)
+ * and --lock-retries N: checked here, passed to the backend (PostgreSQL:
+ * migrate.lock_timeout and migrate.lock_retries for the session; SQLite:
+ * the busy timeout).
+ */
+static int
+lock_option(int c, const char *value)
+{
+	if (c == 'Y')
+	{
+		char	   *end;
+		long		n = strtol(value, &end, 10);
+
+		if (*value == '\0' || *end != '\0' || n < 0 || n > 1000)
+			return fail(EXIT_USAGE, "invalid --lock-retries \"%s\" (expected 0 to 1000)", value);
+		opt.lock_retries = value;
+	}
+	else
+	{
+		if (duration_ms(value) < 0)
+			return fail(EXIT_USAGE, "invalid --lock-timeout \"%s\" (expected milliseconds, or a number with ms, s or min)", value);
+		opt.lock_timeout = value;
+	}
+	return EXIT_OK;
+}
+
 /* upgrade/downgrade [TARGET] [--sql]; stamp TARGET [--purge] */
 int
 cmd_change(int argc, char **argv, int op)
@@ -89,11 +116,16 @@ cmd_change(int argc, char **argv, int op)
 			relative = true;
 			break;
 		}
-	while ((c = cmd_getopt(argc, argv, "SPLW", &st)) != -1)
+	while ((c = cmd_getopt(argc, argv, "SPLWKY", &st)) != -1)
 	{
 		if (c == -2)
 			return st;
-		if (c == 'W' && op != MG_OP_STAMP)
+		if (c == 'K' || c == 'Y')
+		{
+			if (lock_option(c, optarg) != EXIT_OK)
+				return EXIT_USAGE;
+		}
+		else if (c == 'W' && op != MG_OP_STAMP)
 			opt.per_revision = true;
 		else if (c == 'S' && op != MG_OP_STAMP)
 			sql = true;

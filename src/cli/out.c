@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-Options		opt = {NULL, "migrations", 0, false, false, false};
+Options		opt = {NULL, "migrations", 0, false, false, false, NULL, NULL};
 
 int
 fail(int status, const char *fmt,...)
@@ -179,4 +179,25 @@ capture_end(void)
 	free(capture_buf);
 	capture_buf = NULL;
 	return b.data ? b.data : mg_strdup("");
+}
+
+long
+duration_ms(const char *s)
+{
+	char	   *end;
+	double		v = strtod(s, &end);
+
+	if (end == s || v < 0)
+		return -1;
+	while (*end == ' ')
+		end++;
+	if (*end == '\0' || strcmp(end, "ms") == 0)
+		;
+	else if (strcmp(end, "s") == 0)
+		v *= 1000;
+	else if (strcmp(end, "min") == 0)
+		v *= 60000;
+	else
+		return -1;
+	return v > 2147483647.0 ? -1 : (long) v;
 }

@@ -175,6 +175,20 @@ pg_open(const char *url, bool write, Db **out)
 		return EXIT_USAGE;
 	}
 	PQclear(res);
+	if (opt.lock_timeout || opt.lock_retries)
+	{
+		char		ms[32];
+		const char *args[2];
+
+		snprintf(ms, sizeof(ms), "%ld", opt.lock_timeout ? duration_ms(opt.lock_timeout) : 0L);
+		args[0] = ms;
+		args[1] = opt.lock_retries ? opt.lock_retries : "0";
+		res = pg_params(db, "SELECT pg_catalog.set_config('migrate.lock_timeout', $1, false),"
+						" pg_catalog.set_config('migrate.lock_retries', $2, false)", 2, args);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+			return pg_fail(db, res, "could not set migrate.lock_timeout", false);
+		PQclear(res);
+	}
 	*out = db;
 	return EXIT_OK;
 }

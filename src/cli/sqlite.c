@@ -225,6 +225,15 @@ sq_open(const char *url, bool write, Db **out)
 			return fail(EXIT_USAGE, "invalid MIGRATE_SQLITE_BUSY_TIMEOUT \"%s\" (expected milliseconds)", env);
 	}
 
+	if (opt.lock_timeout)
+	{
+		/* one database lock: the busy timeout, once per attempt */
+		long		retries = opt.lock_retries ? strtol(opt.lock_retries, NULL, 10) : 0;
+
+		timeout = duration_ms(opt.lock_timeout) * (retries + 1);
+		if (timeout > 0x7fffffffL)
+			timeout = 0x7fffffffL;
+	}
 	db = mg_alloc0(sizeof(Db));
 	db->lock_fd = -1;
 	db->path = mg_strdup(path);

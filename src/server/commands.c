@@ -12,6 +12,7 @@
  * none of it does.
  */
 #include "migrate.h"
+#include "retry.h"
 #include "snapshot.h"
 
 #include "catalog/pg_type.h"
@@ -56,13 +57,30 @@ spi_started(void *ctx, int i, int n, const MgStep *s)
 										  s->message))));
 }
 
+typedef struct RunArg
+{
+	const MigrateRevision *rev;
+	bool		downgrade;
+} RunArg;
+
+static void
+run_revision(void *arg)
+{
+	RunArg	   *a = arg;
+
+	apply_revision(a->rev, a->downgrade);
+}
+
 static MgStatus
 spi_run(void *ctx, const MgStep *s, bool in_tx, MgError *err)
 {
 	ServerSteps *ss = ctx;
 	MemoryContext old = MemoryContextSwitchTo(ss->per_rev);
+	RunArg		a = {&ss->rev, s->downgrade};
+	char	   *what = psprintf("%s of revision %s", s->downgrade ? "downgrade" : "upgrade", s->id);
 
-	apply_revision(&ss->rev, s->downgrade);
+	/* under migrate.lock_timeout with its retries, when it is set */
+	retry_run(run_revision, &a, what);
 	MemoryContextSwitchTo(old);
 	return MG_OK;
 }

@@ -4,6 +4,7 @@
  */
 #include "migrate.h"
 #include "snapshot.h"
+#include "retry.h"
 
 PG_MODULE_MAGIC;
 
@@ -13,4 +14,5 @@ void
 _PG_init(void)
 {
 	snapshot_define_gucs();
+	retry_define_gucs();
 }
