@@ -39,6 +39,8 @@ typedef struct Options
 								 * after each revision */
 	const char *lock_timeout;	/* --lock-timeout (migrate.lock_timeout) */
 	const char *lock_retries;	/* --lock-retries (migrate.lock_retries) */
+	bool		drift_if_allowed;	/* check: a role that may not read the
+									 * snapshots skips drift, as check() does */
 } Options;
 
 extern Options opt;
@@ -292,6 +294,12 @@ int			cmd_test(int argc, char **argv);
 /* one test() row as five strings (cmd_verify.c); outcome: MgTestOutcome */
 void		test_row_add(MgStrList *rows, int step, const char *revision,
 						 const char *test, int outcome, const char *detail);
+/*
+ * check: EXIT_FAILED (reported, unless --json) when the schema drifted
+ * from its recorded snapshot, the drift rows in *rows; EXIT_OK when it did
+ * not, or nothing is recorded, or the backend has no drift (cmd_verify.c)
+ */
+int			check_drift(MgStrList *rows);
 /* "drift: none" or what drifted, for status (cmd_verify.c) */
 void		status_drift_line(void);
 

@@ -312,14 +312,26 @@ state_heads(const State *s)
 	return l;
 }
 
+/* with_ok: check's verdict first ("ok", and the drifted objects) */
 static void
-print_state_json(const State *s, bool with_ok)
+print_state_json(const State *s, bool with_ok, bool ok, const MgStrList *drift)
 {
 	MgStrList	heads = state_heads(s);
 
 	printf("{");
 	if (with_ok)
-		printf("\"ok\": %s, ", s->problems.count == 0 && s->pending.count == 0 ? "true" : "false");
+	{
+		printf("\"ok\": %s, \"drift\": [", ok ? "true" : "false");
+		for (int i = 0; drift && i + 2 < drift->count; i += 3)
+		{
+			printf("%s{\"object\": ", i ? ", " : "");
+			json_string(stdout, drift->items[i]);
+			printf(", \"change\": ");
+			json_string(stdout, drift->items[i + 1]);
+			printf("}");
+		}
+		printf("], ");
+	}
 	printf("\"current\": ");
 	json_strs(stdout, &s->versions);
 	printf(", \"heads\": ");
@@ -338,6 +350,7 @@ cmd_check(int argc, char **argv)
 				c;
 	State		s;
 	ModelOpts	model = {0};
+	MgStrList	drift = {0};
 
 	while ((c = cmd_getopt(argc, argv, "MC", &st)) != -1)
 	{
@@ -349,8 +362,6 @@ cmd_check(int argc, char **argv)
 		return fail(EXIT_USAGE, "check takes no arguments");
 	if ((st = read_state(&s, false)) != EXIT_OK)
 		return st;
-	if (opt.json)
-		print_state_json(&s, true);
 	for (int i = 0; i < s.problems.count; i++)
 		fprintf(stderr, "migrate: %s\n", s.problems.items[i]);
 	if (s.pending.count > 0)
@@ -358,13 +369,18 @@ cmd_check(int argc, char **argv)
 				s.pending.count, s.pending.count == 1 ? "" : "s",
 				s.repo.graph.nodes[s.pending.items[0]].id);
 	if (s.problems.count > 0 || s.pending.count > 0)
-		return EXIT_FAILED;
+		st = EXIT_FAILED;
 	/* the model, when there is one: "new upgrade operations detected" */
-	if ((st = model_check(&model)) != EXIT_OK)
-		return st;
-	if (!opt.json)
+	if (st == EXIT_OK)
+		st = model_check(&model);
+	/* what changed outside migrations, as the server's check() */
+	if (st == EXIT_OK)
+		st = check_drift(&drift);
+	if (opt.json)
+		print_state_json(&s, true, st == EXIT_OK, &drift);
+	else if (st == EXIT_OK)
 		info("up to date\n");
-	return EXIT_OK;
+	return st;
 }
 
 int
@@ -378,7 +394,7 @@ cmd_status(int argc, char **argv)
 		return st;
 	if (opt.json)
 	{
-		print_state_json(&s, false);
+		print_state_json(&s, false, false, NULL);
 		return EXIT_OK;
 	}
 	heads = state_heads(&s);

@@ -130,6 +130,29 @@ test_row_add(MgStrList *rows, int step, const char *revision, const char *test,
 	mg_strlist_add(rows, detail ? detail : "");
 }
 
+int
+check_drift(MgStrList *rows)
+{
+	bool		recorded;
+	int			st;
+
+	if (db_ops_for(opt.url)->drift == NULL)
+		return EXIT_OK;
+	opt.drift_if_allowed = true;
+	st = read_drift(NULL, rows, &recorded);
+	opt.drift_if_allowed = false;
+	if (st != EXIT_OK || !recorded || rows->count == 0)
+		return st;
+	if (!opt.json)
+	{
+		fprintf(stderr, "migrate: the schema drifted from its snapshot:");
+		for (int i = 0; i + 2 < rows->count; i += 3)
+			fprintf(stderr, "%s %s %s", i ? "," : "", rows->items[i + 1], rows->items[i]);
+		fprintf(stderr, "\nhint: See migrate drift for the repair SQL, or accept the schema as it is (PostgreSQL: SELECT migrate.record_snapshot()).\n");
+	}
+	return EXIT_FAILED;
+}
+
 void
 status_drift_line(void)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-Options		opt = {NULL, "migrations", 0, false, false, false, NULL, NULL};
+Options		opt = {NULL, "migrations", 0, false, false, false, NULL, NULL, false};
 
 int
 fail(int status, const char *fmt,...)

@@ -160,8 +160,9 @@ pg_drift(Db *db, const char *schemas, MgStrList *rows, bool *recorded)
 		return EXIT_OK;
 	}
 	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	if (state && strcmp(state, "55000") == 0 &&
-		strstr(PQresultErrorMessage(res), "no snapshot") != NULL)
+	if ((state && strcmp(state, "55000") == 0 &&
+		 strstr(PQresultErrorMessage(res), "no snapshot") != NULL) ||
+		(opt.drift_if_allowed && state && strcmp(state, "42501") == 0))
 	{
 		*recorded = false;
 		PQclear(res);

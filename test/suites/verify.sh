@@ -165,6 +165,13 @@ expect "drift after changes by hand: exit 1, each object and its repair SQL" 1 \
 run -d "$PGURL" --dir st status
 expect "status has a drift line" 0 "drift:    2 objects changed outside migrations (migrate drift)" \
     "added column public.t.c"
+run -d "$PGURL" --dir st check
+expect "check fails on drift: exit 1, naming the objects" 1 \
+    "the schema drifted from its snapshot:" "added column public.t.c" "added index public.t_a_idx"
+run -d "$PGURL" --dir st check --json
+json_ok "check --json on drift is JSON, exit 1" 1
+is "... ok false, with the drifted objects" "False ['column public.t.c', 'index public.t_a_idx']" \
+    "$(jq_py 'd["ok"], sorted(r["object"] for r in d["drift"])')"
 run -d "$PGURL" --dir st drift --json
 json_ok "drift --json is JSON" 1
 is "... recorded, and the two objects" "True ['column public.t.c', 'index public.t_a_idx']" \
@@ -173,6 +180,9 @@ is "... recorded, and the two objects" "True ['column public.t.c', 'index public
 q "$DB" "$(cat repair.sql)" >/dev/null
 run -d "$PGURL" --dir st drift
 expect "running the repair SQL ends the drift" 0 "no drift"
+run -d "$PGURL" --dir st check --json
+json_ok "... and check passes: exit 0"
+is "... ok true, no drift" "True []" "$(jq_py 'd["ok"], d["drift"]')"
 q "$DB" "DELETE FROM migrate.snapshot" >/dev/null
 run -d "$PGURL" --dir st drift
 expect "no snapshot for the version set: exit 1, saying so" 1 "no snapshot is recorded"
@@ -214,6 +224,9 @@ expect "SQLite: drift after changes by hand: exit 1, each object and its repair 
     "dropped  table u" "CREATE TABLE u"
 run -d "$SQ" --dir st status
 expect "SQLite: status has a drift line" 0 "drift:    3 objects changed outside migrations"
+run -d "$SQ" --dir st check
+expect "SQLite: check fails on drift: exit 1" 1 "the schema drifted from its snapshot"
+
 "$MIGRATE" -d "$SQ" --dir st drift 2>/dev/null | grep -v -E '^(added|dropped|changed) ' >repair.sql
 sq st.db "$(cat repair.sql)" >/dev/null
 run -d "$SQ" --dir st drift
