@@ -86,6 +86,19 @@ dollar_quoted(MgBuf *b, const char *s)
 	mg_buf_printf(b, "%s%s%s", tag, s, tag);
 }
 
+/*
+ * Text inside a "-- " comment line: a control character (CR, LF, ...)
+ * would end the comment and let the rest run as SQL or as a psql meta
+ * command, so each becomes a space (the parser refuses them in headers;
+ * a catalog filled before it did may still hold one).
+ */
+static void
+put_comment(MgBuf *b, const char *s)
+{
+	for (const unsigned char *c = (const unsigned char *) s; *c; c++)
+		mg_buf_printf(b, "%c", (*c < 0x20 || *c == 0x7f) ? ' ' : *c);
+}
+
 static void
 id_list(Writer *w, const MgIntList *ids, const char *sep)
 {
@@ -200,7 +213,9 @@ w_run(void *ctx, const MgStep *s, bool in_tx, MgError *err)
 	char	   *running = mg_running_text(w->in->graph, s->node, s->downgrade,
 										  s->message);
 
-	mg_buf_printf(w->b, "\n-- %s\n", running);
+	mg_buf_puts(w->b, "\n-- ");
+	put_comment(w->b, running);
+	mg_buf_puts(w->b, "\n");
 	mg_free(running);
 	if (w->pg)
 		mg_buf_puts(w->b, "SELECT pg_catalog.set_config('migrate.started',"
@@ -358,10 +373,17 @@ mg_offline_script(const MgOfflineInput *in, MgBuf *out, MgError *err)
 
 	if (st != MG_OK)
 		return st;
-	mg_buf_printf(out, "-- migrate: offline %s to ", in->downgrade ? "downgrade" : "upgrade");
-	mg_sql_literal(out, in->target, in->dialect);
-	mg_buf_printf(out, ", %d revision%s\n", in->steps->count,
-				  in->steps->count == 1 ? "" : "s");
+	{
+		MgBuf		target;
+
+		mg_buf_init(&target);
+		mg_sql_literal(&target, in->target, in->dialect);
+		mg_buf_printf(out, "-- migrate: offline %s to ", in->downgrade ? "downgrade" : "upgrade");
+		put_comment(out, target.data);
+		mg_buf_printf(out, ", %d revision%s\n", in->steps->count,
+					  in->steps->count == 1 ? "" : "s");
+		mg_buf_free(&target);
+	}
 	snprintf(lock, sizeof(lock), "SELECT pg_catalog.pg_advisory%s_lock(" MG_LOCK_KEY_TEXT ");\n",
 			 session_lock ? "" : "_xact");
 	if (w.pg)

@@ -292,6 +292,16 @@ directive(Parser *ps, int line, char *text)
 	end = (char *) value + strlen(value);
 	while (end > value && mg_rev_blank(end[-1]))
 		*--end = '\0';
+	/*
+	 * A control character (a carriage return above all) would end the
+	 * "-- " comment that carries the value into an offline script, and
+	 * what follows it would run as SQL: refused, whatever the key.
+	 */
+	for (const unsigned char *c = (const unsigned char *) value; *c; c++)
+		if ((*c < 0x20 && *c != '\t') || *c == 0x7f)
+			return mg_error(ps->err, MG_ERR_SYNTAX, ps->source, line,
+							"control character U+%04X in the value of \"migrate:%s\" (only TAB is allowed)",
+							*c, key);
 
 	if (strcmp(key, "upgrade") == 0)
 		return section_line(ps, line, MG_SECTION_UPGRADE, value);

@@ -319,6 +319,33 @@ else
     ok "an en-US database: a downgrade from two version rows # SKIP no ICU"
 fi
 
+# ---- header text never leaves its comment (issue 15) -------------------------
+# a carriage return in a header value would end the "-- Running ..." comment
+# of the script and run what follows as SQL: refused by the parser, and a
+# catalog that holds one (stored before the parser refused it) is written
+# with a space instead
+INJ=$TMP/inj
+mkdir -p "$INJ/versions"
+printf -- '-- migrate:revision 1e1e00000001\n-- migrate:revises base\n-- migrate:message harmless\rDROP TABLE victim; --\n\n-- migrate:upgrade\nSELECT 1;\n\n-- migrate:downgrade\nSELECT 1;\n' \
+    >"$INJ/versions/1e1e00000001_inj.sql"
+rc=0
+out=$("$MIGRATE" --dir "$INJ" upgrade base:heads --sql 2>&1) || rc=$?
+is "a CR in a header value: migrate upgrade --sql exits 2" 2 "$rc"
+like "... naming the file, the line and the character" "1e1e00000001_inj.sql:3: control character U\+000D in the value of \"migrate:message\"" "$out"
+out=$(echo "SELECT migrate.add_revision(:'f', 'inj.sql');" |
+      psql -X -q -d "$SRV" -v VERBOSITY=verbose -v f="$(cat "$INJ/versions/1e1e00000001_inj.sql")" 2>&1) || true
+like "... and add_revision() refuses it (22P02, as every malformed file), naming line 3" "22P02.*inj.sql:3: control character" "$(tr '\n' ' ' <<<"$out")"
+setup "$SRV" "SET client_min_messages = warning; SELECT migrate.downgrade('base')"
+q "$SRV" "CREATE TABLE victim (id integer)" >/dev/null
+first=$(q "$SRV" "SELECT id FROM migrate.revision WHERE revises = '{}' ORDER BY id LIMIT 1")
+q "$SRV" "UPDATE migrate.revision SET message = E'harmless\\rDROP TABLE victim; --' WHERE id = '$first'" >/dev/null
+generate "$SRV" upgrade_sql "$first" "$TMP/inj.sql" >/dev/null || true
+if grep -q $'\r' "$TMP/inj.sql"; then not_ok "a stored message with a CR: upgrade_sql() writes no CR"; else
+    ok "a stored message with a CR: upgrade_sql() writes no CR"; fi
+like "... the message in its comment, a space for the CR" "-- Running upgrade  -> $first, harmless DROP TABLE victim; --" "$(cat "$TMP/inj.sql")"
+run_script "$SRV" "$TMP/inj.sql" || true
+is "... and running the script leaves the table alone" "victim" "$(q "$SRV" "SELECT to_regclass('public.victim')")"
+
 pg_suite_cleanup
 trap - EXIT
 echo "$pass passed, $fail failed"
