@@ -103,7 +103,8 @@ mg_valid_timestamp(const char *ts)
 	if (!digits(&p, 4))
 		return false;
 	year = last_value(p, 4);
-	if (*p++ != '-' || !digits(&p, 2))
+	/* years 0001-9999, as PostgreSQL's timestamptz takes them */
+	if (year < 1 || *p++ != '-' || !digits(&p, 2))
 		return false;
 	month = last_value(p, 2);
 	if (month < 1 || month > 12 || *p++ != '-' || !digits(&p, 2))

@@ -346,6 +346,15 @@ like "... the message in its comment, a space for the CR" "-- Running upgrade  -
 run_script "$SRV" "$TMP/inj.sql" || true
 is "... and running the script leaves the table alone" "victim" "$(q "$SRV" "SELECT to_regclass('public.victim')")"
 
+# a year 0 "created" is refused by the parser (PostgreSQL would refuse it
+# later, at the push, with 22008 naming no file)
+printf -- '-- migrate:revision 1e1e00000002\n-- migrate:revises base\n-- migrate:created 0000-01-01\n\n-- migrate:upgrade\nSELECT 1;\n' \
+    >"$INJ/versions/1e1e00000001_inj.sql"
+rc=0
+out=$("$MIGRATE" --dir "$INJ" upgrade base:heads --sql 2>&1) || rc=$?
+is "created 0000-01-01: exit 2" 2 "$rc"
+like "... naming file and line" '1e1e00000001_inj.sql:3: invalid timestamp "0000-01-01"' "$out"
+
 pg_suite_cleanup
 trap - EXIT
 echo "$pass passed, $fail failed"
