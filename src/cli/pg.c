@@ -517,8 +517,8 @@ server_stamp(Db *db, Repo *repo, const char *target, bool purge, int *count)
  * take the same key at transaction level, which our own session already
  * holds.  Closing the connection releases it on any error path.
  */
-static int
-lock_session(Db *db)
+int
+pg_lock_session(Db *db)
 {
 	if (db->locked)
 		return EXIT_OK;
@@ -604,7 +604,7 @@ apply_locked(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *c
 int
 pg_push(Db *db, Repo *repo, int *changed)
 {
-	int			st = lock_session(db);
+	int			st = pg_lock_session(db);
 
 	if (st != EXIT_OK)
 		return st;
@@ -632,7 +632,7 @@ pg_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge, int *count
 			return EXIT_OK;
 		}
 	}
-	if ((st = lock_session(db)) != EXIT_OK)
+	if ((st = pg_lock_session(db)) != EXIT_OK)
 		return st;
 	return unlock_session(db, apply_locked(db, repo, target, op, purge, count));
 }
@@ -741,7 +741,7 @@ pg_repair(Db *db, Repo *repo, Repaired **out, int *n)
 	int			st;
 
 	*n = 0;
-	if ((st = lock_session(db)) != EXIT_OK)
+	if ((st = pg_lock_session(db)) != EXIT_OK)
 		return st;
 	/* an applied revision without a file is reported, never acted on */
 	if ((st = pg_versions(db, &versions)) != EXIT_OK)

@@ -50,6 +50,8 @@ int			pg_execute_steps(Db *db, Repo *repo, const MgIntList *steps,
 
 /* pg.c: the version set; a connection set up as pg_open sets it up */
 int			pg_versions(Db *db, MgStrList *out);
+/* pg.c: take the migrate lock at session level (polling, no snapshot held) */
+int			pg_lock_session(Db *db);
 int			pg_attach(Db *db, PGconn *conn);
 
 /* pg_scratch.c: migrate test --scratch */

@@ -252,7 +252,6 @@ run_suite(Scratch *s, const char *target)
 	MgTestOps	ops = scratch_test_ops;
 	MgTestCounts counts;
 	MgError		err;
-	char	   *lock;
 	int			changed,
 				st;
 
@@ -263,10 +262,7 @@ run_suite(Scratch *s, const char *target)
 		return st;
 	applied = mg_alloc0((size_t) s->repo->graph.n + 1);
 	if ((st = repo_applied(s->repo, &versions, false, applied)) == EXIT_OK &&
-		(lock = one_value(s->db, "SELECT pg_catalog.pg_advisory_lock(" MG_LOCK_KEY_TEXT ")::pg_catalog.text",
-						  0, NULL, "could not take the migrate lock")) == NULL)
-		st = EXIT_FAILED;
-	else if (st == EXIT_OK)
+		(st = pg_lock_session(s->db)) == EXIT_OK)
 	{
 		if (mg_plan(&s->repo->graph, target, MG_OP_UPGRADE, applied, false, &plan, &err) != MG_OK ||
 			mg_test_run(&s->repo->graph, applied, &plan.steps, &ops, s, &counts, &err) != MG_OK)
@@ -308,7 +304,8 @@ pg_test_scratch(Db *db, Repo *repo, const char *target, const Model *model, MgSt
 	else if ((st = pg_attach(db, conn)) == EXIT_OK)
 		st = run_suite(&s, target);
 	if (db->conn)
-		PQfinish(db->conn);
+		PQfinish(db->conn);	/* ends the scratch session and its lock */
+	db->locked = false;
 	drop_scratch(admin, name);
 	db->conn = admin;			/* closed by the caller */
 	return st;
