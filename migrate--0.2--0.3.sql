@@ -217,3 +217,46 @@ CREATE PROCEDURE migrate.apply(target text DEFAULT 'heads')
     AS 'MODULE_PATHNAME', 'migrate_apply'
     LANGUAGE C;
 REVOKE EXECUTE ON PROCEDURE migrate.apply(text) FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- The journal of transaction-false revisions (SPEC §9): the program
+-- commits a row per statement it completes, so a run that was killed
+-- resumes after the last completed statement instead of failing on
+-- "already exists".  One row per revision being run; record() deletes it
+-- with the history row, stamp() clears the journal.
+-- ---------------------------------------------------------------------------
+CREATE TABLE migrate.journal (
+    revision   text PRIMARY KEY,
+    action     text NOT NULL CHECK (action IN ('upgrade', 'downgrade')),
+    done       integer NOT NULL CHECK (done OPERATOR(pg_catalog.>=) 0),
+    total      integer NOT NULL CHECK (total OPERATOR(pg_catalog.>=) done),
+    done_hash  text NOT NULL,
+    pid        integer NOT NULL,
+    started_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    updated_at timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp()
+);
+COMMENT ON TABLE migrate.journal IS
+    'statements of transaction-false revisions completed by a run that has not recorded them yet';
+SELECT pg_catalog.pg_extension_config_dump('migrate.journal', '');
+REVOKE ALL ON migrate.journal FROM PUBLIC;
+
+-- journal_write(revision, action, done, total, done_hash): the program
+-- completed `done` of the `total` statements of the revision's section;
+-- done_hash chains the SHA-256 of those statements' text.
+CREATE FUNCTION migrate.journal_write(revision text, action text, done integer,
+                                      total integer, done_hash text)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'migrate_journal_write'
+    LANGUAGE C VOLATILE STRICT;
+REVOKE EXECUTE ON FUNCTION migrate.journal_write(text, text, integer, integer, text) FROM PUBLIC;
+
+-- journal_inspect(statement): what an interrupted statement left behind,
+-- as rows (action, sql, note): 'repair' rows give SQL to run on its own
+-- first (DROP INDEX CONCURRENTLY of the INVALID index an interrupted
+-- CREATE INDEX CONCURRENTLY left); a 'done' row says the statement had
+-- completed (its index exists and is valid, the index it drops is gone).
+CREATE FUNCTION migrate.journal_inspect(statement text)
+    RETURNS TABLE (action text, sql text, note text)
+    AS 'MODULE_PATHNAME', 'migrate_journal_inspect'
+    LANGUAGE C STABLE STRICT;
+REVOKE EXECUTE ON FUNCTION migrate.journal_inspect(text) FROM PUBLIC;

@@ -143,6 +143,11 @@ typedef struct AppliedInfo
 {
 	char	   *checksum;		/* checksum recorded when it was applied */
 	char	   *applied_at;		/* text timestamp */
+	/* a journal row: a transaction-false run stopped part-way */
+	bool		partial;
+	bool		partial_downgrade;
+	int			partial_done;
+	int			partial_total;
 } AppliedInfo;
 
 /* How a push treats an applied revision whose upgrade section changed. */

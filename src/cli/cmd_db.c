@@ -193,7 +193,9 @@ add_problems(State *s, const AppliedInfo *ai, const MgStrList *unknown)
 	MgAppliedWith *hist = mg_alloc0(sizeof(MgAppliedWith) * (size_t) (unknown->count + r->n + 1));
 	const char **checksum = mg_alloc0(sizeof(char *) * (size_t) (r->n + 1));
 	const char **where = mg_alloc0(sizeof(char *) * (size_t) (r->n + 1));
-	int			n = 0;
+	MgPartial  *partial = mg_alloc0(sizeof(MgPartial) * (size_t) (r->n + 1));
+	int			n = 0,
+				npartial = 0;
 	MgProblems	p;
 
 	for (int i = 0; i < unknown->count; i++)
@@ -207,10 +209,19 @@ add_problems(State *s, const AppliedInfo *ai, const MgStrList *unknown)
 			hist[n].revision = r->graph.nodes[node].id;
 			hist[n++].checksum = ai[node].checksum;
 		}
+		if (ai[node].partial)
+		{
+			MgPartial  *pp = &partial[npartial++];
+
+			pp->revision = r->graph.nodes[node].id;
+			pp->downgrade = ai[node].partial_downgrade;
+			pp->done = ai[node].partial_done;
+			pp->total = ai[node].partial_total;
+		}
 	}
 	p = mg_state_problems(&r->graph, s->applied, checksum, where,
 						  (const char *const *) s->versions.items, s->versions.count,
-						  hist, n, MG_KNOWN_BY_FILES);
+						  hist, n, partial, npartial, MG_KNOWN_BY_FILES);
 	for (int i = 0; i < p.count; i++)
 	{
 		MgBuf		b;

@@ -656,6 +656,41 @@ pg_offline(Db *db, Repo *repo, const char *target, MgOp op)
 	return EXIT_OK;
 }
 
+/* The journal rows (transaction-false runs stopped part-way). */
+static int
+read_journal(Db *db, Repo *repo, AppliedInfo *info)
+{
+	PGresult   *res = PQexec(db->conn,
+							 "SELECT j.revision, j.action, j.done, j.total"
+							 " FROM migrate.journal j ORDER BY j.revision");
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	{
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+		/* a catalog before version 0.3 has none */
+		if (state && strcmp(state, "42P01") == 0)
+		{
+			PQclear(res);
+			return EXIT_OK;
+		}
+		return pg_fail(db, res, "could not read the journal", false);
+	}
+	for (int i = 0; i < PQntuples(res); i++)
+	{
+		int			node = repo_find(repo, PQgetvalue(res, i, 0));
+
+		if (node < 0)
+			continue;
+		info[node].partial = true;
+		info[node].partial_downgrade = strcmp(PQgetvalue(res, i, 1), "downgrade") == 0;
+		info[node].partial_done = atoi(PQgetvalue(res, i, 2));
+		info[node].partial_total = atoi(PQgetvalue(res, i, 3));
+	}
+	PQclear(res);
+	return EXIT_OK;
+}
+
 static int
 pg_applied_info(Db *db, Repo *repo, AppliedInfo *info_out, MgStrList *unknown)
 {
@@ -689,7 +724,7 @@ pg_applied_info(Db *db, Repo *repo, AppliedInfo *info_out, MgStrList *unknown)
 		info_out[node].applied_at = mg_strdup(PQgetvalue(res, i, 2));
 	}
 	PQclear(res);
-	return EXIT_OK;
+	return read_journal(db, repo, info_out);
 }
 
 /* ---- repair ---- */

@@ -15,6 +15,7 @@
  * The caller holds the migrate lock at session level throughout.
  */
 #include "pg_int.h"
+#include "journal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ typedef struct PgExec
 	bool		downgrade;
 	int			total;
 	char	   *started;		/* server clock when a step began */
+	bool		outside;		/* the "outside" key is held */
 } PgExec;
 
 static char *
@@ -106,17 +108,173 @@ p_begin(void *ctx, const uint8_t *state, MgError *err)
 	return MG_OK;				/* the next batch opens its own */
 }
 
-/* A transaction-false step, statement by statement in autocommit. */
+/* ---- a transaction-false step: journal.c over these primitives ---- */
+
+typedef struct PgOutside
+{
+	PgExec	   *x;
+	const RepoRev *r;
+} PgOutside;
+
+static int
+j_read(void *ctx, const MgStep *s, JRow *row)
+{
+	PgOutside  *o = ctx;
+	const char *params[1] = {s->id};
+	PGresult   *res = pg_params(o->x->db, "SELECT action, done, total, done_hash"
+								" FROM migrate.journal WHERE revision OPERATOR(pg_catalog.=) $1",
+								1, params);
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return pg_fail(o->x->db, res, "could not read the journal", true);
+	if (PQntuples(res) == 1)
+	{
+		row->found = true;
+		row->downgrade = strcmp(PQgetvalue(res, 0, 0), "downgrade") == 0;
+		row->done = atoi(PQgetvalue(res, 0, 1));
+		row->total = atoi(PQgetvalue(res, 0, 2));
+		snprintf(row->hash, sizeof(row->hash), "%s", PQgetvalue(res, 0, 3));
+	}
+	PQclear(res);
+	return EXIT_OK;
+}
+
+static int
+j_write(void *ctx, const MgStep *s, int done, int total, const char *hash)
+{
+	PgOutside  *o = ctx;
+	char		d[16],
+				t[16];
+	const char *params[5] = {s->id, s->downgrade ? "downgrade" : "upgrade", d, t, hash};
+	PGresult   *res;
+
+	snprintf(d, sizeof(d), "%d", done);
+	snprintf(t, sizeof(t), "%d", total);
+	res = pg_params(o->x->db, "SELECT migrate.journal_write($1, $2, $3::pg_catalog.int4,"
+					" $4::pg_catalog.int4, $5)", 5, params);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return pg_fail(o->x->db, res, "could not write the journal", true);
+	PQclear(res);
+	return EXIT_OK;
+}
+
+static int
+j_tx(void *ctx, const char *command)
+{
+	PgOutside  *o = ctx;
+	PGresult   *res = PQexec(o->x->db->conn, command);
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		return pg_fail(o->x->db, res, "the statement's transaction failed", true);
+	PQclear(res);
+	return EXIT_OK;
+}
+
+static int
+j_exec(void *ctx, const MgStep *s, const JStmt *st, bool in_block)
+{
+	PgOutside  *o = ctx;
+	PGresult   *one = PQexec(o->x->db->conn, st->sql);
+	ExecStatusType rc = PQresultStatus(one);
+	const char *state = PQresultErrorField(one, PG_DIAG_SQLSTATE);
+	char	   *what;
+	MgBuf		b;
+	int			status;
+
+	if (rc == PGRES_COMMAND_OK || rc == PGRES_TUPLES_OK)
+	{
+		PQclear(one);
+		return EXIT_OK;
+	}
+	if (in_block && state && strcmp(state, "25001") == 0)
+	{
+		/* "cannot run inside a transaction block": nothing was done */
+		PQclear(one);
+		PQclear(PQexec(o->x->db->conn, "ROLLBACK"));
+		return JOURNAL_REFUSED;
+	}
+	what = mg_step_what(s);
+	mg_buf_init(&b);
+	mg_buf_printf(&b, "%s failed at %s:%d", what, o->r->path, st->line);
+	mg_free(what);
+	status = pg_fail(o->x->db, one, b.data, true);
+	mg_buf_free(&b);
+	if (in_block)
+		PQclear(PQexec(o->x->db->conn, "ROLLBACK"));
+	return status;
+}
+
+static int
+j_inspect(void *ctx, const MgStep *s, const JStmt *st, bool *done)
+{
+	PgOutside  *o = ctx;
+	const char *params[1] = {st->sql};
+	PGresult   *res = pg_params(o->x->db, "SELECT action, sql, note FROM migrate.journal_inspect($1)",
+								1, params);
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return pg_fail(o->x->db, res, "could not inspect the interrupted statement", true);
+	for (int i = 0; i < PQntuples(res); i++)
+	{
+		if (strcmp(PQgetvalue(res, i, 0), "done") == 0)
+			*done = true;
+		else
+		{
+			PGresult   *fix = PQexec(o->x->db->conn, PQgetvalue(res, i, 1));
+
+			if (PQresultStatus(fix) != PGRES_COMMAND_OK)
+			{
+				PQclear(res);
+				return pg_fail(o->x->db, fix, "could not repair what the interrupted statement left", true);
+			}
+			PQclear(fix);
+		}
+		journal_note("%s", PQgetvalue(res, i, 2));
+	}
+	PQclear(res);
+	return EXIT_OK;
+}
+
+static void
+j_terminate(void *ctx)
+{
+	PgOutside  *o = ctx;
+
+	PQclear(PQexec(o->x->db->conn, "SELECT pg_catalog.pg_terminate_backend(pg_catalog.pg_backend_pid())"));
+}
+
+static const JournalOps pg_journal_ops = {
+	j_read, j_write, j_tx, j_exec, j_inspect, j_terminate
+};
+
+/*
+ * A transaction-false step, statement by statement in autocommit, under
+ * the "outside" key (see mg_defs.h) and journaled (journal.c).
+ */
 static MgStatus
 run_outside(PgExec *x, const MgStep *s, MgError *err)
 {
 	Db		   *db = x->db;
-	const RepoRev *r = &x->repo->revs[s->node];
+	PgOutside	o = {x, &x->repo->revs[s->node]};
 	const char *params[2] = {s->id, s->downgrade ? "true" : "false"};
 	PGresult   *res;
+	JStmt	   *stmts;
+	int			n,
+				st;
 
 	mg_free(x->started);
 	x->started = server_now(db);
+	if (!x->outside)
+	{
+		res = PQexec(db->conn, "SELECT pg_catalog.pg_advisory_lock(" MG_OUTSIDE_KEY_TEXT ")");
+		if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		{
+			pg_fail(db, res, "could not take the migrate lock", true);
+			return reported(err);
+		}
+		PQclear(res);
+		x->outside = true;
+	}
 	res = pg_params(db, "SELECT line, statement FROM migrate.statements($1, $2::pg_catalog.bool)",
 					2, params);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -124,28 +282,25 @@ run_outside(PgExec *x, const MgStep *s, MgError *err)
 		pg_fail(db, res, "could not read the revision's statements", true);
 		return reported(err);
 	}
-	for (int i = 0; i < PQntuples(res); i++)
+	n = PQntuples(res);
+	stmts = mg_alloc0(sizeof(JStmt) * (size_t) (n + 1));
+	for (int i = 0; i < n; i++)
 	{
-		PGresult   *one = PQexec(db->conn, PQgetvalue(res, i, 1));
-		ExecStatusType st = PQresultStatus(one);
-
-		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-		{
-			char	   *what = mg_step_what(s);
-			MgBuf		b;
-
-			mg_buf_init(&b);
-			mg_buf_printf(&b, "%s failed at %s:%s", what, r->path, PQgetvalue(res, i, 0));
-			mg_free(what);
-			PQclear(res);
-			pg_fail(db, one, b.data, true);
-			mg_buf_free(&b);
-			return reported(err);
-		}
-		PQclear(one);
+		stmts[i].line = atoi(PQgetvalue(res, i, 0));
+		stmts[i].sql = PQgetvalue(res, i, 1);
 	}
+	st = journal_run(s, stmts, n, &pg_journal_ops, &o);
+	mg_free(stmts);
 	PQclear(res);
-	return MG_OK;
+	return st == EXIT_OK ? MG_OK : reported(err);
+}
+
+static void
+release_outside(PgExec *x)
+{
+	if (x->outside && PQstatus(x->db->conn) == CONNECTION_OK)
+		PQclear(PQexec(x->db->conn, "SELECT pg_catalog.pg_advisory_unlock(" MG_OUTSIDE_KEY_TEXT ")"));
+	x->outside = false;
 }
 
 static MgStatus
@@ -186,6 +341,7 @@ p_record(void *ctx, const MgStep *s, MgError *err)
 		return reported(err);
 	}
 	PQclear(res);
+	release_outside(x);
 	return MG_OK;
 }
 
@@ -269,6 +425,7 @@ pg_execute_steps(Db *db, Repo *repo, const MgIntList *steps, bool downgrade, int
 		pg_end_step(db, false);
 	if (st == MG_OK)
 		*count = steps->count;
+	release_outside(&x);
 	mg_free(state);
 	mg_free(x.started);
 	mg_intlist_free(&x.batch);

@@ -410,6 +410,8 @@ sq_applied_info(Db *db, Repo *repo, AppliedInfo *info, MgStrList *unknown)
 			add_unknown(unknown, versions.items[i]);
 	if (status == EXIT_OK)
 		status = sq_read_applied(db, repo, applied, info, unknown);
+	if (status == EXIT_OK)
+		status = sq_journal_read(db, repo, info);
 	sq_rollback(db);
 	if (unknown->count > 1)
 		qsort(unknown->items, (size_t) unknown->count, sizeof(char *), cmp_str);

@@ -9,6 +9,7 @@
 #include "sqltext.h"
 #include "sqlite_batch.h"
 #include "sqlite_shadow.h"
+#include "journal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -225,7 +226,7 @@ save_state(Db *db, Change *c, const uint8_t *state)
 			return EXIT_FAILED;
 		if (!absent)
 		{
-			fail(EXIT_FAILED, "the revisions created a table named migrate_revision, migrate_version, migrate_history or migrate_snapshot in \"%s\"; migrate keeps its own state in those tables",
+			fail(EXIT_FAILED, "the revisions created a table named migrate_revision, migrate_version, migrate_history, migrate_snapshot or migrate_journal in \"%s\"; migrate keeps its own state in those tables",
 				 db->path);
 			fprintf(stderr, "hint: Rename the table in the revision that creates it.\n");
 			return EXIT_FAILED;
@@ -352,11 +353,15 @@ static MgStatus
 x_run(void *ctx, const MgStep *s, bool in_tx, MgError *err)
 {
 	SqExec	   *x = ctx;
+	const RepoRev *r = &x->c.repo->revs[s->node];
 
 	if (x->broken)
 		return reported(err);
 
-	if (sq_run_section(x->db, &x->c.repo->revs[s->node], s->downgrade, in_tx) != EXIT_OK)
+	/* transaction false: statement by statement, journaled */
+	if (!in_tx && !sq_batch_section(r, s->downgrade ? r->sel.downgrade : r->sel.upgrade))
+		return sq_run_outside(x->db, r, s) == EXIT_OK ? MG_OK : reported(err);
+	if (sq_run_section(x->db, r, s->downgrade, in_tx) != EXIT_OK)
 		return reported(err);
 	return MG_OK;
 }
@@ -368,6 +373,9 @@ x_record(void *ctx, const MgStep *s, MgError *err)
 
 	sq_history_add(&x->c.history, s->id, s->downgrade ? "downgrade" : "upgrade",
 				   s->checksum, x->started, (now_ms() - x->t0) / 1000.0);
+	/* its journal row goes in the transaction of its history row */
+	if (!s->transactional && sq_journal_forget(x->db, s->id) != EXIT_OK)
+		return reported(err);
 	return MG_OK;
 }
 
@@ -427,6 +435,19 @@ stamp_steps(Change *c, const MgPlan *plan, int *count)
 	}
 }
 
+/* stamp: the state is declared by hand, partial runs are forgotten */
+static int
+clear_journal(Db *db)
+{
+	int			before = sqlite3_total_changes(db->conn);
+
+	if (sq_journal_forget(db, NULL) != EXIT_OK)
+		return EXIT_FAILED;
+	if (sqlite3_total_changes(db->conn) > before)
+		journal_note_cleared(sqlite3_total_changes(db->conn) - before);
+	return EXIT_OK;
+}
+
 int
 sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 		 int *count)
@@ -474,7 +495,10 @@ sq_apply(Db *db, Repo *repo, const char *target, MgOp op, bool purge,
 	}
 	x.state = applied;
 	if (op == MG_OP_STAMP)
+	{
 		stamp_steps(&x.c, &plan, count);
+		st = clear_journal(db);
+	}
 	else if (mg_execute(&repo->graph, &plan.steps, plan.downgrade, applied,
 						&sqlite_exec_ops, &x, count, &err) != MG_OK || x.broken)
 	{

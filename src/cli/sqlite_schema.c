@@ -449,7 +449,7 @@ sq_schema_read(sqlite3 *db, MgSchemaModel *m, char *err, size_t errlen)
 	mg_model_init(m);
 	if (sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, sql FROM main.sqlite_schema"
 						   " WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-						   " AND name NOT IN ('migrate_revision', 'migrate_version', 'migrate_history', 'migrate_snapshot')"
+						   " AND name NOT IN ('migrate_revision', 'migrate_version', 'migrate_history', 'migrate_snapshot', 'migrate_journal')"
 						   " ORDER BY CASE type WHEN 'table' THEN 0 ELSE 1 END, rowid",
 						   -1, &st, NULL) != SQLITE_OK)
 		return failf(&r, "cannot read sqlite_schema: %s", sqlite3_errmsg(db));

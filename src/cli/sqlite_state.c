@@ -420,7 +420,7 @@ sq_catalog_absent(Db *db, bool *absent)
 {
 	sqlite3_stmt *st = sq_prepare(db, "SELECT count(*) FROM sqlite_master"
 							   " WHERE type = 'table' AND name IN"
-							   " ('migrate_revision', 'migrate_version', 'migrate_history', 'migrate_snapshot')");
+							   " ('migrate_revision', 'migrate_version', 'migrate_history', 'migrate_snapshot', 'migrate_journal')");
 	int			rc;
 
 	if (st == NULL)

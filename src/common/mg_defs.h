@@ -23,6 +23,14 @@
  */
 #define MG_LOCK_KEY_TEXT "30796665482998885"
 #define MG_LOCK_KEY_INT 30796665482998885LL
+/*
+ * The "outside" key, the next bigint: the program holds it at session
+ * level while it runs a transaction-false revision, so that upgrade()
+ * callers do not wait for the migrate lock holding a snapshot that the
+ * revision's CREATE INDEX CONCURRENTLY would wait for (server guard.c).
+ */
+#define MG_OUTSIDE_KEY_TEXT "30796665482998886"
+#define MG_OUTSIDE_KEY_INT 30796665482998886LL
 
 /* How long the program and offline SQLite scripts wait for a lock. */
 #define MG_SQLITE_BUSY_TIMEOUT_MS 60000

@@ -43,6 +43,15 @@ const char	mg_sqlite_catalog_ddl[] =
 "    sha256      TEXT NOT NULL,\n"
 "    text        TEXT NOT NULL,\n"
 "    taken_at    TEXT NOT NULL\n"
+");\n"
+"CREATE TABLE IF NOT EXISTS migrate_journal (\n"
+"    revision   TEXT PRIMARY KEY,\n"
+"    action     TEXT NOT NULL CHECK (action IN ('upgrade', 'downgrade')),\n"
+"    done       INTEGER NOT NULL CHECK (done >= 0),\n"
+"    total      INTEGER NOT NULL CHECK (total >= done),\n"
+"    done_hash  TEXT NOT NULL,\n"
+"    started_at TEXT NOT NULL,\n"
+"    updated_at TEXT NOT NULL\n"
 ");\n";
 
 typedef struct Writer

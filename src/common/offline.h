@@ -57,7 +57,8 @@ extern const char mg_sqlite_catalog_ddl[];
 	" FROM migrate.version), '{}'::pg_catalog.text[])" \
 	" AND NOT EXISTS (SELECT 1 FROM migrate.revision" \
 	" WHERE applied_checksum IS NULL" \
-	" OR applied_checksum OPERATOR(pg_catalog.<>) checksum)"
+	" OR applied_checksum OPERATOR(pg_catalog.<>) checksum)" \
+	" AND NOT EXISTS (SELECT 1 FROM migrate.journal)"
 
 /* SQL text helpers (PostgreSQL's quote_literal rules; SQLite: '' only). */
 void		mg_sql_literal(MgBuf *b, const char *s, MgDialect dialect);

@@ -31,7 +31,8 @@ MgProblems
 mg_state_problems(const MgGraph *g, const uint8_t *applied,
 				  const char *const *checksum, const char *const *where,
 				  const char *const *versions, int nversions,
-				  const MgAppliedWith *hist, int nhist, MgKnownBy known_by)
+				  const MgAppliedWith *hist, int nhist,
+				  const MgPartial *partial, int npartial, MgKnownBy known_by)
 {
 	bool		files = known_by == MG_KNOWN_BY_FILES;
 	MgProblems	p = {0};
@@ -64,5 +65,19 @@ mg_state_problems(const MgGraph *g, const uint8_t *applied,
 			mg_buf_printf(&b, " (%s)", where[node]);
 		add_problem(&p, h->revision, b.data);
 	}
+	for (int i = 0; i < npartial; i++)
+		add_problem(&p, partial[i].revision, mg_partial_problem(&partial[i]));
 	return p;
+}
+
+char *
+mg_partial_problem(const MgPartial *p)
+{
+	MgBuf		b;
+
+	mg_buf_init(&b);
+	mg_buf_printf(&b, "partially %s: revision %s, statement %d of %d done; run the %s again to resume it",
+				  p->downgrade ? "downgraded" : "applied", p->revision, p->done, p->total,
+				  p->downgrade ? "downgrade" : "upgrade");
+	return b.data;
 }

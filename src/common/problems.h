@@ -29,6 +29,15 @@ typedef struct MgAppliedWith
 	const char *checksum;
 } MgAppliedWith;
 
+/* A journal row: a transaction-false revision run part-way. */
+typedef struct MgPartial
+{
+	const char *revision;
+	bool		downgrade;
+	int			done;			/* statements completed */
+	int			total;
+} MgPartial;
+
 typedef struct MgProblem
 {
 	char	   *revision;
@@ -43,14 +52,18 @@ typedef struct MgProblems
 } MgProblems;
 
 /*
- * The problems, in this order: versions (as given), then the history rows
- * (as given).  applied is the state of g; checksum[node] the checksum each
+ * The problems, in this order: versions (as given), the history rows (as
+ * given), then the partial runs (as given).  applied is the state of g; checksum[node] the checksum each
  * known revision has now; where[node], if not NULL, the file named after a
  * changed checksum.
  */
 MgProblems	mg_state_problems(const MgGraph *g, const uint8_t *applied,
 							  const char *const *checksum, const char *const *where,
 							  const char *const *versions, int nversions,
-							  const MgAppliedWith *hist, int nhist, MgKnownBy known_by);
+							  const MgAppliedWith *hist, int nhist,
+							  const MgPartial *partial, int npartial, MgKnownBy known_by);
+
+/* "partially applied: revision X, statement 2 of 3 done; ..." */
+char	   *mg_partial_problem(const MgPartial *p);
 
 #endif							/* MG_PROBLEMS_H */

@@ -399,7 +399,8 @@ catalog_has_fast_columns(void)
 
 	return OidIsValid(rel) && get_attnum(rel, "applied_checksum") != InvalidAttrNumber &&
 		get_attnum(rel, "tip") != InvalidAttrNumber &&
-		OidIsValid(get_relname_relid("state", nsp));
+		OidIsValid(get_relname_relid("state", nsp)) &&
+		OidIsValid(get_relname_relid("journal", nsp));	/* in the state's SQL */
 }
 
 /* Recompute the tip flags from the graph (they are derived from it). */

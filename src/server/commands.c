@@ -12,6 +12,7 @@
  * none of it does.
  */
 #include "migrate.h"
+#include "journal.h"
 #include "retry.h"
 #include "snapshot.h"
 
@@ -349,6 +350,7 @@ migrate_stamp(PG_FUNCTION_ARGS)
 		MemoryContextReset(scratch);
 	}
 	MemoryContextDelete(scratch);
+	journal_clear();
 	catalog_write_versions(&cat, plan.after);
 	catalog_refresh_state();
 	snapshot_after_change();

@@ -7,6 +7,7 @@
  */
 #include "migrate.h"
 #include "snapshot.h"
+#include "journal.h"
 
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -98,6 +99,7 @@ migrate_record(PG_FUNCTION_ARGS)
 
 	catalog_fetch(id, &rev);
 	catalog_log(id, action, rev.checksum, started, finished);
+	journal_forget(id);
 	after = palloc(cat.graph.n + 1);
 	memcpy(after, cat.applied, cat.graph.n);
 	after[node] = up ? 1 : 0;

@@ -9,6 +9,7 @@
  * its last history row (MG_PG_APPLIED_WITH_SQL), a repair() included.
  */
 #include "migrate.h"
+#include "journal.h"
 #include "problems.h"
 #include "snapshot.h"
 
@@ -77,9 +78,14 @@ find_problems(MigrateCatalog *cat)
 		if (node >= 0)
 			checksum[node] = now[i];
 	}
-	return mg_state_problems(&cat->graph, cat->applied, checksum, NULL,
-							 (const char *const *) versions, nversions,
-							 hist, nhist, MG_KNOWN_BY_CATALOG);
+	{
+		int			npartial;
+		MgPartial  *partial = journal_partials(&npartial);
+
+		return mg_state_problems(&cat->graph, cat->applied, checksum, NULL,
+								 (const char *const *) versions, nversions,
+								 hist, nhist, partial, npartial, MG_KNOWN_BY_CATALOG);
+	}
 }
 
 Datum

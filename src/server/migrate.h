@@ -31,6 +31,8 @@
 #endif
 
 #define MIGRATE_LOCK_KEY ((int64) MG_LOCK_KEY_INT)
+/* held by the program while it runs a transaction-false revision */
+#define MIGRATE_OUTSIDE_KEY ((int64) MG_OUTSIDE_KEY_INT)
 
 /* errors.c: the shared core's errors as ereports */
 extern void mg_report(const MgError *err) pg_attribute_noreturn();
