@@ -28,6 +28,7 @@
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "parser/parser.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
@@ -56,10 +57,10 @@ migrate_journal_write(PG_FUNCTION_ARGS)
 	migrate_begin_change();
 	migrate_spi_connect();
 	{
-		MigrateRevision rev;
+		MigrateCatalog cat;
 
-		catalog_fetch(id, &rev);	/* an unknown revision is an error */
-		if (rev.transactional)
+		catalog_load(&cat, false);
+		if (cat.transactional[catalog_node(&cat, id)])
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("revision %s runs in a transaction: only transaction-false revisions are journaled", id)));
@@ -263,6 +264,19 @@ journal_exists(void)
 	return OidIsValid(nsp) && OidIsValid(get_relname_relid("journal", nsp));
 }
 
+/*
+ * May the caller read it?  A monitoring role granted only the three
+ * catalog tables (README) still gets validate() and status(), without
+ * the partial runs.
+ */
+static bool
+journal_readable(void)
+{
+	return journal_exists() &&
+		pg_class_aclcheck(get_relname_relid("journal", get_namespace_oid("migrate", false)),
+						  GetUserId(), ACL_SELECT) == ACLCHECK_OK;
+}
+
 void
 journal_forget(const char *id)
 {
@@ -298,7 +312,7 @@ journal_partials(int *n)
 	MgPartial  *out;
 
 	*n = 0;
-	if (!journal_exists())
+	if (!journal_readable())
 		return NULL;
 	migrate_spi_exec("SELECT revision, action, done, total FROM migrate.journal ORDER BY revision",
 					 0, NULL, NULL, NULL, true, SPI_OK_SELECT, "reading the journal");

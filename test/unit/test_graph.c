@@ -494,7 +494,7 @@ TEST(state_problems)
 	now[t_node(g, "b2")] = "new2";
 	now[t_node(g, "c3")] = "new3";
 	where[t_node(g, "b2")] = "b2.sql";
-	p = mg_state_problems(g, applied, now, where, versions, 2, hist, 5, MG_KNOWN_BY_FILES);
+	p = mg_state_problems(g, applied, now, where, versions, 2, hist, 5, NULL, 0, MG_KNOWN_BY_FILES);
 	CHECK_INT(p.count, 3);
 	CHECK_STR(p.items[0].revision, "gone1");
 	CHECK_STR(p.items[0].problem, "missing: the database is at this revision, but there is no file for it");
@@ -502,11 +502,18 @@ TEST(state_problems)
 	CHECK_STR(p.items[1].problem, "checksum changed: applied with old2, now new2 (b2.sql)");
 	CHECK_STR(p.items[2].revision, "gone2");
 	CHECK_STR(p.items[2].problem, "missing: applied, but there is no file for it");
-	p = mg_state_problems(g, applied, now, NULL, versions, 2, hist, 5, MG_KNOWN_BY_CATALOG);
-	CHECK_INT(p.count, 3);
+	{
+		MgPartial	partial[1] = {{"c3", false, 2, 3}};
+
+		p = mg_state_problems(g, applied, now, NULL, versions, 2, hist, 5, partial, 1,
+							  MG_KNOWN_BY_CATALOG);
+	}
+	CHECK_INT(p.count, 4);
 	CHECK_STR(p.items[0].problem, "missing: the version set names it, but the catalog has no such revision");
 	CHECK_STR(p.items[1].problem, "checksum changed: applied with old2, now new2");
 	CHECK_STR(p.items[2].problem, "missing: applied, but no longer in the catalog");
+	CHECK_STR(p.items[3].revision, "c3");
+	CHECK_STR(p.items[3].problem, "partially applied: revision c3, statement 2 of 3 done; run the upgrade again to resume it");
 }
 
 
