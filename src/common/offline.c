@@ -400,7 +400,11 @@ mg_offline_script(const MgOfflineInput *in, MgBuf *out, MgError *err)
 		mg_buf_puts(out, "-- run with: psql -v ON_ERROR_STOP=1 -f <this file>\n"
 					"CREATE EXTENSION IF NOT EXISTS migrate;\n");
 		if (session_lock)
+		{
 			mg_buf_puts(out, lock);
+			/* app callers of upgrade() do not wait on us with a snapshot */
+			mg_buf_puts(out, "SELECT pg_catalog.pg_advisory_lock(" MG_OUTSIDE_KEY_TEXT ");\n");
+		}
 		mg_buf_puts(out, "BEGIN;\n");
 		if (!session_lock)
 			mg_buf_puts(out, lock);
@@ -443,7 +447,8 @@ mg_offline_script(const MgOfflineInput *in, MgBuf *out, MgError *err)
 			mg_buf_puts(out, "DROP TABLE temp.migrate_offline_clock;\n");
 		mg_buf_puts(out, "COMMIT;\n");
 		if (session_lock)
-			mg_buf_puts(out, "SELECT pg_catalog.pg_advisory_unlock(" MG_LOCK_KEY_TEXT ");\n");
+			mg_buf_puts(out, "SELECT pg_catalog.pg_advisory_unlock(" MG_OUTSIDE_KEY_TEXT ");\n"
+						"SELECT pg_catalog.pg_advisory_unlock(" MG_LOCK_KEY_TEXT ");\n");
 	}
 	mg_free(state);
 	return st;
