@@ -260,3 +260,23 @@ CREATE FUNCTION migrate.journal_inspect(statement text)
     AS 'MODULE_PATHNAME', 'migrate_journal_inspect'
     LANGUAGE C STABLE STRICT;
 REVOKE EXECUTE ON FUNCTION migrate.journal_inspect(text) FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Lint (SPEC §9): the upgrade sections' statements, as the server's parser
+-- reads them, checked for what is dangerous on a live database (squawk's
+-- rules, by squawk's names where it has them).  "-- migrate:lint-ignore
+-- RULE" on the line before a statement silences a rule for it.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION migrate.lint(revision text DEFAULT NULL)
+    RETURNS TABLE (revision text, line integer, rule text, message text)
+    AS 'MODULE_PATHNAME', 'migrate_lint'
+    LANGUAGE C STABLE;
+REVOKE EXECUTE ON FUNCTION migrate.lint(text) FROM PUBLIC;
+
+-- lint_script(script, source): the same for a revision file's text (what
+-- `migrate lint` sends, without storing anything).
+CREATE FUNCTION migrate.lint_script(script text, source text DEFAULT NULL)
+    RETURNS TABLE (revision text, line integer, rule text, message text)
+    AS 'MODULE_PATHNAME', 'migrate_lint_script'
+    LANGUAGE C STABLE;
+REVOKE EXECUTE ON FUNCTION migrate.lint_script(text, text) FROM PUBLIC;

@@ -268,6 +268,13 @@ typedef struct DbOps
 	 */
 	int			(*test) (Db *db, Repo *repo, const char *target,
 						 const struct Model *model, bool scratch, MgStrList *rows);
+	/*
+	 * Lint (SPEC §9) the upgrade sections of repo's nodes (parsed): rows
+	 * of four strings (revision, line, rule, message).  db may be NULL
+	 * for a backend that lints without one (SQLite).
+	 */
+	int			(*lint) (Db *db, Repo *repo, const MgIntList *nodes, MgStrList *rows);
+	bool		lint_needs_db;
 } DbOps;
 
 extern const DbOps pg_ops;
@@ -296,6 +303,7 @@ int			cmd_status(int argc, char **argv);
 int			cmd_sync(int argc, char **argv, int repair);	/* push, repair */
 int			cmd_drift(int argc, char **argv);
 int			cmd_test(int argc, char **argv);
+int			cmd_lint(int argc, char **argv);
 /* one test() row as five strings (cmd_verify.c); outcome: MgTestOutcome */
 void		test_row_add(MgStrList *rows, int step, const char *revision,
 						 const char *test, int outcome, const char *detail);

@@ -39,6 +39,7 @@ static const Command commands[] = {
 	{"status", cmd_status, "[--json]", "current, heads, pending revisions and problems", NULL, 0, true},
 	{"drift", cmd_drift, "[--schemas LIST] [--json]", "list what changed in the schema outside migrations, with the repair SQL (exit 1 on drift)", NULL, 0, false},
 	{"test", cmd_test, "[TARGET] [--schema FILE] [--scratch] [--json]", "run the migration test suite (single head, upgrade, up/down/up per revision, model) in a rolled-back transaction, on a copy (SQLite) or on a scratch database (--scratch)", NULL, 0, false},
+	{"lint", cmd_lint, "[REV...] [--format text|json]", "report the statements of the upgrade sections that are dangerous on a live database (exit 1 on findings)", NULL, 0, false},
 	{"push", NULL, "", "load the revision files into the database without applying them", cmd_sync, false, true},
 	{"repair", NULL, "", "accept the current checksums of edited applied revisions", cmd_sync, true, true},
 	{NULL, NULL, NULL, NULL, NULL, 0, false}

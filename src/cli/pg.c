@@ -800,8 +800,43 @@ pg_repair(Db *db, Repo *repo, Repaired **out, int *n)
 	return unlock_session(db, st);
 }
 
+/* Lint: every file through migrate.lint_script(), in one round trip. */
+static int
+pg_lint(Db *db, Repo *repo, const MgIntList *nodes, MgStrList *rows)
+{
+	char	  **texts = mg_alloc0(sizeof(char *) * (size_t) (nodes->count + 1));
+	char	  **names = mg_alloc0(sizeof(char *) * (size_t) (nodes->count + 1));
+	const char *params[2];
+	PGresult   *res;
+
+	for (int i = 0; i < nodes->count; i++)
+	{
+		texts[i] = repo->revs[nodes->items[i]].text;
+		names[i] = repo->revs[nodes->items[i]].file;
+	}
+	params[0] = text_array_literal(texts, nodes->count);
+	params[1] = text_array_literal(names, nodes->count);
+	mg_free(texts);
+	mg_free(names);
+	res = pg_params(db, "SELECT l.revision, l.line, l.rule, l.message"
+					" FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]),"
+					" pg_catalog.unnest($2::pg_catalog.text[]))"
+					" WITH ORDINALITY AS f(script, source, n),"
+					" LATERAL migrate.lint_script(f.script, f.source) l ORDER BY f.n",
+					2, params);
+	mg_free((void *) params[0]);
+	mg_free((void *) params[1]);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return pg_fail(db, res, "could not lint the revisions", false);
+	for (int i = 0; i < PQntuples(res); i++)
+		for (int c = 0; c < 4; c++)
+			mg_strlist_add(rows, PQgetvalue(res, i, c));
+	PQclear(res);
+	return EXIT_OK;
+}
+
 const DbOps pg_ops = {
 	"postgresql", MG_DIALECT_POSTGRESQL,
 	pg_open, pg_close, pg_push, pg_versions, pg_apply, pg_offline, pg_applied_info,
-	pg_repair, pg_boot_state, pg_model, pg_drift, pg_test
+	pg_repair, pg_boot_state, pg_model, pg_drift, pg_test, pg_lint, true
 };

@@ -436,6 +436,8 @@ const DbOps sqlite_ops = {
 	NULL,						/* no boot state: every command parses first */
 	sq_model,
 	sq_drift,
-	sq_test
+	sq_test,
+	sq_lint,
+	false						/* lints the files, without the database */
 };
 

@@ -100,6 +100,8 @@ int			sq_model(Db *db, Repo *repo, const struct ModelCall *call, char **out);
  * in_tx: inside migrate's transaction.  Reports a failure on stderr.
  */
 int			sq_run_section(Db *db, const RepoRev *r, bool downgrade, bool in_tx);
+/* sqlite_lint.c: DbOps.lint */
+int			sq_lint(Db *db, Repo *repo, const MgIntList *nodes, MgStrList *rows);
 /* sqlite_journal.c: a transaction-false section, journaled (resumable) */
 int			sq_run_outside(Db *db, const RepoRev *r, const MgStep *s);
 int			sq_journal_forget(Db *db, const char *id);	/* NULL: every row */

@@ -310,6 +310,8 @@ directive(Parser *ps, int line, char *text)
 	for (int k = 0; k < HK_COUNT; k++)
 		if (strcmp(key, header_keys[k]) == 0)
 			return header_line(ps, line, (HeaderKey) k, value);
+	if (strcmp(key, "lint-ignore") == 0)
+		return syntax(ps, line, "\"migrate:%s\" belongs in a section, on the line before the statement it is about", key);
 	return syntax(ps, line, "unknown directive \"migrate:%s\"", key);
 }
 
@@ -355,7 +357,9 @@ mg_revfile_parse(const char *text, size_t len, const char *source,
 			char		key[64];
 			const char *value;
 
-			if (split_directive(line, key, sizeof(key), &value))
+			/* "-- migrate:lint-ignore RULE" in a body is SQL text (a comment) */
+			if (split_directive(line, key, sizeof(key), &value) &&
+				!(ps.section != NULL && strcmp(key, "lint-ignore") == 0))
 				st = directive(&ps, lineno, line);
 			else if (ps.section != NULL)
 			{

@@ -1,0 +1,1 @@
+ALTER TABLE accounts ADD COLUMN created timestamptz DEFAULT now();

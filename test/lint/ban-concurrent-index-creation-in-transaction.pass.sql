@@ -1,0 +1,2 @@
+-- migrate:transaction false
+CREATE INDEX CONCURRENTLY accounts_email_idx ON accounts (email);

@@ -1,0 +1,1 @@
+COMMENT ON COLUMN accounts.legacy_flag IS 'unused, to be dropped';

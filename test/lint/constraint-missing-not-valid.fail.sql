@@ -1,0 +1,1 @@
+ALTER TABLE accounts ADD CONSTRAINT balance_positive CHECK (balance >= 0);

@@ -1,0 +1,2 @@
+-- migrate:transaction false
+DROP INDEX CONCURRENTLY accounts_email_idx;

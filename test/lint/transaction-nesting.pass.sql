@@ -1,0 +1,2 @@
+-- migrate:transaction false
+UPDATE accounts SET region = 'eu' WHERE region IS NULL;
