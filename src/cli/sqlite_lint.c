@@ -183,6 +183,7 @@ sq_lint(Db *db, Repo *repo, const MgIntList *nodes, MgStrList *rows)
 		n = sq_split(sec->body, &stmts, &bad);
 		for (int k = 0; k < n; k++)
 			lint_statement(&lt, sec->body, &stmts[k]);
+		mg_lint_sort(&lt.out);
 		for (int k = 0; k < lt.out.count; k++)
 		{
 			char		line[16];

@@ -260,6 +260,24 @@ mg_lint_check_ignores(MgLint *l, const MgLintSection *sec)
 }
 
 void
+mg_lint_sort(MgLint *l)
+{
+	/* insertion sort: stable, and a section has few findings */
+	for (int i = 1; i < l->count; i++)
+	{
+		MgLintFinding f = l->items[i];
+		int			j = i;
+
+		while (j > 0 && l->items[j - 1].line > f.line)
+		{
+			l->items[j] = l->items[j - 1];
+			j--;
+		}
+		l->items[j] = f;
+	}
+}
+
+void
 mg_lint_free(MgLint *l)
 {
 	for (int i = 0; i < l->count; i++)

@@ -96,6 +96,9 @@ void		mg_lint_add(MgLint *l, const MgLintSection *sec, size_t off,
  */
 void		mg_lint_check_ignores(MgLint *l, const MgLintSection *sec);
 
+/* In file line order (findings of one line in the order they were found). */
+void		mg_lint_sort(MgLint *l);
+
 void		mg_lint_free(MgLint *l);
 
 #endif							/* MG_LINT_H */

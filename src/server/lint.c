@@ -448,6 +448,12 @@ lint_section(MgLint *out, const char *revision, const char *body, int body_line,
 		lint_statement(&lt, rs->stmt);
 	}
 	error_context_stack = cb.previous;
+	{
+		/* this section's findings in line order */
+		MgLint		mine = {lt.out.items + out->count, lt.out.count - out->count, 0};
+
+		mg_lint_sort(&mine);
+	}
 	*out = lt.out;
 }
 
