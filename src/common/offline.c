@@ -75,13 +75,28 @@ mg_sql_literal(MgBuf *b, const char *s, MgDialect dialect)
 	mg_buf_puts(b, "'");
 }
 
-/* A dollar-quoted string whose tag does not occur in s. */
+/*
+ * Whether tag would end a dollar-quoted s early: where it occurs in s, and
+ * where s ends with all of it but its final '$', which the closing tag's
+ * first '$' completes ("...$migrate" + "$migrate$").  The tag's only border
+ * is "$", so there is no other overlap.
+ */
+static bool
+tag_unsafe(const char *s, const char *tag)
+{
+	size_t		n = strlen(s),
+				k = strlen(tag) - 1;
+
+	return strstr(s, tag) != NULL || (n >= k && memcmp(s + n - k, tag, k) == 0);
+}
+
+/* A dollar-quoted string that holds s, whatever s ends with. */
 static void
 dollar_quoted(MgBuf *b, const char *s)
 {
 	char		tag[32] = "$migrate$";
 
-	for (int n = 1; strstr(s, tag) != NULL; n++)
+	for (int n = 1; tag_unsafe(s, tag); n++)
 		snprintf(tag, sizeof(tag), "$migrate%d$", n);
 	mg_buf_printf(b, "%s%s%s", tag, s, tag);
 }
