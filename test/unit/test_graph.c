@@ -71,6 +71,18 @@ static const GraphErrRow graph_err_rows[] = {
 		{NULL}, {"a1"}, {"b1", "c1"}, MG_ERR_GRAPH},
 	{"cycle_via_depends_on_label", "r0 x1<r0@lab x2<x1~y1 y1<r0~lab2 z1<x2@lab2",
 		{"cycle", "x2", "y1", "z1"}, {NULL}, {NULL}, MG_ERR_GRAPH},
+	/*
+	 * The walk starts at the smallest id off the order, so the message is
+	 * the same whatever order the revisions are added in.
+	 */
+	{"cycle_is_named_whatever_the_order", "aa<bb bb<aa",
+		{"cycle in the revision graph: bb -> aa -> bb"}, {NULL}, {NULL}, MG_ERR_GRAPH},
+	{"cycle_is_named_whatever_the_order", "bb<aa aa<bb",
+		{"cycle in the revision graph: bb -> aa -> bb"}, {NULL}, {NULL}, MG_ERR_GRAPH},
+	{"cycle_is_named_whatever_the_order", "out1<cy1 root1 cy1<cy3 cy2<cy1 cy3<cy2",
+		{"cycle in the revision graph: cy2 -> cy3 -> cy1 -> cy2"}, {NULL}, {NULL}, MG_ERR_GRAPH},
+	{"cycle_is_named_whatever_the_order", "cy3<cy2 cy2<cy1 cy1<cy3 root1 out1<cy1",
+		{"cycle in the revision graph: cy2 -> cy3 -> cy1 -> cy2"}, {NULL}, {NULL}, MG_ERR_GRAPH},
 	{"self_revise_and_self_depend", "r0 s1<s1",
 		{"cycle", "s1 -> s1"}, {NULL}, {NULL}, MG_ERR_GRAPH},
 	{"self_revise_and_self_depend", "r0 d1<r0~d1",
@@ -528,6 +540,7 @@ const TestCase graph_cases[] = {
 	TC_ROWS(cycle_names_only_its_members, graph_err_case),
 	TC_ROWS(cycle_via_depends, graph_err_case),
 	TC_ROWS(cycle_via_depends_on_label, graph_err_case),
+	TC_ROWS(cycle_is_named_whatever_the_order, graph_err_case),
 	TC_ROWS(self_revise_and_self_depend, graph_err_case),
 	TC(depends_may_name_a_label),
 	TC(rebuild_after_adding),
