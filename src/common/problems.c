@@ -66,3 +66,15 @@ mg_state_problems(const MgGraph *g, const uint8_t *applied,
 	}
 	return p;
 }
+
+void
+mg_problems_free(MgProblems *p)
+{
+	for (int i = 0; i < p->count; i++)
+	{
+		mg_free(p->items[i].revision);
+		mg_free(p->items[i].problem);
+	}
+	mg_free(p->items);
+	memset(p, 0, sizeof(*p));
+}

@@ -52,5 +52,6 @@ MgProblems	mg_state_problems(const MgGraph *g, const uint8_t *applied,
 							  const char *const *checksum, const char *const *where,
 							  const char *const *versions, int nversions,
 							  const MgAppliedWith *hist, int nhist, MgKnownBy known_by);
+void		mg_problems_free(MgProblems *p);
 
 #endif							/* MG_PROBLEMS_H */

@@ -485,6 +485,12 @@ TEST(state_from_unknown_version)
 	CHECK_INT(err->status, MG_ERR_STATE);
 	CHECK_CONTAINS(err->message, "deadbeef0001");
 }
+static void
+free_problems(void *p)
+{
+	mg_problems_free(p);
+}
+
 /* mg_state_problems: the one rule of validate()/check and their order. */
 TEST(state_problems)
 {
@@ -507,6 +513,7 @@ TEST(state_problems)
 	now[t_node(g, "c3")] = "new3";
 	where[t_node(g, "b2")] = "b2.sql";
 	p = mg_state_problems(g, applied, now, where, versions, 2, hist, 5, MG_KNOWN_BY_FILES);
+	t_defer(free_problems, &p);	/* whichever p holds when the case ends */
 	CHECK_INT(p.count, 3);
 	CHECK_STR(p.items[0].revision, "gone1");
 	CHECK_STR(p.items[0].problem, "missing: the database is at this revision, but there is no file for it");
@@ -514,6 +521,7 @@ TEST(state_problems)
 	CHECK_STR(p.items[1].problem, "checksum changed: applied with old2, now new2 (b2.sql)");
 	CHECK_STR(p.items[2].revision, "gone2");
 	CHECK_STR(p.items[2].problem, "missing: applied, but there is no file for it");
+	mg_problems_free(&p);
 	p = mg_state_problems(g, applied, now, NULL, versions, 2, hist, 5, MG_KNOWN_BY_CATALOG);
 	CHECK_INT(p.count, 3);
 	CHECK_STR(p.items[0].problem, "missing: the version set names it, but the catalog has no such revision");
