@@ -3,7 +3,8 @@
  * script carries each revision's whole file to add_revision() in a
  * dollar-quoted string, which must hold the file's text as PostgreSQL's
  * lexer reads it back (up to the first occurrence of the opening tag),
- * whatever the text contains or ends with.
+ * whatever the text contains or ends with; and each section's last
+ * statement is terminated before the history row that follows it.
  */
 #include "harness.h"
 #include "offline.h"
@@ -50,12 +51,12 @@ free_buf(void *p)
 	mg_buf_free(p);
 }
 
-/* The offline upgrade script (PostgreSQL) of the one revision of text. */
+/* The offline upgrade script of the one revision of text. */
 static const char *
-script_of(const char *text)
+script_of(const char *text, MgDialect dialect)
 {
 	MgRevFile  *rf = t_parse(text);
-	OneRev		r = {rf, t_select(rf, MG_DIALECT_POSTGRESQL), text};
+	OneRev		r = {rf, t_select(rf, dialect), text};
 	MgGraph    *g = t_graph(rf->id);
 	uint8_t    *none = t_alloc(1);
 	MgPlan	   *plan = t_plan(g, "heads", UP, none, false);
@@ -64,7 +65,7 @@ script_of(const char *text)
 	MgError    *err = t_alloc(sizeof(MgError));
 
 	in.graph = g;
-	in.dialect = MG_DIALECT_POSTGRESQL;
+	in.dialect = dialect;
 	in.target = "heads";
 	in.steps = &plan->steps;
 	in.from = none;
@@ -124,7 +125,7 @@ static void
 check_dollar_row(const void *row)
 {
 	const DollarRow *r = row;
-	const char *script = script_of(r->text);
+	const char *script = script_of(r->text, MG_DIALECT_POSTGRESQL);
 
 	CHECK_STR(carried_text(script), r->text);
 	CHECK_CONTAINS(script, t_printf("add_revision(%s", r->tag));
@@ -132,8 +133,48 @@ check_dollar_row(const void *row)
 
 ROWS_CASE(dollar_cases, dollar_rows, check_dollar_row)
 
+/*
+ * The section's last statement ends before the history row, in either
+ * dialect: a ';' is added unless the body surely ends with one, which a
+ * ';' in a last-line comment does not.
+ */
+typedef struct TermRow
+{
+	const char *test;
+	const char *body;
+	const char *written;		/* the body as the script has it, then a newline */
+} TermRow;
+
+static const TermRow term_rows[] = {
+	{"offline_script_terminates_the_last_statement", "SELECT 1;", "SELECT 1;\n"},
+	{"offline_script_terminates_the_last_statement", "SELECT 1", "SELECT 1\n;\n"},
+	{"offline_script_terminates_the_last_statement", "SELECT 1;\n-- done", "SELECT 1;\n-- done\n;\n"},
+	{"offline_script_terminates_the_last_statement", "SELECT 1; /* done */", "SELECT 1; /* done */\n;\n"},
+	{"offline_script_terminates_the_last_statement",
+		"CREATE TABLE t (a int)\n-- the end;", "CREATE TABLE t (a int)\n-- the end;\n;\n"},
+	{"offline_script_terminates_the_last_statement",
+		"CREATE TABLE t (a int) -- the end;", "CREATE TABLE t (a int) -- the end;\n;\n"},
+};
+
+static void
+check_term_row(const void *row)
+{
+	const TermRow *r = row;
+	const char *text = t_printf(HEADER "%s\n", r->body);
+
+	for (int d = MG_DIALECT_POSTGRESQL; d <= MG_DIALECT_SQLITE; d++)
+	{
+		const char *script = script_of(text, (MgDialect) d);
+
+		CHECK_CONTAINS(script, t_printf("\n%sINSERT INTO migrate", r->written));
+	}
+}
+
+ROWS_CASE(term_cases, term_rows, check_term_row)
+
 const TestCase offline_cases[] = {
 	TC_ROWS(offline_script_carries_the_whole_file, dollar_cases),
 	TC_ROWS(offline_script_carries_a_file_ending_in_the_tag, dollar_cases),
+	TC_ROWS(offline_script_terminates_the_last_statement, term_cases),
 	TC_END
 };
