@@ -12,7 +12,8 @@
  * (fuzz_check_graph); and from base, from everything applied and from
  * random states, upgrades, downgrades and stamps to heads, base, ids,
  * labels and relative targets obey every plan invariant
- * (fuzz_check_plan), and plan the same steps in both graphs.
+ * (fuzz_check_plan), and plan the same steps in both graphs; four
+ * copies of the revisions under suffixed ids build alike.
  */
 #include "fuzz.h"
 #include "revfile.h"
@@ -73,6 +74,77 @@ build(MgGraph *g, const Revs *revs, bool reverse, MgError *err)
 	}
 	memset(err, 0, sizeof(*err));
 	return mg_graph_build(g, err);
+}
+
+/*
+ * The revisions COPIES times over, "<id>.<k>" revising and depending on
+ * copy k of what the original names (labels too): ids of a copy share
+ * all but their last bytes, and there are enough of them for the radix
+ * sort of graph_ids.c and its second passes on the next eight bytes.
+ */
+#define COPIES 4
+
+static char *
+copy_name(const char *s, int k)
+{
+	char	   *out = mg_alloc(strlen(s) + 4);
+
+	sprintf(out, "%s.%d", s, k);
+	return out;
+}
+
+static char **
+copy_list(const MgStrList *l, int k)
+{
+	char	  **out = mg_alloc(sizeof(char *) * (size_t) (l->count + 1));
+
+	for (int i = 0; i < l->count; i++)
+		out[i] = copy_name(l->items[i], k);
+	return out;
+}
+
+static void
+free_list(char **l, int n)
+{
+	for (int i = 0; i < n; i++)
+		mg_free(l[i]);
+	mg_free(l);
+}
+
+static void
+check_copies(const Revs *revs, MgStatus want)
+{
+	MgGraph		c;
+	MgError		err;
+	MgStatus	st;
+
+	mg_graph_init(&c, revs->n * COPIES);
+	for (int k = 0; k < COPIES; k++)
+		for (int i = 0; i < revs->n; i++)
+		{
+			const MgRevFile *rf = &revs->rf[i];
+			char	   *id = copy_name(rf->id, k);
+			char	  **rev = copy_list(&rf->revises, k),
+					  **dep = copy_list(&rf->depends, k),
+					  **lab = copy_list(&rf->branch, k);
+
+			mg_graph_add(&c, id, (const char *const *) rev, rf->revises.count,
+						 (const char *const *) dep, rf->depends.count,
+						 (const char *const *) lab, rf->branch.count);
+			mg_free(id);
+			free_list(rev, rf->revises.count);
+			free_list(dep, rf->depends.count);
+			free_list(lab, rf->branch.count);
+		}
+	memset(&err, 0, sizeof(err));
+	st = mg_graph_build(&c, &err);
+	FUZZ_CHECK(st == want, "%d copies of the revisions build with %d, the revisions with %d (%s)",
+			   COPIES, (int) st, (int) want, err.message);
+	if (st == MG_OK)
+		fuzz_check_graph(&c);
+	else
+		fuzz_check_error(st, &err, "build of the copies");
+	mg_graph_free(&c);
 }
 
 /* The same revisions by id in the other graph. */
@@ -185,6 +257,11 @@ query_all(const MgGraph *g)
 		char	   *up = mg_running_text(g, i, false, "m"),
 				   *down = mg_running_text(g, i, true, NULL);
 
+		for (int a = 0; a < br.count; a++)
+			for (int b = 0; b < a; b++)
+				FUZZ_CHECK(strcmp(br.items[a], br.items[b]) != 0,
+						   "branches of %s list %s twice", g->nodes[i].id, br.items[a]);
+
 		mg_strlist_free(&br);
 		mg_free(up);
 		mg_free(down);
@@ -215,6 +292,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   (int) sg, (int) sh, eg.message, eh.message);
 	if (sg != MG_OK)
 	{
+		check_copies(revs, sg);
 		fuzz_check_error(sg, &eg, "build");
 		FUZZ_CHECK(sg == MG_ERR_GRAPH || sg == MG_ERR_DUPLICATE, "build fails with %d", (int) sg);
 		FUZZ_CHECK(strcmp(eg.message, eh.message) == 0,
@@ -223,6 +301,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	else if (g.n > 0)
 	{
+		check_copies(revs, sg);
 		uint8_t    *state = calloc((size_t) g.n, 1);
 
 		fuzz_check_graph(&g);
