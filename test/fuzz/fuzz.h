@@ -69,6 +69,10 @@ uint8_t    *fuzz_random_state(const MgGraph *g, FuzzRng *r);
 MgStatus	fuzz_check_plan(const MgGraph *g, const char *target, MgOp op,
 							const uint8_t *applied, bool purge);
 
+/* The same node numbers in the same order; the same kind and nodes. */
+bool		fuzz_same_ints(const MgIntList *a, const MgIntList *b);
+bool		fuzz_same_target(const MgTarget *a, const MgTarget *b);
+
 /* Ids of a node list, space-separated, for messages (static buffer). */
 const char *fuzz_ids(const MgGraph *g, const MgIntList *l);
 

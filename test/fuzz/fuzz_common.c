@@ -206,9 +206,7 @@ check_listing(const MgGraph *g, MgIntList got, bool (*member) (const MgNode *),
 	for (int r = 0; r < g->n; r++)
 		if (member(&g->nodes[g->by_id[r]]))
 			mg_intlist_add(&want, g->by_id[r]);
-	FUZZ_CHECK(got.count == want.count &&
-			   (want.count == 0 ||
-				memcmp(got.items, want.items, sizeof(int) * (size_t) want.count) == 0),
+	FUZZ_CHECK(fuzz_same_ints(&got, &want),
 			   "%s: got [%s], want [%s]", what, fuzz_ids(g, &got),
 			   fuzz_ids(g, &want));
 	mg_intlist_free(&got);
@@ -308,6 +306,19 @@ fuzz_check_graph(const MgGraph *g)
 
 /* ---- states ---- */
 
+/*
+ * Every node of l is in set (in) or none is (!in); else fail with
+ * "what: id how <the node>".
+ */
+static void
+check_each(const MgGraph *g, const MgIntList *l, const uint8_t *set, bool in,
+		   const char *what, const char *id, const char *how)
+{
+	for (int k = 0; k < l->count; k++)
+		FUZZ_CHECK(!set[l->items[k]] == !in, "%s: %s %s %s", what, id, how,
+				   g->nodes[l->items[k]].id);
+}
+
 void
 fuzz_check_closed(const MgGraph *g, const uint8_t *applied, const char *what)
 {
@@ -319,12 +330,8 @@ fuzz_check_closed(const MgGraph *g, const uint8_t *applied, const char *what)
 				   what, i, applied[i]);
 		if (!applied[i])
 			continue;
-		for (int k = 0; k < nd->parents.count; k++)
-			FUZZ_CHECK(applied[nd->parents.items[k]], "%s: %s applied without its parent %s",
-					   what, nd->id, g->nodes[nd->parents.items[k]].id);
-		for (int k = 0; k < nd->deps.count; k++)
-			FUZZ_CHECK(applied[nd->deps.items[k]], "%s: %s applied without its dependency %s",
-					   what, nd->id, g->nodes[nd->deps.items[k]].id);
+		check_each(g, &nd->parents, applied, true, what, nd->id, "applied without its parent");
+		check_each(g, &nd->deps, applied, true, what, nd->id, "applied without its dependency");
 	}
 }
 
@@ -396,20 +403,23 @@ fuzz_random_state(const MgGraph *g, FuzzRng *r)
 
 /* ---- plans ---- */
 
-static bool
-same_target(const MgTarget *a, const MgTarget *b)
+bool
+fuzz_same_ints(const MgIntList *a, const MgIntList *b)
 {
-	return a->kind == b->kind && a->nodes.count == b->nodes.count &&
-		(a->nodes.count == 0 ||
-		 memcmp(a->nodes.items, b->nodes.items, sizeof(int) * (size_t) a->nodes.count) == 0);
+	return a->count == b->count &&
+		(a->count == 0 || memcmp(a->items, b->items, sizeof(int) * (size_t) a->count) == 0);
+}
+
+bool
+fuzz_same_target(const MgTarget *a, const MgTarget *b)
+{
+	return a->kind == b->kind && fuzz_same_ints(&a->nodes, &b->nodes);
 }
 
 static bool
 same_plan(const MgGraph *g, const MgPlan *a, const MgPlan *b)
 {
-	return a->downgrade == b->downgrade && a->steps.count == b->steps.count &&
-		(a->steps.count == 0 ||
-		 memcmp(a->steps.items, b->steps.items, sizeof(int) * (size_t) a->steps.count) == 0) &&
+	return a->downgrade == b->downgrade && fuzz_same_ints(&a->steps, &b->steps) &&
 		same_set(g, a->after, b->after);
 }
 
@@ -445,23 +455,15 @@ check_steps(const MgGraph *g, const char *target, MgOp op,
 		FUZZ_CHECK(removal || nremove == 0, "%s: addition of %s after a removal", target, nd->id);
 		if (removal)
 		{
-			for (int k = 0; k < nd->children.count; k++)
-				FUZZ_CHECK(!cur[nd->children.items[k]], "%s: %s removed before its child %s",
-						   target, nd->id, g->nodes[nd->children.items[k]].id);
-			for (int k = 0; k < nd->dependents.count; k++)
-				FUZZ_CHECK(!cur[nd->dependents.items[k]], "%s: %s removed before its dependent %s",
-						   target, nd->id, g->nodes[nd->dependents.items[k]].id);
+			check_each(g, &nd->children, cur, false, target, nd->id, "removed before its child");
+			check_each(g, &nd->dependents, cur, false, target, nd->id, "removed before its dependent");
 			removed[v] = 1;
 			nremove++;
 		}
 		else
 		{
-			for (int k = 0; k < nd->parents.count; k++)
-				FUZZ_CHECK(cur[nd->parents.items[k]], "%s: %s added before its parent %s",
-						   target, nd->id, g->nodes[nd->parents.items[k]].id);
-			for (int k = 0; k < nd->deps.count; k++)
-				FUZZ_CHECK(cur[nd->deps.items[k]], "%s: %s added before its dependency %s",
-						   target, nd->id, g->nodes[nd->deps.items[k]].id);
+			check_each(g, &nd->parents, cur, true, target, nd->id, "added before its parent");
+			check_each(g, &nd->deps, cur, true, target, nd->id, "added before its dependency");
 			added[v] = 1;
 			nadd++;
 		}
@@ -589,7 +591,7 @@ fuzz_check_plan(const MgGraph *g, const char *target, MgOp op,
 	/* idempotent: from where it ends, the same target needs nothing more */
 	if (mg_target_resolve(g, target, op, p.after, &t_after, &err) == MG_OK)
 	{
-		if (same_target(&t, &t_after))
+		if (fuzz_same_target(&t, &t_after))
 		{
 			st_again = mg_plan(g, target, op, p.after, purge, &again, &err);
 			FUZZ_CHECK(st_again == MG_OK && again.steps.count == 0,

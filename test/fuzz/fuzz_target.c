@@ -81,14 +81,6 @@ build_fixed(void)
 	graph_ready = true;
 }
 
-static bool
-same_target(const MgTarget *a, const MgTarget *b)
-{
-	return a->kind == b->kind && a->nodes.count == b->nodes.count &&
-		(a->nodes.count == 0 ||
-		 memcmp(a->nodes.items, b->nodes.items, sizeof(int) * (size_t) a->nodes.count) == 0);
-}
-
 /* Resolve text twice; check what it names and that each id names itself. */
 static void
 check_resolve(const char *text, MgOp op, const uint8_t *applied)
@@ -106,7 +98,7 @@ check_resolve(const char *text, MgOp op, const uint8_t *applied)
 		fuzz_check_error(st, &err, text);
 		return;
 	}
-	FUZZ_CHECK(same_target(&t, &again), "\"%s\" resolves two ways", text);
+	FUZZ_CHECK(fuzz_same_target(&t, &again), "\"%s\" resolves two ways", text);
 	FUZZ_CHECK(t.kind != MG_TARGET_BASE || t.nodes.count == 0, "\"%s\": base with nodes", text);
 	for (int k = 0; k < t.nodes.count; k++)
 	{
@@ -163,9 +155,7 @@ check_history(const char *range, const uint8_t *applied)
 		mg_intlist_free(&again);
 		return;
 	}
-	FUZZ_CHECK(l.count == again.count &&
-			   (l.count == 0 || memcmp(l.items, again.items, sizeof(int) * (size_t) l.count) == 0),
-			   "history \"%s\" lists two ways", range);
+	FUZZ_CHECK(fuzz_same_ints(&l, &again), "history \"%s\" lists two ways", range);
 	for (int i = 0; i < NFIXED; i++)
 		pos[i] = -1;
 	for (int k = 0; k < l.count; k++)
