@@ -6,8 +6,10 @@
  *
  * Input: the bytes of one revision file.  Invariants: no crash, leak or
  * undefined behaviour; a refused file gets a complete error on a line of
- * the file; an accepted file, written back in the canonical layout,
- * parses to the same revision, whose canonical text is the same again,
+ * the file; the sections of an accepted file are on the lines they say
+ * (errors in them name those lines); the file, written back in the
+ * canonical layout, parses to the same revision, whose canonical text is
+ * the same again,
  * with the same sections and checksums for every dialect; and an offline
  * PostgreSQL script of it, read back as PostgreSQL reads a dollar-quoted
  * string, holds exactly the file's text.
@@ -69,6 +71,80 @@ count_lines(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < size; i++)
 		n += data[i] == '\n';
 	return n;
+}
+
+/*
+ * Line n (1-based) of the file as the parser reads it: no BOM, no CRs
+ * before the newline; NULL past the end.
+ */
+static char *
+file_line(const uint8_t *data, size_t size, int n)
+{
+	size_t		pos = size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	size_t		end;
+
+	for (int k = 1; k < n; k++)
+	{
+		const uint8_t *nl = memchr(data + pos, '\n', size - pos);
+
+		if (nl == NULL)
+			return NULL;
+		pos = (size_t) (nl - data) + 1;
+	}
+	if (pos >= size && n > 1)
+		return NULL;
+	end = pos;
+	while (end < size && data[end] != '\n')
+		end++;
+	while (end > pos && data[end - 1] == '\r')
+		end--;
+	return mg_strndup((const char *) data + pos, end - pos);
+}
+
+/*
+ * Errors in a section name file lines from marker_line and body_line:
+ * the marker is on its line, and line k of the body is file line
+ * body_line + k.
+ */
+static void
+check_lines(const MgRevFile *rf, const uint8_t *data, size_t size)
+{
+	static const char *const kinds[] = {"upgrade", "downgrade"};
+
+	for (int k = 0; k < MG_NUM_SECTION_KINDS; k++)
+		for (int d = 0; d < MG_NUM_DIALECTS; d++)
+		{
+			const MgSection *sec = &rf->sections[k][d];
+			char	   *marker;
+			const char *p;
+			int			n = sec->body_line;
+
+			if (!sec->present)
+				continue;
+			marker = file_line(data, size, sec->marker_line);
+			p = marker ? strstr(marker, "migrate:") : NULL;
+			FUZZ_CHECK(p && strncmp(p + 8, kinds[k], strlen(kinds[k])) == 0 &&
+					   strchr(" \t\r\v\f", p[8 + strlen(kinds[k])]),
+					   "section %s/%d: line %d is \"%s\"", kinds[k], d, sec->marker_line,
+					   marker ? marker : "(none)");
+			mg_free(marker);
+			FUZZ_CHECK(sec->body_line == sec->marker_line + 1, "body line %d after marker line %d",
+					   sec->body_line, sec->marker_line);
+			for (p = sec->body; sec->body[0]; n++)
+			{
+				const char *eol = strchr(p, '\n');
+				size_t		len = eol ? (size_t) (eol - p) : strlen(p);
+				char	   *line = file_line(data, size, n);
+
+				FUZZ_CHECK(line && strlen(line) == len && memcmp(line, p, len) == 0,
+						   "section %s/%d: body line %d is not file line %d (\"%s\")", kinds[k],
+						   d, n - sec->body_line, n, line ? line : "(none)");
+				mg_free(line);
+				if (!eol)
+					break;
+				p = eol + 1;
+			}
+		}
 }
 
 /* ---- the offline script, from a graph of the revision and its parents ---- */
@@ -243,6 +319,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 
+	check_lines(&a, data, size);
 	text = mg_revfile_format(&a);
 	memset(&err, 0, sizeof(err));
 	st = mg_revfile_parse(text, strlen(text), "canonical.sql", &b, &err);
