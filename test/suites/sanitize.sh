@@ -14,8 +14,9 @@
 # of the example migrations/ against a SQLite file: reading commands on a
 # missing file, upgrade, current, history, heads, branches, show, status,
 # check, relative and per-revision upgrades and downgrades, stamps, the
-# offline --sql scripts, push, repair, test, drift, a new revision, and the
-# error paths of a failing revision and of an edited applied one. Each
+# offline --sql scripts, push, repair, test, drift, a new revision, the
+# error paths of a failing revision and of an edited applied one, and with
+# a model (schema.sql): autogenerate, diff, check and a table rebuild. Each
 # test passes when the command exits as expected and no sanitizer wrote a
 # report (reports go to files, one per process). The program frees
 # nothing at exit by design (a one-shot process), so its runs leave leak
@@ -149,5 +150,30 @@ san "status with an edited applied revision" 0 -d "$U" status
 san "upgrade refuses an edited applied revision" 1 -d "$U" upgrade
 san "repair accepts it" 0 -d "$U" repair
 san "check after the repair" 0 -d "$U" check
+
+# the model: autogenerate, a rebuild of a table, check and diff against it
+mkdir -p "$TMP/model"
+cd "$TMP/model" || exit 1
+U=sqlite:///m.db
+san "init" 0 init
+"$PY" -c 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).close()' m.db
+cat >migrations/schema.sql <<'EOF'
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);
+CREATE INDEX users_name ON users (name);
+CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id), body TEXT);
+CREATE VIEW post_count AS SELECT user_id, count(*) AS n FROM posts GROUP BY user_id;
+EOF
+san "revision --autogenerate from a new file" 0 -d "$U" revision --autogenerate -m first
+san "upgrade to the model" 0 -d "$U" upgrade
+san "check against the model" 0 -d "$U" check
+cat >migrations/schema.sql <<'EOF'
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL DEFAULT '');
+CREATE INDEX users_name ON users (name);
+CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id), title TEXT);
+EOF
+san "diff to a changed model" 0 -d "$U" diff
+san "revision --autogenerate of a table rebuild" 0 -d "$U" revision --autogenerate -m second
+san "upgrade with the rebuild" 0 -d "$U" upgrade
+san "downgrade -1 with the rebuild" 0 -d "$U" downgrade -1
 
 suite_end
