@@ -37,7 +37,7 @@ make_args=()
 if [ -n "${CI:-}" ] && [ "$CI" != false ] && [ "$CI" != 0 ]; then
     make_args+=(WERROR=1)
 fi
-if ! build_log=$(make -C "$REPO_ROOT" -s ${make_args[@]+"${make_args[@]}"} fuzz 2>&1); then
+if ! build_log=$(make -C "$REPO_ROOT" -s -j2 ${make_args[@]+"${make_args[@]}"} fuzz 2>&1); then
     for name in "${NAMES[@]}"; do
         not_ok_whole "fuzz_$name: build (make fuzz)" "$build_log"
     done
