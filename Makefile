@@ -4,6 +4,8 @@
 #   make installcheck         pg_regress suite (sql/) and isolation specs
 #                             (specs/) against a running server
 #   make unittest             standalone tests of src/common
+#   make fuzz                 libFuzzer harnesses of src/common (clang),
+#                             build/fuzz/fuzz_*; test/suites/fuzz.sh runs them
 #   make clean                remove everything the build made
 #
 #   WERROR=1                  make warnings errors in every build (the
@@ -12,7 +14,7 @@
 #
 # The module's objects are PGXS's, next to their sources (src/*/*.o).  The
 # program and the unit tests are frontend builds with other flags, so they
-# get objects of their own under build/cli/ and build/unit/, with header
+# get objects of their own under build/cli/, build/unit/ and build/fuzz/, with header
 # dependencies tracked by the compiler (-MMD -MP).  Every src/common/*.c
 # goes into all three.
 
@@ -109,5 +111,30 @@ unittest: test/unit/run_unit
 
 .PHONY: unittest
 
-# header dependencies of the program's and the unit tests' objects
--include $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
+# ---- libFuzzer harnesses of the shared core (test/fuzz/fuzz_<name>.c) ----
+# clang only: -fsanitize=fuzzer links libFuzzer's main.  Every object is
+# instrumented (fuzzer-no-link), the harness binaries link the fuzzer.
+
+FUZZ_CC = clang
+FUZZ_SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_NAMES = $(filter-out common,$(patsubst test/fuzz/fuzz_%.c,%,$(wildcard test/fuzz/fuzz_*.c)))
+FUZZ_BINS = $(FUZZ_NAMES:%=$(BUILDDIR)/fuzz/fuzz_%)
+FUZZ_SRCS = test/fuzz/fuzz_common.c $(COMMON_SRCS) src/cli/hooks.c
+FUZZ_OBJS = $(FUZZ_SRCS:%.c=$(BUILDDIR)/fuzz/%.o)
+FUZZ_CFLAGS = -std=c99 -g -O1 -Wall -Wextra -Wno-unused-parameter $(WERROR_FLAG) \
+	-Isrc/common $(VERSION_DEFINE) -fsanitize=fuzzer-no-link $(FUZZ_SANITIZE)
+
+$(BUILDDIR)/fuzz/%.o: %.c migrate.control $(WERROR_STAMP)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILDDIR)/fuzz/fuzz_%: $(BUILDDIR)/fuzz/test/fuzz/fuzz_%.o $(FUZZ_OBJS)
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SANITIZE) -o $@ $^ -lcrypto
+
+fuzz: $(FUZZ_BINS)
+
+.PHONY: fuzz
+
+# header dependencies of the program's, the unit tests' and the fuzzers' objects
+-include $(CLI_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) \
+	$(FUZZ_NAMES:%=$(BUILDDIR)/fuzz/test/fuzz/fuzz_%.d)

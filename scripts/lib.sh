@@ -16,8 +16,11 @@
 
 PG_MAJOR=15
 PG_BINDIR=/usr/lib/postgresql/$PG_MAJOR/bin
+# clang and its runtimes (libFuzzer, the sanitizers): test/suites/fuzz.sh
+# and sanitize.sh
 MIGRATE_DEPS=(postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR
-              libsqlite3-dev libssl-dev make gcc pkg-config)
+              libsqlite3-dev libssl-dev make gcc pkg-config
+              clang libclang-rt-dev)
 
 # Absolute path of the repository root (the directory above scripts/).
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -231,6 +231,10 @@ add_problems(State *s, const AppliedInfo *ai, const MgStrList *unknown)
 		mg_strlist_add(&s->problems, b.data);
 		mg_buf_free(&b);
 	}
+	mg_problems_free(&p);
+	mg_free(hist);
+	mg_free(checksum);
+	mg_free(where);
 }
 
 static int

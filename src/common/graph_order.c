@@ -204,11 +204,15 @@ mg_report_cycle(const MgGraph *g, const int *order, int done, MgError *err)
 	for (int i = 0; i < done; i++)
 		ordered[order[i]] = 1;
 	for (int i = 0; i < g->n; i++)
-	{
 		seen_at[i] = -1;
-		if (!ordered[i] && v < 0)
-			v = i;
-	}
+	/*
+	 * Start from the smallest unordered id, so that the cycle named does not
+	 * depend on the order the revisions were added in (files in the
+	 * program, catalog rows on the server).
+	 */
+	for (int r = 0; r < g->n && v < 0; r++)
+		if (!ordered[g->by_id[r]])
+			v = g->by_id[r];
 	/* every unordered node has an unordered predecessor: walk back */
 	while (seen_at[v] < 0)
 	{

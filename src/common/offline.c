@@ -84,13 +84,28 @@ mg_sql_literal(MgBuf *b, const char *s, MgDialect dialect)
 	mg_buf_puts(b, "'");
 }
 
-/* A dollar-quoted string whose tag does not occur in s. */
+/*
+ * Whether tag would end a dollar-quoted s early: where it occurs in s, and
+ * where s ends with all of it but its final '$', which the closing tag's
+ * first '$' completes ("...$migrate" + "$migrate$").  The tag's only border
+ * is "$", so there is no other overlap.
+ */
+static bool
+tag_unsafe(const char *s, const char *tag)
+{
+	size_t		n = strlen(s),
+				k = strlen(tag) - 1;
+
+	return strstr(s, tag) != NULL || (n >= k && memcmp(s + n - k, tag, k) == 0);
+}
+
+/* A dollar-quoted string that holds s, whatever s ends with. */
 static void
 dollar_quoted(MgBuf *b, const char *s)
 {
 	char		tag[32] = "$migrate$";
 
-	for (int n = 1; strstr(s, tag) != NULL; n++)
+	for (int n = 1; tag_unsafe(s, tag); n++)
 		snprintf(tag, sizeof(tag), "$migrate%d$", n);
 	mg_buf_printf(b, "%s%s%s", tag, s, tag);
 }
@@ -148,7 +163,32 @@ put_versions(Writer *w, const uint8_t *state)
 	mg_intlist_free(&vs);
 }
 
-/* The SQL of a section, its last statement terminated. */
+/*
+ * Whether text (of length end) surely ends with a statement's ';': its
+ * last character, on a last line with no "--", which may start a comment
+ * that the ';' belongs to ("CREATE TABLE t (a int)\n-- done;").
+ */
+static bool
+ends_terminated(const char *text, size_t end)
+{
+	size_t		line = end;
+
+	if (end == 0 || text[end - 1] != ';')
+		return false;
+	while (line > 0 && text[line - 1] != '\n')
+		line--;
+	for (size_t i = line; i + 1 < end; i++)
+		if (text[i] == '-' && text[i + 1] == '-')
+			return false;
+	return true;
+}
+
+/*
+ * The SQL of a section, its last statement terminated: where that is not
+ * sure, with a ';' of its own (an empty statement, which both psql and
+ * sqlite3 pass over, is harmless; a missing ';' joins the statement to the
+ * history row that follows).
+ */
 static void
 put_body(MgBuf *b, const char *sql)
 {
@@ -160,7 +200,7 @@ put_body(MgBuf *b, const char *sql)
 	if (end == 0)
 		return;					/* an empty section (a merge) */
 	mg_buf_append(b, sql, end);
-	mg_buf_puts(b, sql[end - 1] == ';' ? "\n" : "\n;\n");
+	mg_buf_puts(b, ends_terminated(sql, end) ? "\n" : "\n;\n");
 }
 
 static const char *

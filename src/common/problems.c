@@ -81,3 +81,15 @@ mg_partial_problem(const MgPartial *p)
 				  p->downgrade ? "downgrade" : "upgrade");
 	return b.data;
 }
+
+void
+mg_problems_free(MgProblems *p)
+{
+	for (int i = 0; i < p->count; i++)
+	{
+		mg_free(p->items[i].revision);
+		mg_free(p->items[i].problem);
+	}
+	mg_free(p->items);
+	memset(p, 0, sizeof(*p));
+}

@@ -65,5 +65,6 @@ MgProblems	mg_state_problems(const MgGraph *g, const uint8_t *applied,
 
 /* "partially applied: revision X, statement 2 of 3 done; ..." */
 char	   *mg_partial_problem(const MgPartial *p);
+void		mg_problems_free(MgProblems *p);
 
 #endif							/* MG_PROBLEMS_H */

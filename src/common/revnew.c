@@ -54,6 +54,7 @@ mg_revfile_set_section(MgRevFile *rf, MgSectionKind kind, const char *body)
 {
 	MgSection  *s = &rf->sections[kind][MG_DIALECT_ANY];
 
+	mg_free(s->body);			/* the empty section mg_revfile_new made */
 	s->present = body != NULL;
 	s->body = body ? mg_strdup(body) : NULL;
 }

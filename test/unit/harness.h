@@ -207,6 +207,7 @@ extern const TestCase graph_cases[];
 extern const TestCase target_cases[];
 extern const TestCase history_cases[];
 extern const TestCase samples_cases[];
+extern const TestCase offline_cases[];
 extern const TestCase perf_cases[];
 
 #endif							/* MG_UNIT_HARNESS_H */

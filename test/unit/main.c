@@ -213,6 +213,7 @@ static const TestCase *const suites[] = {
 	target_cases,
 	history_cases,
 	samples_cases,
+	offline_cases,
 	perf_cases,
 };
 

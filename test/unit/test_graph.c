@@ -71,6 +71,18 @@ static const GraphErrRow graph_err_rows[] = {
 		{NULL}, {"a1"}, {"b1", "c1"}, MG_ERR_GRAPH},
 	{"cycle_via_depends_on_label", "r0 x1<r0@lab x2<x1~y1 y1<r0~lab2 z1<x2@lab2",
 		{"cycle", "x2", "y1", "z1"}, {NULL}, {NULL}, MG_ERR_GRAPH},
+	/*
+	 * The walk starts at the smallest id off the order, so the message is
+	 * the same whatever order the revisions are added in.
+	 */
+	{"cycle_is_named_whatever_the_order", "aa<bb bb<aa",
+		{"cycle in the revision graph: bb -> aa -> bb"}, {NULL}, {NULL}, MG_ERR_GRAPH},
+	{"cycle_is_named_whatever_the_order", "bb<aa aa<bb",
+		{"cycle in the revision graph: bb -> aa -> bb"}, {NULL}, {NULL}, MG_ERR_GRAPH},
+	{"cycle_is_named_whatever_the_order", "out1<cy1 root1 cy1<cy3 cy2<cy1 cy3<cy2",
+		{"cycle in the revision graph: cy2 -> cy3 -> cy1 -> cy2"}, {NULL}, {NULL}, MG_ERR_GRAPH},
+	{"cycle_is_named_whatever_the_order", "cy3<cy2 cy2<cy1 cy1<cy3 root1 out1<cy1",
+		{"cycle in the revision graph: cy2 -> cy3 -> cy1 -> cy2"}, {NULL}, {NULL}, MG_ERR_GRAPH},
 	{"self_revise_and_self_depend", "r0 s1<s1",
 		{"cycle", "s1 -> s1"}, {NULL}, {NULL}, MG_ERR_GRAPH},
 	{"self_revise_and_self_depend", "r0 d1<r0~d1",
@@ -473,6 +485,12 @@ TEST(state_from_unknown_version)
 	CHECK_INT(err->status, MG_ERR_STATE);
 	CHECK_CONTAINS(err->message, "deadbeef0001");
 }
+static void
+free_problems(void *p)
+{
+	mg_problems_free(p);
+}
+
 /* mg_state_problems: the one rule of validate()/check and their order. */
 TEST(state_problems)
 {
@@ -495,6 +513,7 @@ TEST(state_problems)
 	now[t_node(g, "c3")] = "new3";
 	where[t_node(g, "b2")] = "b2.sql";
 	p = mg_state_problems(g, applied, now, where, versions, 2, hist, 5, NULL, 0, MG_KNOWN_BY_FILES);
+	t_defer(free_problems, &p);	/* whichever p holds when the case ends */
 	CHECK_INT(p.count, 3);
 	CHECK_STR(p.items[0].revision, "gone1");
 	CHECK_STR(p.items[0].problem, "missing: the database is at this revision, but there is no file for it");
@@ -502,6 +521,7 @@ TEST(state_problems)
 	CHECK_STR(p.items[1].problem, "checksum changed: applied with old2, now new2 (b2.sql)");
 	CHECK_STR(p.items[2].revision, "gone2");
 	CHECK_STR(p.items[2].problem, "missing: applied, but there is no file for it");
+	mg_problems_free(&p);
 	{
 		MgPartial	partial[1] = {{"c3", false, 2, 3}};
 
@@ -535,6 +555,7 @@ const TestCase graph_cases[] = {
 	TC_ROWS(cycle_names_only_its_members, graph_err_case),
 	TC_ROWS(cycle_via_depends, graph_err_case),
 	TC_ROWS(cycle_via_depends_on_label, graph_err_case),
+	TC_ROWS(cycle_is_named_whatever_the_order, graph_err_case),
 	TC_ROWS(self_revise_and_self_depend, graph_err_case),
 	TC(depends_may_name_a_label),
 	TC(rebuild_after_adding),

@@ -1,0 +1,4 @@
+-- migrate:revision r
+-- migrate:revises base
+-- migrate:message bad  control
+-- migrate:upgrade

@@ -1,0 +1,5 @@
+-- migrate:revision r
+-- migrate:revises base
+-- migrate:upgrade
+SELECT 1;
+-- migrate:bogus

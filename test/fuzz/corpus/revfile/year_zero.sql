@@ -1,0 +1,4 @@
+-- migrate:revision 0000aaaa
+-- migrate:revises base
+-- migrate:created 0000-01-01
+-- migrate:upgrade
