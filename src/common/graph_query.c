@@ -186,6 +186,7 @@ mg_spread(const MgGraph *g, uint8_t *set, bool up)
 	{
 		int			v = stack[--sp];
 
+		MG_CHECK_INTERRUPTS();
 		/* both kinds of edge at once: they are one range */
 		for (int k = e->off[v]; k < e->off[v + 1]; k++)
 			if (!set[e->items[k]])
@@ -252,6 +253,7 @@ mg_version_set(const MgGraph *g, const uint8_t *applied)
 		int			i = g->by_id[r];
 		bool		covered = false;
 
+		MG_CHECK_INTERRUPTS();
 		if (!applied[i])
 			continue;
 		/* an applied child or dependent implies this one */

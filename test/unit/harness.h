@@ -208,5 +208,6 @@ extern const TestCase target_cases[];
 extern const TestCase history_cases[];
 extern const TestCase samples_cases[];
 extern const TestCase perf_cases[];
+extern const TestCase interrupt_cases[];
 
 #endif							/* MG_UNIT_HARNESS_H */
