@@ -108,6 +108,7 @@ clear_built(MgGraph *g)
 	g->by_id = g->rank = g->topo = NULL;
 	mg_index_free(&g->ids);
 	mg_map_free(&g->labels);
+	mg_branches_free(&g->branches);
 	g->built = false;
 }
 
@@ -250,6 +251,8 @@ mg_graph_build(MgGraph *g, MgError *err)
 	done = mg_kahn(g, NULL, g->topo);
 	if (done < g->n)
 		return mg_report_cycle(g, g->topo, done, err);
+	MG_CHECK_INTERRUPTS();
+	mg_branches_build(g);
 	g->built = true;
 	return MG_OK;
 }

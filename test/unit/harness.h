@@ -208,6 +208,7 @@ extern const TestCase target_cases[];
 extern const TestCase history_cases[];
 extern const TestCase samples_cases[];
 extern const TestCase perf_cases[];
+extern const TestCase branches_cases[];
 extern const TestCase interrupt_cases[];
 
 #endif							/* MG_UNIT_HARNESS_H */

@@ -214,6 +214,7 @@ static const TestCase *const suites[] = {
 	history_cases,
 	samples_cases,
 	perf_cases,
+	branches_cases,
 	interrupt_cases,
 };
 
