@@ -267,26 +267,13 @@ TEST(branches_at_a_merge_with_a_redundant_parent)
 	CHECK_STR(t_strs(t_keep_str(old_branches(g, t_node(g, "m")))), "B Y A X");
 }
 
-/* A chain of n revisions, "h<i>", one label on the root. */
+/* t_chain with a label on the root, and how long it took. */
 static MgGraph *
 labelled_chain(int n, double *build_ms)
 {
-	MgGraph    *g = t_new_graph(n);
-	MgError    *err = t_alloc(sizeof(MgError));
 	double		t0 = now_ms();
-	const char *trunk[1] = {"trunk"};
+	MgGraph    *g = t_chain(n, "trunk");
 
-	for (int i = 0; i < n; i++)
-	{
-		char		id[16],
-					p[16];
-		const char *par[1] = {p};
-
-		snprintf(id, sizeof(id), "h%07d", i);
-		snprintf(p, sizeof(p), "h%07d", i - 1);
-		mg_graph_add(g, id, par, i > 0 ? 1 : 0, NULL, 0, trunk, i == 0 ? 1 : 0);
-	}
-	CHECK_STATUS(mg_graph_build(g, err), MG_OK, err);
 	*build_ms = now_ms() - t0;
 	return g;
 }

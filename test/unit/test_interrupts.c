@@ -113,28 +113,6 @@ TEST(interrupts_stop_a_parse_where_it_is)
 	t_parse_err(text, MG_ERR_SYNTAX, 3);
 }
 
-/* A graph: a chain of n revisions, a label on the root. */
-static MgGraph *
-chain(int n)
-{
-	MgGraph    *g = t_new_graph(n);
-	MgError    *err = t_alloc(sizeof(MgError));
-	const char *lab[1] = {"trunk"};
-
-	for (int i = 0; i < n; i++)
-	{
-		char		id[16],
-					p[16];
-		const char *par[1] = {p};
-
-		snprintf(id, sizeof(id), "c%06d", i);
-		snprintf(p, sizeof(p), "c%06d", i - 1);
-		mg_graph_add(g, id, par, i ? 1 : 0, NULL, 0, lab, i ? 0 : 1);
-	}
-	CHECK_STATUS(mg_graph_build(g, err), MG_OK, err);
-	return g;
-}
-
 TEST(interrupts_checked_in_graph_build_plan_and_history)
 {
 	const int	n = 20000;
@@ -150,7 +128,7 @@ TEST(interrupts_checked_in_graph_build_plan_and_history)
 				history;
 
 	count_checks();
-	g = chain(n);
+	g = t_chain(n, "trunk");
 	build = checks;
 	none = t_alloc((size_t) n);
 	all = t_alloc((size_t) n);
@@ -177,7 +155,7 @@ TEST(interrupts_checked_in_graph_build_plan_and_history)
 TEST(interrupts_checked_in_relative_targets)
 {
 	const int	n = 20000;
-	MgGraph    *g = chain(n);
+	MgGraph    *g = t_chain(n, "trunk");
 	uint8_t    *none = t_alloc((size_t) n);
 	MgPlan	   *p;
 
