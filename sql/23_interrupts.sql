@@ -11,7 +11,9 @@
 -- pending cancel from its first instruction.  Each script is malformed
 -- further down, so a call that parses it without checking reports the
 -- syntax error (22P02 / 22023) instead of 57014.  test/suites/interrupts.sh
--- cancels a long parse from another session.
+-- cancels a long parse from another session.  Where the server turns an
+-- error into a result (test()'s steps, the snapshot's warning), a cancel
+-- still ends the statement.
 --
 CREATE EXTENSION migrate;
 CREATE TEMP TABLE bad AS
@@ -33,5 +35,16 @@ FROM bad WHERE pg_cancel_backend(pg_backend_pid());
 \echo :SQLSTATE
 -- the session is usable afterwards, and nothing was stored
 SELECT count(*) AS revisions FROM migrate.revision;
+
+-- test() reports a failing step as a row and goes on, and a failed
+-- snapshot as a warning; a cancel is neither: here a revision's own SQL
+-- cancels the statement, and test() ends with 57014 instead of a row
+-- saying the step failed.
+SELECT migrate.add_revision(E'-- migrate:revision 23cc00000001\n-- migrate:revises base\n\n'
+                            '-- migrate:upgrade\nSELECT pg_cancel_backend(pg_backend_pid());\n'
+                            '-- migrate:downgrade\nSELECT 1;\n', 'cancels.sql');
+SELECT step, revision, test, ok FROM migrate.test();
+\echo :SQLSTATE
+SELECT * FROM migrate.current();
 
 DROP EXTENSION migrate CASCADE;
