@@ -9,7 +9,8 @@
 #   - a FIFO in the directory: migrate.load() and the program refuse a
 #     "*.sql" entry that is not a regular file, naming it (42809; exit 2),
 #     instead of blocking in open() for ever; a FIFO with another name is
-#     skipped like every other non-revision file.
+#     skipped like every other non-revision file; the program's model
+#     directory (diff --schema DIR) likewise.
 # Every call runs under `timeout 20`: a call that hangs fails its test (and
 # the suite then unblocks it).  No timing is asserted beyond that bound.
 #
@@ -179,5 +180,13 @@ expect "a directory named *.sql: exit 2 naming it" 2 \
     "cannot read \"./versions/zz_dir.sql\": it is a directory, not a regular file"
 prog "$prog_link" heads
 expect "a symbolic link to a regular file is read" 0 "4c7d2e9f0b13"
+
+# the model directory of diff / check / autogenerate follows the same rule
+mkdir -p "$TMP/model/schema"
+echo "CREATE TABLE m (id integer);" >"$TMP/model/schema/01_tables.sql"
+mkfifo -m 644 "$TMP/model/schema/02_pipe.sql"
+prog "$TMP/model" -d "postgresql:///$DB" diff --schema schema
+expect "a FIFO named *.sql in the model directory: exit 2 naming it" 2 \
+    "cannot read the model \"schema/02_pipe.sql\": it is a FIFO, not a regular file"
 
 suite_end
