@@ -144,8 +144,10 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA migrate
     TO regress_migrate_user, regress_migrate_monitor;
 GRANT ALL ON ALL TABLES IN SCHEMA migrate TO regress_migrate_user;
 GRANT ALL ON ALL SEQUENCES IN SCHEMA migrate TO regress_migrate_user;
--- (the last call: a parse error is still reported as such, since parsing
--- needs no privilege)
+-- Privileges come before any parsing (issue 15 item 5): a malformed file,
+-- a malformed section body and a header listing 100,000 ids with a bad one
+-- at the end are all refused with 42501, not 22P02 / 22023, and none of
+-- them is parsed.
 SET ROLE regress_migrate_user;
 SELECT call, pg_temp.try(call) AS result
 FROM unnest(ARRAY['SELECT migrate.add_revision(pg_temp.script())',
@@ -153,7 +155,12 @@ FROM unnest(ARRAY['SELECT migrate.add_revision(pg_temp.script())',
                   'SELECT migrate.upgrade()', 'SELECT migrate.downgrade()', $$SELECT migrate.stamp('base')$$,
                   $$SELECT migrate.revision('new', 'SELECT 1;', id => '7c7c7c7c0003')$$,
                   $$SELECT migrate.merge(ARRAY['7a7a7a7a0001', '7a7a7a7a0001'])$$,
-                  $$SELECT migrate.add_revision('nonsense', 'x.sql')$$]) AS call;
+                  $$SELECT migrate.add_revision('nonsense', 'x.sql')$$,
+                  $$SELECT migrate.add_revisions(ARRAY['nonsense'], ARRAY['x.sql'])$$,
+                  $$SELECT migrate.revision('new', E'SELECT 1;\n-- migrate:bogus')$$]) AS call;
+SELECT pg_temp.try($$SELECT migrate.add_revision(E'-- migrate:revision 7d7d7d7d0004\n-- migrate:revises base\n-- migrate:depends '
+                   || string_agg('d' || i, ',') || E',not an id!\n\n-- migrate:upgrade\nSELECT 1;\n', 'huge.sql')
+                   FROM generate_series(1, 100000) i$$) AS huge_malformed_header;
 RESET ROLE;
 -- the monitoring role granted EXECUTE on the state-changing functions; the
 -- last call: load() needs superuser or pg_read_server_files first ...

@@ -1,7 +1,7 @@
 /*
- * hooks.c — the shared core's allocation and hashing hooks for frontend
- * programs (the migrate program and the unit tests): malloc, and OpenSSL's
- * SHA-256.
+ * hooks.c — the shared core's hooks for frontend programs (the migrate
+ * program and the unit tests): malloc, OpenSSL's SHA-256, and an interrupt
+ * check that does nothing.
  */
 #include "../common/syntax.h"
 
@@ -81,3 +81,10 @@ mg_random_bytes(void *buf, size_t len)
 	}
 	fclose(f);
 }
+
+/*
+ * MG_CHECK_INTERRUPTS() (mg_base.h): no hook.  The program installs no
+ * SIGINT or SIGTERM handler, so either signal ends it in any loop.  The
+ * unit tests set one to see that long loops check.
+ */
+void		(*mg_interrupt_hook) (void) = NULL;

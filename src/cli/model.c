@@ -22,7 +22,16 @@ list_sql(const char *dir, MgStrList *out)
 	list_sql_names(d, &names);
 	closedir(d);
 	for (int i = 0; i < names.count; i++)
-		mg_strlist_add(out, join_path(dir, names.items[i]));
+	{
+		char	   *path = join_path(dir, names.items[i]);
+		struct stat st;
+
+		/* as in versions/ (revdir.c): a FIFO would block the read for ever */
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+			return fail(EXIT_USAGE, "cannot read the model \"%s\": it is %s, not a regular file",
+						path, mg_file_kind(st.st_mode));
+		mg_strlist_add(out, path);
+	}
 	if (out->count == 0)
 		return fail(EXIT_USAGE, "the model directory \"%s\" has no *.sql file", dir);
 	return EXIT_OK;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -25,24 +26,44 @@ cmp_str(const void *a, const void *b)
 
 /*
  * One file of the versions directory, read relative to the open directory
- * (no path walk per file): open, read, close.  At 10,000 files these
- * system calls are most of what a no-op command costs, so there is no
- * fstat and no read that waits for EOF: a regular file's read returns
- * less than asked only at its end.  scratch (SCAN_SCRATCH bytes) takes the
- * read; the text is copied out at its size.  Returns NULL with errno set.
+ * (no path walk per file): open, fstat, read, close.  At 10,000 files these
+ * system calls are most of what a no-op command costs, so there is no read
+ * that waits for EOF: a regular file's read returns less than asked only
+ * at its end.  Only a regular file is read (revdir.c): the open does not
+ * wait (O_NONBLOCK: opening a FIFO for reading would wait for a writer
+ * forever) and fstat refuses anything else, returning NULL with *mode its
+ * type and errno 0.  scratch (SCAN_SCRATCH bytes) takes the read; the text
+ * is copied out at its size.  Returns NULL with errno set on an error.
  */
 #define SCAN_SCRATCH 65536
 
 static char *
-read_file(int dirfd, const char *name, char *scratch, size_t *len)
+read_file(int dirfd, const char *name, char *scratch, size_t *len,
+		  unsigned int *mode)
 {
-	int			fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	int			fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	char	   *buf = scratch;
 	size_t		have = 0,
 				cap = SCAN_SCRATCH;
+	struct stat st;
 
 	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &st) != 0)
+	{
+		int			e = errno;
+
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode))
+	{
+		*mode = (unsigned int) st.st_mode;
+		close(fd);
+		errno = 0;
+		return NULL;
+	}
 	for (;;)
 	{
 		ssize_t		n = read(fd, buf + have, cap - have);
@@ -97,6 +118,7 @@ typedef struct ScanJob
 	int			first;
 	int			step;
 	int		   *errnum;
+	unsigned int *mode;			/* a file that is not regular: its type */
 } ScanJob;
 
 static void *
@@ -109,7 +131,7 @@ scan_reader(void *arg)
 	{
 		RepoRev    *r = &job->repo->revs[i];
 
-		r->text = read_file(job->dirfd, r->file, scratch, &r->len);
+		r->text = read_file(job->dirfd, r->file, scratch, &r->len, &job->mode[i]);
 		job->errnum[i] = r->text ? 0 : errno;
 	}
 	mg_free(scratch);
@@ -117,7 +139,7 @@ scan_reader(void *arg)
 }
 
 static void
-read_all(Repo *repo, int dirfd, int *errnum)
+read_all(Repo *repo, int dirfd, int *errnum, unsigned int *mode)
 {
 	long		cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int			readers = repo->n / SCAN_FILES_PER_READER;
@@ -138,6 +160,7 @@ read_all(Repo *repo, int dirfd, int *errnum)
 		jobs[k].first = k;
 		jobs[k].step = readers;
 		jobs[k].errnum = errnum;
+		jobs[k].mode = mode;
 	}
 	/* a thread that cannot start leaves its share to this one */
 	for (int k = 1; k < readers; k++)
@@ -195,12 +218,8 @@ list_sql_names(DIR *d, MgStrList *names)
 	struct dirent *de;
 
 	while ((de = readdir(d)) != NULL)
-	{
-		size_t		len = strlen(de->d_name);
-
-		if (len > 4 && strcmp(de->d_name + len - 4, ".sql") == 0 && de->d_name[0] != '.')
+		if (mg_revision_file_name(de->d_name))
 			mg_strlist_add(names, de->d_name);
-	}
 	if (names->count > 1)
 		qsort(names->items, names->count, sizeof(char *), cmp_str);
 }
@@ -214,6 +233,7 @@ repo_scan(Repo *repo, const char *dir)
 	unsigned char sum[32];
 	unsigned int sumlen = 0;
 	int		   *errnum;
+	unsigned int *mode;
 	static const char hex[] = "0123456789abcdef";
 
 	memset(repo, 0, sizeof(*repo));
@@ -231,17 +251,24 @@ repo_scan(Repo *repo, const char *dir)
 	repo->n = names.count;
 	repo->revs = mg_alloc0(sizeof(RepoRev) * (names.count + 1));
 	errnum = mg_alloc0(sizeof(int) * (names.count + 1));
+	mode = mg_alloc0(sizeof(unsigned int) * (names.count + 1));
 	for (int i = 0; i < names.count; i++)
 	{
 		repo->revs[i].file = names.items[i];	/* the list's strings are the repo's now */
 		repo->revs[i].path = join_path(repo->versions, names.items[i]);
 	}
-	read_all(repo, dirfd(d), errnum);
+	read_all(repo, dirfd(d), errnum, mode);
 	for (int i = 0; i < names.count; i++)
 	{
 		RepoRev    *r = &repo->revs[i];
 		unsigned char lenbuf[8];
 
+		if (r->text == NULL && mode[i])
+		{
+			closedir(d);
+			return fail(EXIT_USAGE, "cannot read \"%s\": it is %s, not a regular file (rename it so that its name does not end in \".sql\", or remove it)",
+						r->path, mg_file_kind(mode[i]));
+		}
 		if (r->text == NULL)
 		{
 			closedir(d);
@@ -255,6 +282,7 @@ repo_scan(Repo *repo, const char *dir)
 			digest_fail();
 	}
 	mg_free(errnum);
+	mg_free(mode);
 	closedir(d);
 	if (!EVP_DigestFinal_ex(md, sum, &sumlen) || sumlen != 32)
 		digest_fail();

@@ -80,6 +80,7 @@ mg_graph_add(MgGraph *g, const char *id,
 {
 	MgNode	   *nd;
 
+	MG_CHECK_INTERRUPTS();
 	if (g->n == g->cap)
 		reserve_nodes(g, g->cap * 2);
 	nd = &g->nodes[g->n];
@@ -107,6 +108,7 @@ clear_built(MgGraph *g)
 	g->by_id = g->rank = g->topo = NULL;
 	mg_index_free(&g->ids);
 	mg_map_free(&g->labels);
+	mg_branches_free(&g->branches);
 	g->built = false;
 }
 
@@ -224,21 +226,33 @@ mg_graph_build(MgGraph *g, MgError *err)
 	if (g->down.items)
 		mg_unlink_nodes(g);		/* built before: lists point into old arrays */
 	clear_built(g);
+
+	/*
+	 * Interrupts are checked between the phases, whose loops are a few
+	 * instructions per node or reference, and per node in Kahn's.
+	 */
+	MG_CHECK_INTERRUPTS();
 	/* ids: sort once; gives ranks, duplicate detection and prefix search */
 	st = mg_rank_ids(g, err);
 	if (st != MG_OK)
 		return st;
+	MG_CHECK_INTERRUPTS();
 	mg_index_build(g);	/* ids are distinct by now */
+	MG_CHECK_INTERRUPTS();
 	st = index_labels(g, err);
 	if (st != MG_OK)
 		return st;
+	MG_CHECK_INTERRUPTS();
 	st = mg_resolve_edges(g, err);
 	if (st != MG_OK)
 		return st;
+	MG_CHECK_INTERRUPTS();
 	g->topo = mg_alloc(sizeof(int) * (g->n > 0 ? g->n : 1));
 	done = mg_kahn(g, NULL, g->topo);
 	if (done < g->n)
 		return mg_report_cycle(g, g->topo, done, err);
+	MG_CHECK_INTERRUPTS();
+	mg_branches_build(g);
 	g->built = true;
 	return MG_OK;
 }

@@ -57,6 +57,23 @@ typedef struct MgIdIndex
 	size_t		cap;			/* power of two; 0 until built */
 } MgIdIndex;
 
+/*
+ * Branch labels per node (graph_branches.c), built with the graph when it
+ * has labels: per node the first cell of two lists of labelled nodes, its
+ * own and its ancestors' (anc) and those of its unshared line above
+ * (chain); cells are (node, next) with -1 ending a list, and lists share
+ * their tails.
+ */
+typedef struct MgBranchIndex
+{
+	int		   *anc;			/* n entries, NULL when no labels */
+	int		   *chain;
+	int		   *node;			/* per cell */
+	int		   *next;
+	int			ncells;
+	int			cap;
+} MgBranchIndex;
+
 typedef struct MgGraph
 {
 	MgNode	   *nodes;
@@ -84,6 +101,7 @@ typedef struct MgGraph
 	MgEdges		up;				/* parents, then deps; off and mid are
 								 * the positions in reftxt */
 	MgEdges		down;			/* children, then dependents (id order) */
+	MgBranchIndex branches;		/* labels per node */
 } MgGraph;
 
 void		mg_graph_init(MgGraph *g, int expected);
@@ -113,7 +131,9 @@ bool		mg_graph_is_tip(const MgGraph *g, int node);
 /*
  * Branch labels that apply to a node, as Alembic propagates them: labels
  * of the node and its ancestors, and of descendants for which the node is
- * an exclusive ancestor (below no branch point).  Strings are the graph's.
+ * an exclusive ancestor (below no branch point).  Strings are the graph's;
+ * computed for every node by the build, so a call costs its answer's
+ * length (graph_branches.c says in which order the labels come).
  */
 MgStrList	mg_graph_node_branches(const MgGraph *g, int node);
 

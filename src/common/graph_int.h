@@ -35,6 +35,10 @@ void		mg_index_find_many(const MgGraph *g, const char *const *ids, int n,
 void		mg_index_free(MgIdIndex *x);
 
 int			mg_kahn(const MgGraph *g, const uint8_t *set, int *out);
+
+/* graph_branches.c: the branch labels of every node, after the order */
+void		mg_branches_build(MgGraph *g);
+void		mg_branches_free(MgBranchIndex *b);
 void		mg_spread(const MgGraph *g, uint8_t *set, bool up);
 
 /* graph_query.c: node sets, one byte per node, freed with mg_free */

@@ -124,8 +124,11 @@ filter_topo(const MgGraph *g, const uint8_t *set, int *out)
 	int			done = 0;
 
 	for (int r = 0; r < g->n; r++)
+	{
+		MG_CHECK_INTERRUPTS();
 		if (set[g->topo[r]])
 			out[done++] = g->topo[r];
+	}
 	return done;
 }
 
@@ -160,6 +163,7 @@ mg_kahn(const MgGraph *g, const uint8_t *set, int *out)
 	{
 		int			v = mg_heap_pop(&heap);
 
+		MG_CHECK_INTERRUPTS();
 		out[done++] = v;
 		/* children and dependents alike: they are one range */
 		for (int k = down->off[v]; k < down->off[v + 1]; k++)
@@ -218,6 +222,7 @@ mg_report_cycle(const MgGraph *g, const int *order, int done, MgError *err)
 	{
 		int			next = -1;
 
+		MG_CHECK_INTERRUPTS();
 		seen_at[v] = len;
 		path[len++] = v;
 		/* the first unordered parent, else the first unordered dependency */

@@ -1,6 +1,6 @@
 /*
  * graph_query.c — the queries of a built graph that do not involve
- * targets: heads, bases, branch points, branch labels, the "Running ..."
+ * targets: heads, bases, branch points, the "Running ..."
  * text of a step, the closure of a version set and the canonical version
  * set of a state.
  */
@@ -76,75 +76,6 @@ mg_graph_branch_points(const MgGraph *g)
 	return by_first_kind(g, &g->down, false);
 }
 
-/*
- * No duplicate check: a built graph declares every label on one node only
- * (mg_graph_build refuses a second declaration) and a node lists it once,
- * and the walks below visit a node once, so every label comes once.  (The
- * check made heads of 100,000 revisions with 2,000 labels quadratic.)
- */
-static void
-add_labels(MgStrList *out, const MgNode *nd)
-{
-	for (int k = 0; k < nd->labels.count; k++)
-		mg_strlist_add(out, nd->labels.items[k]);
-}
-
-MgStrList
-mg_graph_node_branches(const MgGraph *g, int node)
-{
-	MgStrList	out = {0};
-	uint8_t    *seen;
-	int		   *stack;
-	int			sp = 0,
-				cur;
-
-	if (g->labels.count == 0)
-		return out;
-	/* seen: bit 1 visited, bit 2 declares labels (few nodes do) */
-	seen = mg_alloc0((size_t) g->n);
-	stack = mg_alloc(sizeof(int) * g->n);
-	for (int i = 0; i < g->labelled.count; i++)
-		seen[g->labelled.items[i]] = 2;
-	/*
-	 * The node and its ancestors (descendants inherit labels), walked over
-	 * the parent edge arrays: a graph of 100,000 revisions is walked once
-	 * per head, and the nodes themselves are read only where labels are.
-	 */
-	stack[sp++] = node;
-	seen[node] |= 1;
-	while (sp > 0)
-	{
-		int			i = stack[--sp];
-
-		if (seen[i] & 2)
-			add_labels(&out, &g->nodes[i]);
-		for (int k = g->up.off[i]; k < g->up.mid[i]; k++)
-		{
-			int			p = g->up.items[k];
-
-			if (!(seen[p] & 1))
-			{
-				seen[p] |= 1;
-				stack[sp++] = p;
-			}
-		}
-	}
-	/* labels of descendants the node is an exclusive ancestor of */
-	cur = node;
-	while (g->nodes[cur].children.count == 1)
-	{
-		int			c = g->nodes[cur].children.items[0];
-
-		if (g->nodes[c].parents.count != 1)
-			break;
-		add_labels(&out, &g->nodes[c]);
-		cur = c;
-	}
-	mg_free(seen);
-	mg_free(stack);
-	return out;
-}
-
 char *
 mg_running_text(const MgGraph *g, int node, bool downgrade, const char *message)
 {
@@ -186,6 +117,7 @@ mg_spread(const MgGraph *g, uint8_t *set, bool up)
 	{
 		int			v = stack[--sp];
 
+		MG_CHECK_INTERRUPTS();
 		/* both kinds of edge at once: they are one range */
 		for (int k = e->off[v]; k < e->off[v + 1]; k++)
 			if (!set[e->items[k]])
@@ -252,6 +184,7 @@ mg_version_set(const MgGraph *g, const uint8_t *applied)
 		int			i = g->by_id[r];
 		bool		covered = false;
 
+		MG_CHECK_INTERRUPTS();
 		if (!applied[i])
 			continue;
 		/* an applied child or dependent implies this one */

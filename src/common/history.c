@@ -64,6 +64,7 @@ mg_history(const MgGraph *g, const char *range, const uint8_t *applied,
 		{
 			int			v = g->topo[i];
 
+			MG_CHECK_INTERRUPTS();
 			if ((!lo || lo[v]) && (!hi || hi[v]))
 				mg_intlist_add(out, v);
 		}

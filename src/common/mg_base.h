@@ -77,6 +77,27 @@ extern void mg_free(void *ptr);
 extern void mg_sha256_hex(const void *data, size_t len, char out[65]);
 extern void mg_random_bytes(void *buf, size_t len);	/* strong; never fails */
 
+/*
+ * MG_CHECK_INTERRUPTS(): called in every loop whose length the input
+ * decides (the lines of a file, the items of a header list, the revisions
+ * of a graph walk, the steps of a plan, the objects of a schema model),
+ * and between the phases of a graph build whose inner loops are a few
+ * instructions per node.  The hook is each side's (src/server/hooks.c,
+ * src/cli/hooks.c): CHECK_FOR_INTERRUPTS() in the server, so that a
+ * cancel, statement_timeout or terminate is honoured however large the
+ * input; none in the program, where SIGINT and SIGTERM keep their default
+ * action and end it in any loop.  The hook may not return (the server's
+ * error unwinds through the caller, whose memory is the aborted context's),
+ * so the core calls it only where nothing is half-made that the caller
+ * would have to free by hand.
+ */
+extern void (*mg_interrupt_hook)(void);
+#define MG_CHECK_INTERRUPTS() \
+	do { \
+		if (mg_interrupt_hook) \
+			mg_interrupt_hook(); \
+	} while (0)
+
 /* Small helpers built on the hooks (mg_base.c). */
 char	   *mg_strdup(const char *s);
 char	   *mg_strndup(const char *s, size_t n);

@@ -87,4 +87,13 @@ MgStatus	mg_dialect_parse(const char *name, MgDialect *out);
 /* Split "a, b,c" into a list, trimming blanks; "base" or "" gives none. */
 MgStrList	mg_split_list(const char *value, bool base_is_empty);
 
+/*
+ * The entries of a migrations directory (revdir.c): whether a name is a
+ * revision file's ("*.sql", not hidden; others are skipped), and what a
+ * file of st_mode mode is, for the error that refuses a revision file
+ * that is not a regular file ("a FIFO", "a directory", ...).
+ */
+bool		mg_revision_file_name(const char *name);
+const char *mg_file_kind(unsigned int mode);
+
 #endif							/* MG_REVFILE_H */

@@ -166,6 +166,7 @@ mg_split_list(const char *value, bool base_is_empty)
 		const char *start,
 				   *end;
 
+		MG_CHECK_INTERRUPTS();
 		while (*p == ',' || mg_rev_blank(*p))
 			p++;
 		if (!*p)

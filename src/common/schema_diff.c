@@ -91,6 +91,7 @@ visit(Side *s, char *mark, int i, int *n)
 
 	if (mark[i])
 		return;
+	MG_CHECK_INTERRUPTS();
 	mark[i] = 1;
 	if (o->owner >= 0)
 		visit(s, mark, o->owner, n);
@@ -133,6 +134,7 @@ side_init(Side *s, MgSchemaModel *m)
 	{
 		const MgObject *o = &m->objs[i];
 
+		MG_CHECK_INTERRUPTS();
 		s->other[i] = -1;
 		for (int k = 0; k < o->deps.count; k++)
 		{
@@ -473,6 +475,7 @@ emit_drops(Diff *d, MgChangeList *out, bool last)
 		const MgObject *o = &d->f.m->objs[fi];
 		bool		dropping = d->f.state[fi] == S_DROP || d->f.state[fi] == S_REPLACE;
 
+		MG_CHECK_INTERRUPTS();
 		if (dropping && (last != (drops_last(o) && d->f.state[fi] == S_DROP)))
 			continue;
 		if (!dropping && last)
@@ -494,6 +497,7 @@ emit_creates(Diff *d, MgChangeList *out)
 		int			owner = o->owner;
 		bool		owner_new = owner >= 0 && d->t.state[owner] != S_NONE;
 
+		MG_CHECK_INTERRUPTS();
 		if (d->t.state[ti] == S_NONE)
 		{
 			append(out, &d->t.changes[ti]);
@@ -529,6 +533,7 @@ mg_schema_diff(MgSchemaModel *from, MgSchemaModel *to,
 	{
 		int			ti = mg_model_find(to, from->objs[i].key);
 
+		MG_CHECK_INTERRUPTS();
 		d.f.other[i] = ti;
 		if (ti >= 0)
 			d.t.other[ti] = i;
@@ -545,12 +550,16 @@ mg_schema_diff(MgSchemaModel *from, MgSchemaModel *to,
 	{
 		int			fi = d.f.order[k];
 
+		MG_CHECK_INTERRUPTS();
 		if (d.f.other[fi] >= 0)
 			compare(&d, fi, d.f.other[fi]);
 	}
 	for (int w = 0; w < d.work.count; w++)
+	{
+		MG_CHECK_INTERRUPTS();
 		if (closure_one(&d, d.work.items[w] / 2, d.work.items[w] % 2) != MG_OK)
 			return err ? err->status : MG_ERR_DIALECT;
+	}
 	mg_diff_hints(&d);
 
 	append(out, &d.hints);

@@ -217,6 +217,7 @@ mg_diff_hints(Diff *d)
 		const MgObject *t = &d->t.m->objs[ti];
 		int			fi = d->t.other[ti];
 
+		MG_CHECK_INTERRUPTS();
 		if (t->kind != MG_OBJ_TABLE)
 			continue;
 		if (fi >= 0 && d->f.state[fi] == S_NONE)
@@ -227,6 +228,7 @@ mg_diff_hints(Diff *d)
 				const MgObject *f = &d->f.m->objs[d->f.order[j]];
 				MgBuf		h;
 
+				MG_CHECK_INTERRUPTS();
 				if (f->kind != MG_OBJ_TABLE || d->f.state[d->f.order[j]] != S_DROP ||
 					!mg_diff_streq(f->schema, t->schema) ||
 					!same_columns(d->f.m, f, d->t.m, t))

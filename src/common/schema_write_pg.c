@@ -375,6 +375,9 @@ mg_schema_write_pg(const MgChangeList *changes, MgWriteMode mode)
 
 	mg_buf_init(&b);
 	for (int i = 0; i < changes->count; i++)
+	{
+		MG_CHECK_INTERRUPTS();
 		write_change(&b, &changes->items[i], mode);
+	}
 	return b.data ? b.data : mg_strdup("");
 }

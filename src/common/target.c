@@ -138,6 +138,7 @@ branch_members(const MgGraph *g, int labelled)
 			const MgNode *nd = &g->nodes[stack[--sp]];
 			const MgIntList *next = pass ? &nd->parents : &nd->children;
 
+			MG_CHECK_INTERRUPTS();
 			for (int k = 0; k < next->count; k++)
 				if (!set[next->items[k]])
 				{
@@ -170,6 +171,7 @@ heads_above(const MgGraph *g, int node)
 		{
 			const MgNode *nd = &g->nodes[stack[--sp]];
 
+			MG_CHECK_INTERRUPTS();
 			for (int k = 0; k < nd->children.count; k++)
 				if (!set[nd->children.items[k]])
 				{
@@ -199,6 +201,7 @@ branch_base(const MgGraph *g, int node)
 		const MgNode *nd = &g->nodes[node];
 		const MgNode *p;
 
+		MG_CHECK_INTERRUPTS();
 		if (nd->parents.count != 1)
 			return node;
 		p = &g->nodes[nd->parents.items[0]];
@@ -232,6 +235,7 @@ walk_up(const MgGraph *g, const char *text, int start, int steps,
 		MgIntList	cand = {0};
 		MgIntList	next = {0};
 
+		MG_CHECK_INTERRUPTS();
 		if (cur < 0)
 			next = mg_graph_bases(g);
 		else
@@ -287,6 +291,7 @@ walk_down(const MgGraph *g, const char *text, int start, int steps,
 	{
 		const MgNode *nd = &g->nodes[cur];
 
+		MG_CHECK_INTERRUPTS();
 		if (nd->parents.count == 0)
 			return mg_error(err, MG_ERR_STATE, text, 0,
 							"relative target \"%s\" goes past base: only %d step%s available",

@@ -1,14 +1,16 @@
 /*
  * addrev.c — the SQL-callable ways to add revision files:
  * migrate.add_revision(script, source, repair) and
- * migrate.add_revisions(scripts, sources, repair) (repair: see repair.c).  They check their arguments,
- * take the lock and hand the files to the store (store.c), which parses,
- * checks and writes them; identical text is a no-op.
+ * migrate.add_revisions(scripts, sources, repair) (repair: see repair.c).
+ * They check the caller's privileges before anything else, then their
+ * arguments, take the lock and hand the files to the store (store.c),
+ * which parses, checks and writes them; identical text is a no-op.
  */
 #include "migrate.h"
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -32,7 +34,13 @@ migrate_add_revision(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("revision script must not be null")));
 	script = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	/* a malformed file is reported before privileges and the lock */
+
+	/*
+	 * Privileges first: a role that may not change state gets 42501 before
+	 * any of its text is parsed.  A malformed file is then reported before
+	 * the lock is taken.
+	 */
+	migrate_check_change();
 	store_parse(script, source, &rf, &sel);
 	migrate_begin_change();
 	migrate_spi_connect();
@@ -60,6 +68,8 @@ migrate_add_revisions(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_INT32(0);		/* array_agg() of nothing: nothing to add */
+	/* privileges before anything of the scripts is looked at */
+	migrate_check_change();
 	deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), TEXTOID, -1, false,
 					  TYPALIGN_INT, &scripts, &snulls, &n);
 	if (!PG_ARGISNULL(1))
@@ -73,6 +83,7 @@ migrate_add_revisions(PG_FUNCTION_ARGS)
 	src = palloc0(sizeof(char *) * (n + 1));
 	for (int i = 0; i < n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (snulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),

@@ -11,6 +11,7 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -33,6 +34,7 @@ migrate_text_array(FunctionCallInfo fcinfo, int argno, const char *what)
 					  TYPALIGN_INT, &elems, &nulls, &n);
 	for (int i = 0; i < n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -176,6 +178,8 @@ migrate_revision(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("message and upgrade must not be null")));
+	/* privileges before the bodies are parsed */
+	migrate_check_change();
 	message = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	check_message(message);
 	mg_revfile_new(&rf, PG_ARGISNULL(4) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(4)),
@@ -237,21 +241,26 @@ migrate_merge(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		parents = mg_graph_heads(&cat.graph);
 	else
+	{
+		bool	   *listed = palloc0(sizeof(bool) * (cat.graph.n + 1));
+
 		for (int i = 0; i < given.count; i++)
 		{
 			MgError		err;
 			int			node;
 
+			CHECK_FOR_INTERRUPTS();
 			if (mg_target_single(&cat.graph, given.items[i], cat.applied,
 								 &node, &err) != MG_OK)
 				mg_report(&err);
-			for (int k = 0; k < parents.count; k++)
-				if (parents.items[k] == node)
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("revision %s is listed twice", cat.graph.nodes[node].id)));
+			if (listed[node])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("revision %s is listed twice", cat.graph.nodes[node].id)));
+			listed[node] = true;
 			mg_intlist_add(&parents, node);
 		}
+	}
 	if (parents.count < 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

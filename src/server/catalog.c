@@ -178,6 +178,7 @@ catalog_load_ex(MigrateCatalog *cat, bool readonly, bool ignore_unknown_versions
 	{
 		char	   *v = text_column(SPI_tuptable->vals[i], 1);
 
+		CHECK_FOR_INTERRUPTS();
 		if (ignore_unknown_versions && mg_graph_find(&cat->graph, v) < 0)
 			continue;
 		versions[nversions++] = v;
@@ -378,6 +379,7 @@ catalog_applied_at(const MigrateCatalog *cat, bool **has)
 		int			node = mg_graph_find(&cat->graph, id);
 		bool		isnull;
 
+		CHECK_FOR_INTERRUPTS();
 		if (node < 0 || !cat->applied[node])
 			continue;
 		at[node] = DatumGetTimestampTz(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &isnull));

@@ -50,6 +50,18 @@ migrate_char_to_byte(const char *s, int len, int charpos)
 }
 
 /*
+ * A cancel (57014: pg_cancel_backend(), statement_timeout) caught by a
+ * PG_CATCH that turns errors into a result or a warning is re-thrown as
+ * it is: the statement must end, not go on with its next step.
+ */
+void
+migrate_rethrow_cancel(ErrorData *ed)
+{
+	if (ed->sqlerrcode == ERRCODE_QUERY_CANCELED)
+		ReThrowError(ed);
+}
+
+/*
  * In the PG_CATCH of an internal subtransaction begun in cxt under owner:
  * the error, copied out, with the subtransaction rolled back; the caller
  * adds to it and re-throws.
@@ -57,12 +69,24 @@ migrate_char_to_byte(const char *s, int len, int charpos)
 ErrorData *
 migrate_subxact_caught(MemoryContext cxt, ResourceOwner owner)
 {
+	return migrate_subxacts_caught(cxt, owner, 1);
+}
+
+/*
+ * The same when the error left levels - 1 subtransactions begun inside
+ * that one still open (test()'s marks): all of them are rolled back,
+ * innermost first.
+ */
+ErrorData *
+migrate_subxacts_caught(MemoryContext cxt, ResourceOwner owner, int levels)
+{
 	ErrorData  *ed;
 
 	MemoryContextSwitchTo(cxt);
 	ed = CopyErrorData();
 	FlushErrorState();
-	RollbackAndReleaseCurrentSubTransaction();
+	for (int i = 0; i < levels; i++)
+		RollbackAndReleaseCurrentSubTransaction();
 	MemoryContextSwitchTo(cxt);
 	CurrentResourceOwner = owner;
 	return ed;

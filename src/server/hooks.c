@@ -1,11 +1,12 @@
 /*
- * hooks.c — the shared core's allocation and hashing hooks in the server:
- * palloc in the current memory context, and PostgreSQL's own SHA-256.
+ * hooks.c — the shared core's hooks in the server: palloc in the current
+ * memory context, PostgreSQL's own SHA-256, and CHECK_FOR_INTERRUPTS().
  */
 #include "migrate.h"
 
 #include "common/cryptohash.h"
 #include "common/sha2.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
 
 void *
@@ -67,3 +68,12 @@ mg_random_bytes(void *buf, size_t len)
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("could not generate random bytes")));
 }
+
+/* MG_CHECK_INTERRUPTS() of the shared core's long loops (mg_base.h) */
+static void
+check_interrupts(void)
+{
+	CHECK_FOR_INTERRUPTS();
+}
+
+void		(*mg_interrupt_hook) (void) = check_interrupts;

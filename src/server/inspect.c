@@ -7,6 +7,7 @@
 
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -103,6 +104,7 @@ emit_nodes(FunctionCallInfo fcinfo, bool heads)
 		MgStrList	br = mg_graph_node_branches(&cat.graph, node);
 		Row			r;
 
+		CHECK_FOR_INTERRUPTS();
 		row_init(&r);
 		row_text(&r, 0, cat.graph.nodes[node].id);
 		row_set(&r, 1, strlist_to_array(&br));
@@ -155,6 +157,7 @@ migrate_history(PG_FUNCTION_ARGS)
 		const MgNode *nd = &cat.graph.nodes[node];
 		Row			r;
 
+		CHECK_FOR_INTERRUPTS();
 		row_init(&r);
 		row_text(&r, 0, nd->id);
 		row_set(&r, 1, strlist_to_array(&nd->revises_txt));
@@ -263,6 +266,7 @@ migrate_plan(PG_FUNCTION_ARGS)
 		int			node = plan.steps.items[i];
 		Row			r;
 
+		CHECK_FOR_INTERRUPTS();
 		row_init(&r);
 		row_set(&r, 0, Int32GetDatum(i + 1));
 		row_text(&r, 1, cat.graph.nodes[node].id);

@@ -2,11 +2,16 @@
  * load.c — migrate.load(directory): read every *.sql revision file of a
  * server-side directory (its versions/ subdirectory when there is one)
  * and add them all, or none.  Reading server files needs superuser or
- * pg_read_server_files, as pg_read_file() does.
+ * pg_read_server_files, as pg_read_file() does.  Which entries are
+ * revision files is revdir.c's rule: other names are skipped, and a
+ * "*.sql" entry that is not a regular file (a FIFO, a directory) is an
+ * error naming it (42809).
  */
 #include "migrate.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "catalog/pg_authid.h"
 #include "executor/spi.h"
@@ -31,34 +36,62 @@ is_directory(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static bool
-ends_with_sql(const char *name)
+static void
+not_regular(const char *path, mode_t mode)
 {
-	size_t		len = strlen(name);
-
-	return len > 4 && strcmp(name + len - 4, ".sql") == 0 && name[0] != '.';
+	ereport(ERROR,
+			(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+			 errmsg("revision file \"%s\" is not a regular file", path),
+			 errdetail("It is %s; load() reads only regular files whose names end in \".sql\".",
+					   mg_file_kind(mode)),
+			 errhint("Remove it from the directory, or rename it so that its name does not end in \".sql\".")));
 }
 
+/*
+ * The text of one revision file.  Only a regular file is read (revdir.c):
+ * anything else is refused, naming it, before it is opened, and the open
+ * itself does not wait (O_NONBLOCK), so a FIFO put there after the check
+ * is refused too instead of blocking the backend where no cancel reaches
+ * it.  Interrupts are checked between reads.
+ */
 static char *
 read_whole_file(const char *path)
 {
-	FILE	   *f = AllocateFile(path, PG_BINARY_R);
+	struct stat st;
+	int			fd;
 	StringInfoData buf;
 	char		chunk[8192];
-	size_t		n;
+	ssize_t		n;
 
-	if (f == NULL)
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		not_regular(path, st.st_mode);
+	fd = OpenTransientFile(path, O_RDONLY | PG_BINARY | O_NONBLOCK);
+	if (fd < 0)
 		ereport(ERROR,
 				(errcode_for_file_access(),
 				 errmsg("could not open revision file \"%s\": %m", path)));
-	initStringInfo(&buf);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		appendBinaryStringInfo(&buf, chunk, n);
-	if (ferror(f))
+	if (fstat(fd, &st) != 0)
 		ereport(ERROR,
 				(errcode_for_file_access(),
-				 errmsg("could not read revision file \"%s\": %m", path)));
-	FreeFile(f);
+				 errmsg("could not stat revision file \"%s\": %m", path)));
+	if (!S_ISREG(st.st_mode))
+		not_regular(path, st.st_mode);
+	initStringInfo(&buf);
+	for (;;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			ereport(ERROR,
+					(errcode_for_file_access(),
+					 errmsg("could not read revision file \"%s\": %m", path)));
+		if (n == 0)
+			break;
+		appendBinaryStringInfo(&buf, chunk, (int) n);
+	}
+	CloseTransientFile(fd);
 	if (memchr(buf.data, '\0', buf.len))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
@@ -95,7 +128,8 @@ migrate_load(PG_FUNCTION_ARGS)
 				 errmsg("could not open directory \"%s\": %m", path)));
 	while ((de = ReadDir(d, path)) != NULL)
 	{
-		if (!ends_with_sql(de->d_name))
+		CHECK_FOR_INTERRUPTS();
+		if (!mg_revision_file_name(de->d_name))
 			continue;
 		if (n == cap)
 		{

@@ -80,6 +80,9 @@ extern int	catalog_node(const MigrateCatalog *cat, const char *id);
 extern MgStrList migrate_text_array(FunctionCallInfo fcinfo, int argno, const char *what);
 extern int	migrate_char_to_byte(const char *s, int len, int charpos);
 extern ErrorData *migrate_subxact_caught(MemoryContext cxt, ResourceOwner owner);
+extern ErrorData *migrate_subxacts_caught(MemoryContext cxt, ResourceOwner owner,
+										  int levels);
+extern void migrate_rethrow_cancel(ErrorData *ed);
 extern void catalog_load_ex(MigrateCatalog *cat, bool readonly,
 							bool ignore_unknown_versions);
 extern void catalog_fetch(const char *id, MigrateRevision *rev);

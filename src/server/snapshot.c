@@ -195,6 +195,7 @@ snapshot_after_change(void)
 	{
 		ErrorData  *ed = migrate_subxact_caught(cxt, owner);
 
+		migrate_rethrow_cancel(ed);
 		ereport(WARNING,
 				(errcode(ed->sqlerrcode),
 				 errmsg("migrate: no snapshot recorded for the new version set: %s", ed->message),

@@ -21,6 +21,7 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -52,6 +53,7 @@ parse_all(StoreBatch *b)
 	b->duplicated = palloc0(sizeof(bool) * (b->n + 1));
 	for (int i = 0; i < b->n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		store_parse(b->texts[i], b->src[i], &b->rf[i], &b->sel[i]);
 		if (!mg_map_put(&b->ids, b->rf[i].id, i))
 			b->duplicated[i] = b->duplicated[mg_map_get(&b->ids, b->rf[i].id)] = true;
@@ -84,6 +86,7 @@ find_existing(StoreBatch *b)
 		char	   *script = SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2);
 		int			i = mg_map_get(&b->ids, id);
 
+		CHECK_FOR_INTERRUPTS();
 		b->exists[i] = true;
 		b->identical[i] = strcmp(script, b->texts[i]) == 0;
 	}
@@ -161,6 +164,7 @@ add_catalog_neighbours(const StoreBatch *b, MgGraph *g)
 	{
 		const MgRevFile *rf = &b->rf[i];
 
+		CHECK_FOR_INTERRUPTS();
 		if (!to_check(b, i))
 			continue;
 		mg_strlist_add(&ids, rf->id);
@@ -205,6 +209,7 @@ add_catalog_neighbours(const StoreBatch *b, MgGraph *g)
 		int			nlab = 0;
 		const char **labels;
 
+		CHECK_FOR_INTERRUPTS();
 		if (!isnull)
 			deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false,
 							  TYPALIGN_INT, &elems, &nulls, &nlab);

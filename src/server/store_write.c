@@ -10,6 +10,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -192,6 +193,7 @@ store_insert_new(const StoreBatch *b)
 
 			if (b->exists[i])
 				continue;
+			CHECK_FOR_INTERRUPTS();
 			for (int k = 0; k < l->count; k++)
 			{
 				int			p = batch_ref(b, l->items[k], pass == 1);
@@ -212,6 +214,7 @@ store_insert_new(const StoreBatch *b)
 		const MgRevFile *rf = &b->rf[i];
 		const MgRevSelected *sel = &b->sel[i];
 
+		CHECK_FOR_INTERRUPTS();
 		if (b->exists[i])
 			continue;
 		cols[0][n] = CStringGetTextDatum(rf->id);

@@ -103,9 +103,12 @@ test_step(void *ctx, int node, bool downgrade, MgError *err)
 	PG_CATCH();
 	{
 		ErrorData  *ed = migrate_subxact_caught(cxt, owner);
+		const char *where;
+		int			wlen;
 
-		const char *where = step_context(ed->context);
-		int			wlen = where ? (int) strcspn(where, "\n") : 0;
+		migrate_rethrow_cancel(ed);
+		where = step_context(ed->context);
+		wlen = where ? (int) strcspn(where, "\n") : 0;
 
 		st = mg_error(err, MG_ERR_EXEC, t->cat->graph.nodes[node].id, 0, "%s%s%s%s%.*s",
 					  ed->message, ed->detail ? ": " : "", ed->detail ? ed->detail : "",
@@ -330,8 +333,10 @@ run_rolled_back(TestRun *t, const MgIntList *steps)
 	}
 	PG_CATCH();
 	{
-		ErrorData  *ed = migrate_subxact_caught(cxt, owner);
+		/* an error (a cancel) can leave marks open: roll them back too */
+		ErrorData  *ed = migrate_subxacts_caught(cxt, owner, t->marks + 1);
 
+		t->marks = 0;
 		ed->message = psprintf("migrate test: %s", ed->message);
 		ReThrowError(ed);
 	}

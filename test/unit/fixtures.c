@@ -335,6 +335,28 @@ t_new_graph(int capacity)
 }
 
 MgGraph *
+t_chain(int n, const char *root_label)
+{
+	MgGraph    *g = t_new_graph(n);
+	MgError    *err = t_alloc(sizeof(MgError));
+	const char *lab[1] = {root_label};
+
+	for (int i = 0; i < n; i++)
+	{
+		char		id[16],
+					p[16];
+		const char *par[1] = {p};
+
+		snprintf(id, sizeof(id), "c%07d", i);
+		snprintf(p, sizeof(p), "c%07d", i - 1);
+		mg_graph_add(g, id, par, i ? 1 : 0, NULL, 0, lab, i == 0 && root_label ? 1 : 0);
+	}
+	if (mg_graph_build(g, err) != MG_OK)
+		t_fail(__FILE__, __LINE__, "chain of %d: %s", n, err->message);
+	return g;
+}
+
+MgGraph *
 t_graph(const char *spec)
 {
 	MgGraph    *g = spec_graph(spec);

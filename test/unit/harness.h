@@ -154,6 +154,9 @@ void		t_same_revfile(const char *file, int line, const MgRevFile *a,
  * e.g. "r a1<r@A a2<a1 b1<r~a2".  t_graph fails the case unless it builds.
  */
 MgGraph    *t_graph(const char *spec);
+/* A chain of n revisions c0000000 <- c0000001 ..., root_label (if not
+ * NULL) on the root. */
+MgGraph    *t_chain(int n, const char *root_label);
 /* An empty graph (mg_graph_init), freed after the case. */
 MgGraph    *t_new_graph(int capacity);
 /* Build a graph that must fail with expected; returns the error. */
@@ -209,5 +212,7 @@ extern const TestCase history_cases[];
 extern const TestCase samples_cases[];
 extern const TestCase offline_cases[];
 extern const TestCase perf_cases[];
+extern const TestCase branches_cases[];
+extern const TestCase interrupt_cases[];
 
 #endif							/* MG_UNIT_HARNESS_H */

@@ -215,6 +215,8 @@ static const TestCase *const suites[] = {
 	samples_cases,
 	offline_cases,
 	perf_cases,
+	branches_cases,
+	interrupt_cases,
 };
 
 int
