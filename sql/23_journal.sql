@@ -70,7 +70,22 @@ SELECT migrate.journal_write('23bb00000002', 'downgrade', 1, 2, 'h1');
 SELECT migrate.stamp('23aa00000001');
 SELECT count(*) AS journal_rows FROM migrate.journal;
 
-DROP TABLE jdup;
+-- a revision's SQL cannot change the state the call running it is moving:
+-- stamp(), add_revision(), record() and the journal are refused from it,
+-- reading is fine (issue 15 item 9)
+SELECT pg_temp.rev('23cc00000003', '23aa00000001', E'SELECT migrate.stamp(''base'', true);');
+SELECT migrate.upgrade('23cc00000003');
+SELECT pg_temp.rev('23dd00000004', '23aa00000001', E'SELECT migrate.add_revision(E''-- migrate:revision 23ee00000005\\n-- migrate:revises base\\n\\n-- migrate:upgrade\\nSELECT 1;\\n'');');
+SELECT migrate.upgrade('23dd00000004');
+SELECT pg_temp.rev('23ff00000006', '23aa00000001', E'SELECT migrate.record(''23bb00000002'', ''upgrade'', now(), now());');
+SELECT migrate.upgrade('23ff00000006');
+SELECT pg_temp.rev('23ab00000007', '23aa00000001', E'CREATE TABLE jread AS SELECT count(*) AS n FROM migrate.current();');
+SELECT migrate.upgrade('23ab00000007');
+SELECT n FROM jread;
+SELECT string_agg(v, ',' ORDER BY v) AS current FROM migrate.current() v;
+SELECT count(*) AS history_rows_with_null_checksum FROM migrate.history WHERE checksum IS NULL AND action <> 'stamp';
+
+DROP TABLE jdup, jread;
 DROP EXTENSION migrate CASCADE;
 DROP TABLE jt;
 DROP ROLE regress_journal_nobody;

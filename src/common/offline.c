@@ -3,6 +3,7 @@
  * text instead of running it (see offline.h for what a script does).
  */
 #include "offline.h"
+#include "sqltext.h"
 #include "mg_defs.h"
 
 #include <stdio.h>
@@ -259,8 +260,21 @@ static MgStatus
 w_run(void *ctx, const MgStep *s, bool in_tx, MgError *err)
 {
 	Writer	   *w = ctx;
-	char	   *running = mg_running_text(w->in->graph, s->node, s->downgrade,
-										  s->message);
+	char	   *running;
+	size_t		off;
+
+	if (mg_sql_client_command(s->body, w->pg, &off))
+	{
+		char	   *what = mg_step_what(s);
+		MgStatus	st = mg_error(err, MG_ERR_SYNTAX, s->source, mg_line_at(s->body, s->body_line, off),
+								  w->pg ? "%s: a backslash outside quotes and comments would run as a psql meta-command in the offline script (\\! runs a shell command); it is refused"
+								  : "%s: a line starting with \".\" would run as a sqlite3 dot-command in the offline script (.shell runs a shell command); it is refused",
+								  what);
+
+		mg_free(what);
+		return st;
+	}
+	running = mg_running_text(w->in->graph, s->node, s->downgrade, s->message);
 
 	mg_buf_puts(w->b, "\n-- ");
 	put_comment(w->b, running);

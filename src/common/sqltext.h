@@ -15,4 +15,12 @@ size_t		mg_sql_skip_blank(const char *s, size_t off, size_t end);
  * body_line. */
 int			mg_line_at(const char *body, int body_line, size_t off);
 
+/*
+ * Would the client that runs an offline script take part of body as its
+ * own command?  psql: a backslash outside quotes and comments (a
+ * meta-command, "\\! cmd" runs a shell); sqlite3: a line starting with
+ * "." (a dot-command, ".shell cmd").  *off: where.
+ */
+bool		mg_sql_client_command(const char *body, bool psql, size_t *off);
+
 #endif							/* MG_SQLTEXT_H */

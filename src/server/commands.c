@@ -28,8 +28,6 @@ PG_FUNCTION_INFO_V1(migrate_downgrade);
 PG_FUNCTION_INFO_V1(migrate_stamp);
 PG_FUNCTION_INFO_V1(migrate_run);
 
-/* Set while revision SQL runs, so a revision cannot call migrate itself. */
-static bool running_revisions = false;
 
 /* Set while test() runs its steps: no NOTICE per step. */
 static bool quiet_steps = false;
@@ -117,14 +115,14 @@ run_steps(const MigrateCatalog *cat, const MgIntList *steps, bool downgrade)
 	uint8_t    *state;
 	int			done = 0;
 
-	if (running_revisions)
+	if (migrate_in_revision)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("migrate functions cannot be called from a revision's SQL")));
 	state = palloc(cat->graph.n + 1);
 	memcpy(state, cat->applied, cat->graph.n);
 	server_steps_init(&ss, cat);
-	running_revisions = true;
+	migrate_in_revision = true;
 	PG_TRY();
 	{
 		st = mg_execute(&cat->graph, steps, downgrade, state, &spi_ops, &ss,
@@ -132,7 +130,7 @@ run_steps(const MigrateCatalog *cat, const MgIntList *steps, bool downgrade)
 	}
 	PG_FINALLY();
 	{
-		running_revisions = false;
+		migrate_in_revision = false;
 	}
 	PG_END_TRY();
 	server_steps_done(&ss);

@@ -30,10 +30,23 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+/* Set while revision SQL runs (commands.c), in this backend. */
+bool		migrate_in_revision = false;
+
 void
 migrate_check_change(void)
 {
 	Oid			ext = get_extension_oid("migrate", false);
+
+	/*
+	 * A revision calling stamp(), add_revision(), record()... while
+	 * upgrade() runs it would change the state upgrade() is moving.
+	 */
+	if (migrate_in_revision)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("migrate functions cannot be called from a revision's SQL"),
+				 errdetail("A revision's SQL may not change the migration state that the call running it is changing.")));
 
 	if (!pg_extension_ownercheck(ext, GetUserId()))
 		ereport(ERROR,

@@ -43,6 +43,8 @@ extern int	mg_sqlstate_of(const char *sqlstate);
 extern void migrate_begin_change(void);
 /* The same checks (privilege, isolation level) without taking the lock. */
 extern void migrate_check_change(void);
+/* True while revision SQL runs: every state change is refused. */
+extern bool migrate_in_revision;
 
 /* catalog.c: the catalog as a graph */
 extern void migrate_spi_check(int rc, int expected, const char *what);

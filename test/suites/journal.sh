@@ -187,6 +187,13 @@ for m in $mids; do
     mid "$dirn" "$k" "$how"
 done
 
+# statement_timeout cancels the CREATE INDEX CONCURRENTLY of statement 1
+at "$PGURL" pm j0001
+PGOPTIONS="-c statement_timeout=50ms" run -d "$PGURL" --dir pm upgrade
+expect "PostgreSQL: statement_timeout during CREATE INDEX CONCURRENTLY: exit 1" 1 "canceling statement due to statement timeout"
+interrupted "PostgreSQL: upgrade, statement_timeout in statement 1" "$PGURL" pm upgrade
+like "PostgreSQL: ... the INVALID index was dropped and built again" "dropped the INVALID index public.big_a" "$ERR"
+
 # ---- what the journal refuses ---------------------------------------------------
 at "$PGURL" pm j0001
 MIGRATE_FAULT=counted:1 run -d "$PGURL" --dir pm upgrade

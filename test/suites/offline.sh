@@ -355,6 +355,36 @@ out=$("$MIGRATE" --dir "$INJ" upgrade base:heads --sql 2>&1) || rc=$?
 is "created 0000-01-01: exit 2" 2 "$rc"
 like "... naming file and line" '1e1e00000001_inj.sql:3: invalid timestamp "0000-01-01"' "$out"
 
+# client meta-commands in a body: psql runs "\! cmd" and sqlite3 ".shell
+# cmd" from an offline script (online they are syntax errors): refused
+# when the script is written, naming file and line (issue 15 item 4)
+META="$TMP/meta"
+rm -rf "$META"; mkdir -p "$META/versions"
+printf -- '-- migrate:revision 1e1e00000003\n-- migrate:revises base\n\n-- migrate:upgrade\nSELECT 1;\n\\! touch %s/pwned\n' "$TMP" \
+    >"$META/versions/1e1e00000003_meta.sql"
+rc=0
+out=$("$MIGRATE" --dir "$META" upgrade base:heads --sql 2>&1) || rc=$?
+is "a psql meta-command line in a body: upgrade --sql exits 2" 2 "$rc"
+like "... naming the file and line" "1e1e00000003_meta.sql:6: upgrade of revision 1e1e00000003.*psql meta-command" "$out"
+out=$(echo "SET client_min_messages = warning; SELECT migrate.add_revision(:'f', 'meta.sql'); SELECT migrate.upgrade_sql('1e1e00000003');" |
+      psql -X -q -d "$SRV" -v VERBOSITY=verbose -v f="$(cat "$META/versions/1e1e00000003_meta.sql")" 2>&1) || true
+like "... and upgrade_sql() refuses it (22P02), naming line 6" "22P02.*meta.sql:6:.*psql meta-command" "$(tr '\n' ' ' <<<"$out")"
+[ -e "$TMP/pwned" ] && not_ok "... nothing ran" || ok "... nothing ran"
+printf -- '-- migrate:revision 1e1e00000003\n-- migrate:revises base\n\n-- migrate:upgrade\nSELECT 1;\n.shell touch %s/pwned\n' "$TMP" \
+    >"$META/versions/1e1e00000003_meta.sql"
+rc=0
+out=$("$MIGRATE" --dir "$META" upgrade base:heads --sql --dialect sqlite 2>&1) || rc=$?
+is "a sqlite3 dot-command line in a body: upgrade --sql (SQLite) exits 2" 2 "$rc"
+like "... naming the file and line" "1e1e00000003_meta.sql:6: .*sqlite3 dot-command" "$out"
+printf -- '-- migrate:revision 1e1e00000003\n-- migrate:revises base\n\n-- migrate:upgrade\nSELECT '"'"'a\\b'"'"', E'"'"'\\n'"'"', $x$ \\q $x$, "c\\d" FROM (SELECT 1 AS "c\\d") s; -- \\! in a comment\n/* \\q */ SELECT 1.5\n  , .5;\n' \
+    >"$META/versions/1e1e00000003_meta.sql"
+rc=0
+out=$("$MIGRATE" --dir "$META" upgrade base:heads --sql 2>&1) || rc=$?
+is "backslashes in strings, dollar quotes, identifiers and comments are SQL: the script is written" 0 "$rc"
+rc=0
+out=$("$MIGRATE" --dir "$META" upgrade base:heads --sql --dialect sqlite 2>&1) || rc=$?
+is "... and on SQLite a line starting with blanks then \".\" too" 0 "$rc"
+
 pg_suite_cleanup
 trap - EXIT
 echo "$pass passed, $fail failed"
