@@ -153,25 +153,36 @@ ignore_list(const char *line, size_t len, size_t *list_len)
 	return line + i;
 }
 
-/* Is name one of the comma- or blank-separated words of list? */
+/*
+ * The next comma- or blank-separated word of list from *i: its start and
+ * length (0 at the end); *i moves past it.
+ */
+static size_t
+next_word(const char *list, size_t len, size_t *i, const char **word)
+{
+	size_t		j;
+
+	while (*i < len && (list[*i] == ' ' || list[*i] == '\t' || list[*i] == ','))
+		(*i)++;
+	j = *i;
+	while (j < len && list[j] != ' ' && list[j] != '\t' && list[j] != ',')
+		j++;
+	*word = list + *i;
+	len = j - *i;
+	*i = j;
+	return len;
+}
+
+/* Is name one of the words of list? */
 static bool
 list_names(const char *list, size_t len, const char *name)
 {
-	size_t		n = strlen(name);
+	const char *w;
+	size_t		n;
 
-	for (size_t i = 0; i < len;)
-	{
-		size_t		j;
-
-		while (i < len && (list[i] == ' ' || list[i] == '\t' || list[i] == ','))
-			i++;
-		j = i;
-		while (j < len && list[j] != ' ' && list[j] != '\t' && list[j] != ',')
-			j++;
-		if (j - i == n && strncmp(list + i, name, n) == 0)
+	for (size_t i = 0; (n = next_word(list, len, &i, &w)) > 0;)
+		if (n == strlen(name) && strncmp(w, name, n) == 0)
 			return true;
-		i = j;
-	}
 	return false;
 }
 
@@ -227,33 +238,24 @@ mg_lint_check_ignores(MgLint *l, const MgLintSection *sec)
 		size_t		len = nl ? (size_t) (nl - p) : strlen(p);
 		size_t		list_len;
 		const char *list = ignore_list(p, len, &list_len);
+		const char *w;
+		size_t		wn;
 
-		for (size_t i = 0; list && i < list_len;)
+		for (size_t i = 0; list && (wn = next_word(list, list_len, &i, &w)) > 0;)
 		{
-			size_t		j;
+			char	   *name = mg_strndup(w, wn);
 
-			while (i < list_len && (list[i] == ' ' || list[i] == '\t' || list[i] == ','))
-				i++;
-			j = i;
-			while (j < list_len && list[j] != ' ' && list[j] != '\t' && list[j] != ',')
-				j++;
-			if (j > i)
+			if (mg_lint_rule_find(name) < 0)
 			{
-				char	   *name = mg_strndup(list + i, j - i);
+				MgBuf		d;
 
-				if (mg_lint_rule_find(name) < 0)
-				{
-					MgBuf		d;
-
-					mg_buf_init(&d);
-					mg_buf_printf(&d, "\"%s\"", name);
-					/* reported at its own line, never silenced */
-					push(l, sec->revision, sec->body_line + k - 1, MG_LINT_UNKNOWN_RULE, d.data);
-					mg_buf_free(&d);
-				}
-				mg_free(name);
+				mg_buf_init(&d);
+				mg_buf_printf(&d, "\"%s\"", name);
+				/* reported at its own line, never silenced */
+				push(l, sec->revision, sec->body_line + k - 1, MG_LINT_UNKNOWN_RULE, d.data);
+				mg_buf_free(&d);
 			}
-			i = j;
+			mg_free(name);
 		}
 		p = nl ? nl + 1 : NULL;
 	}
