@@ -43,7 +43,7 @@ import re
 import sqlite3
 import sys
 
-STATE = ("migrate_revision", "migrate_version", "migrate_history", "migrate_snapshot")
+STATE = ("migrate_revision", "migrate_version", "migrate_history", "migrate_snapshot", "migrate_journal")
 TOKEN = re.compile(r"""
     (?P<blank>\s+|--[^\n]*(?:\n|$)|/\*.*?\*/) |
     (?P<string>'(?:[^']|'')*') |

@@ -231,7 +231,7 @@ CREATE TABLE migrate_version (revision text, note text);
 EOF
 run --dir own -d sqlite:///own.db upgrade
 expect "a revision creating migrate_version in a new file: exit 1 saying so" 1 \
-    "created a table named migrate_revision, migrate_version, migrate_history or migrate_snapshot" "Rename the table"
+    "created a table named migrate_revision, migrate_version, migrate_history, migrate_snapshot or migrate_journal" "Rename the table"
 is "... and nothing of it is left" "" "$(sq own.db "SELECT name FROM sqlite_master")"
 
 # ---- transaction false ------------------------------------------------------------------
