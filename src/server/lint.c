@@ -15,6 +15,7 @@
  */
 #include "migrate.h"
 #include "lint.h"
+#include "sqltext.h"
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
@@ -408,22 +409,65 @@ lint_statement(Linter *lt, Node *n)
 
 /* ---- one section ---- */
 
+typedef struct LintWhere
+{
+	const MgLintSection *sec;
+	const char *source;
+} LintWhere;
+
 static void
 lint_context(void *arg)
 {
-	const MgLintSection *sec = arg;
+	const LintWhere *w = arg;
 
-	errcontext("linting revision %s", sec->revision);
+	errcontext("linting revision %s%s%s", w->sec->revision, w->source ? ", file " : "",
+			   w->source ? w->source : "");
+}
+
+/*
+ * The section's statements; a syntax error is raised again naming the
+ * file line it is on (the parser's position is in the section's text).
+ */
+static List *
+parse_section(const MgLintSection *sec, const char *source)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	List	   *stmts = NIL;
+
+	PG_TRY();
+	{
+		stmts = raw_parser(sec->body, RAW_PARSE_DEFAULT);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *ed;
+		int			line;
+
+		MemoryContextSwitchTo(cxt);
+		ed = CopyErrorData();
+		FlushErrorState();
+		line = ed->cursorpos > 0
+			? mg_line_at(sec->body, sec->body_line,
+						 (size_t) migrate_char_to_byte(sec->body, (int) strlen(sec->body), ed->cursorpos))
+			: sec->body_line;
+		ereport(ERROR,
+				(errcode(ed->sqlerrcode),
+				 errmsg("%s:%d: %s", source ? source : sec->revision, line, ed->message),
+				 errdetail("Revision %s cannot be linted: its upgrade section does not parse.", sec->revision)));
+	}
+	PG_END_TRY();
+	return stmts;
 }
 
 static void
-lint_section(MgLint *out, const char *revision, const char *body, int body_line,
-			 bool transactional)
+lint_section(MgLint *out, const char *revision, const char *source, const char *body,
+			 int body_line, bool transactional)
 {
 	Linter		lt;
 	List	   *stmts;
 	ListCell   *lc;
 	ErrorContextCallback cb;
+	LintWhere	where;
 	const char *guc = GetConfigOption("migrate.lock_timeout", true, false);
 
 	memset(&lt, 0, sizeof(lt));
@@ -433,11 +477,13 @@ lint_section(MgLint *out, const char *revision, const char *body, int body_line,
 	lt.sec.body_line = body_line;
 	lt.transactional = transactional;
 	lt.lock_timeout = guc && strcmp(guc, "0") != 0;
+	where.sec = &lt.sec;
+	where.source = source;
 	cb.callback = lint_context;
-	cb.arg = &lt.sec;
+	cb.arg = &where;
 	cb.previous = error_context_stack;
 	error_context_stack = &cb;
-	stmts = raw_parser(body, RAW_PARSE_DEFAULT);
+	stmts = parse_section(&lt.sec, source);
 	mg_lint_check_ignores(&lt.out, &lt.sec);
 	foreach(lc, stmts)
 	{
@@ -509,7 +555,7 @@ migrate_lint(PG_FUNCTION_ARGS)
 		MigrateRevision rev;
 
 		catalog_fetch(ids[i], &rev);
-		lint_section(&l, rev.id, rev.upgrade, rev.upgrade_line, rev.transactional);
+		lint_section(&l, rev.id, rev.source, rev.upgrade, rev.upgrade_line, rev.transactional);
 	}
 	put_findings(rsinfo, &l, 0);
 	SPI_finish();
@@ -530,7 +576,7 @@ migrate_lint_script(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 	store_parse(script, source, &rf, &sel);
 	migrate_spi_connect();
-	lint_section(&l, rf.id, sel.upgrade->body, sel.upgrade->body_line, rf.transactional);
+	lint_section(&l, rf.id, source, sel.upgrade->body, sel.upgrade->body_line, rf.transactional);
 	put_findings(rsinfo, &l, 0);
 	SPI_finish();
 	return (Datum) 0;

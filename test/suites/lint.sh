@@ -113,6 +113,13 @@ printf -- '-- migrate:revision h0001\n-- migrate:revises base\n-- migrate:lint-i
 run -d "$SQ" --dir m lint
 expect "lint-ignore in the header is an error naming file and line (exit 2)" 2 "h0001.sql:3" "belongs in a section"
 
+rm -rf m
+rev_sql m e0001 base "broken" 'SELECT 1;
+ALTER TABLE accounts ADD COLUMN x integer;
+CREATE TABEL oops (id bigint);' ''
+run -d "$PGURL" --dir m lint
+expect "PostgreSQL: a section that does not parse: exit 2, naming the file and line" 2 "e0001_broken.sql:8: syntax error at or near \"TABEL\""
+
 # ---- the server function --------------------------------------------------------
 rm -rf m
 rev_sql m q0001 base "drop" 'DROP TABLE legacy;' 'SELECT 1;'
