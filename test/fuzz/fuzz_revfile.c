@@ -16,6 +16,7 @@
  */
 #include "fuzz.h"
 #include "offline.h"
+#include "sqltext.h"
 #include "revfile.h"
 
 #include <stdio.h>
@@ -250,6 +251,7 @@ check_offline(const MgRevFile *rf, const char *text)
 		MgOfflineInput in = {0};
 		MgBuf		out;
 		MgStatus	st;
+		size_t		off_down;
 
 		if (mg_revfile_select(rf, (MgDialect) d, "fuzz.sql", &src.sel, &err) != MG_OK)
 			continue;
@@ -267,7 +269,21 @@ check_offline(const MgRevFile *rf, const char *text)
 		in.xid = "1";
 		mg_buf_init(&out);
 		st = mg_offline_script(&in, &out, &err);
-		FUZZ_CHECK(st == MG_OK, "offline upgrade script: %s", err.message);
+		{
+			size_t		off;
+			bool		meta = mg_sql_client_command(src.sel.upgrade->body,
+													 d == MG_DIALECT_POSTGRESQL, &off);
+
+			/* a body the client would run as its own command is refused */
+			FUZZ_CHECK(meta ? st == MG_ERR_SYNTAX : st == MG_OK, "offline upgrade script: %s",
+					   meta ? "a client command in the body was not refused" : err.message);
+			if (meta)
+			{
+				mg_buf_free(&out);
+				mg_plan_free(&plan);
+				continue;
+			}
+		}
 		if (d == MG_DIALECT_POSTGRESQL)
 		{
 			char	   *carried = dollar_string(out.data);
@@ -284,7 +300,10 @@ check_offline(const MgRevFile *rf, const char *text)
 		in.from = plan.after;
 		mg_buf_init(&out);
 		st = mg_offline_script(&in, &out, &err);
-		if (src.sel.downgrade)
+		if (src.sel.downgrade && mg_sql_client_command(src.sel.downgrade->body,
+													   d == MG_DIALECT_POSTGRESQL, &off_down))
+			FUZZ_CHECK(st == MG_ERR_SYNTAX, "a client command in the downgrade was not refused");
+		else if (src.sel.downgrade)
 			FUZZ_CHECK(st == MG_OK, "offline downgrade script: %s", err.message);
 		else
 			FUZZ_CHECK(st == MG_ERR_IRREVERSIBLE, "downgrade without a section: %d", (int) st);
