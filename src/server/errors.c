@@ -66,6 +66,38 @@ migrate_rethrow_cancel(ErrorData *ed)
  * the error, copied out, with the subtransaction rolled back; the caller
  * adds to it and re-throws.
  */
+/*
+ * Run fn(arg) in a subtransaction of its own, from and back to the
+ * caller's memory context and resource owner: NULL when it committed
+ * (what it took, locks included, is the caller's now), else the error it
+ * raised, copied into the caller's context, the subtransaction rolled
+ * back.  The one place of this pattern; the caller decides what an error
+ * means.
+ */
+ErrorData *
+migrate_subxact(void (*fn) (void *), void *arg)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	ErrorData  *volatile ed = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		fn(arg);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		ed = migrate_subxact_caught(cxt, owner);
+	}
+	PG_END_TRY();
+	return ed;
+}
+
 ErrorData *
 migrate_subxact_caught(MemoryContext cxt, ResourceOwner owner)
 {

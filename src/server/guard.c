@@ -126,43 +126,41 @@ refuse_outside(int pid)
 			 errhint("Retry on SQLSTATE 55006, or call CALL migrate.apply(), which waits without holding a snapshot.")));
 }
 
+typedef struct Slice
+{
+	const LOCKTAG *tag;
+	int			ms;
+} Slice;
+
+static void
+slice_acquire(void *arg)
+{
+	Slice	   *sl = arg;
+
+	LockTimeout = sl->ms;
+	(void) LockAcquire(sl->tag, ExclusiveLock, false, false);
+}
+
 /*
  * Wait up to ms for the migrate lock (a transaction-level lock, as
  * pg_advisory_xact_lock takes it): true when taken.  The slice's timeout
- * is lock_timeout's, in a subtransaction that is rolled back on it.
+ * is lock_timeout's, in a subtransaction that is rolled back on it (the
+ * lock, once taken, goes to the caller's transaction).
  */
 static bool
 wait_slice(const LOCKTAG *tag, int ms)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	ResourceOwner owner = CurrentResourceOwner;
 	int			saved = LockTimeout;
-	bool		got = false;
+	Slice		sl = {tag, ms};
+	ErrorData  *ed = migrate_subxact(slice_acquire, &sl);
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(cxt);
-	PG_TRY();
-	{
-		LockTimeout = ms;
-		(void) LockAcquire(tag, ExclusiveLock, false, false);
-		LockTimeout = saved;
-		ReleaseCurrentSubTransaction();	/* the lock goes to the parent */
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
-		got = true;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *ed;
-
-		LockTimeout = saved;
-		ed = migrate_subxact_caught(cxt, owner);
-		if (ed->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
-			ReThrowError(ed);
-		FreeErrorData(ed);
-	}
-	PG_END_TRY();
-	return got;
+	LockTimeout = saved;
+	if (ed == NULL)
+		return true;
+	if (ed->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE)
+		ReThrowError(ed);
+	FreeErrorData(ed);
+	return false;
 }
 
 static void

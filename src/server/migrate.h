@@ -82,6 +82,7 @@ extern int	catalog_node(const MigrateCatalog *cat, const char *id);
 extern MgStrList migrate_text_array(FunctionCallInfo fcinfo, int argno, const char *what);
 extern int	migrate_char_to_byte(const char *s, int len, int charpos);
 extern ErrorData *migrate_subxact_caught(MemoryContext cxt, ResourceOwner owner);
+extern ErrorData *migrate_subxact(void (*fn) (void *), void *arg);
 extern ErrorData *migrate_subxacts_caught(MemoryContext cxt, ResourceOwner owner,
 										  int levels);
 extern void migrate_rethrow_cancel(ErrorData *ed);

@@ -84,36 +84,34 @@ holders(void)
 	return s.data;
 }
 
+typedef struct Attempt
+{
+	void		(*fn) (void *);
+	void	   *arg;
+} Attempt;
+
+/* The revision with lock_timeout set for it alone (a GUC nest level). */
+static void
+with_timeout(void *arg)
+{
+	Attempt    *a = arg;
+	char		value[32];
+	int			nest = NewGUCNestLevel();
+
+	snprintf(value, sizeof(value), "%d", lock_timeout_ms);
+	(void) set_config_option("lock_timeout", value, PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	a->fn(a->arg);
+	AtEOXact_GUC(true, nest);
+}
+
 /* One attempt in a subtransaction; NULL, or the error it failed with. */
 static ErrorData *
 attempt(void (*fn) (void *), void *arg)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	ResourceOwner owner = CurrentResourceOwner;
-	ErrorData  *ed = NULL;
-	char		value[32];
+	Attempt		a = {fn, arg};
 
-	snprintf(value, sizeof(value), "%d", lock_timeout_ms);
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(cxt);
-	PG_TRY();
-	{
-		int			nest = NewGUCNestLevel();
-
-		(void) set_config_option("lock_timeout", value, PGC_USERSET, PGC_S_SESSION,
-								 GUC_ACTION_SAVE, true, 0, false);
-		fn(arg);
-		AtEOXact_GUC(true, nest);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
-	}
-	PG_CATCH();
-	{
-		ed = migrate_subxact_caught(cxt, owner);
-	}
-	PG_END_TRY();
-	return ed;
+	return migrate_subxact(with_timeout, &a);
 }
 
 void

@@ -168,41 +168,34 @@ table_exists(void)
 	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 
+static void
+take_and_store(void *arg)
+{
+	MgStrList  *schemas = arg;
+	char	   *text;
+	char		sha[65];
+
+	snapshot_take(schemas, &text, sha);
+	store(schemas, text, sha);
+}
+
 void
 snapshot_after_change(void)
 {
-	MemoryContext cxt = CurrentMemoryContext;
-	ResourceOwner owner = CurrentResourceOwner;
 	MgStrList	schemas;
+	ErrorData  *ed;
 
 	if (!snapshots_guc || !table_exists())
 		return;
 	schemas = snapshot_managed_schemas();
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(cxt);
-	PG_TRY();
-	{
-		char	   *text;
-		char		sha[65];
-
-		snapshot_take(&schemas, &text, sha);
-		store(&schemas, text, sha);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *ed = migrate_subxact_caught(cxt, owner);
-
-		migrate_rethrow_cancel(ed);
-		ereport(WARNING,
-				(errcode(ed->sqlerrcode),
-				 errmsg("migrate: no snapshot recorded for the new version set: %s", ed->message),
-				 ed->detail ? errdetail("%s", ed->detail) : 0,
-				 errhint("Drift cannot be detected for this version set; set migrate.snapshots = off to stop taking snapshots.")));
-	}
-	PG_END_TRY();
+	if ((ed = migrate_subxact(take_and_store, &schemas)) == NULL)
+		return;
+	migrate_rethrow_cancel(ed);
+	ereport(WARNING,
+			(errcode(ed->sqlerrcode),
+			 errmsg("migrate: no snapshot recorded for the new version set: %s", ed->message),
+			 ed->detail ? errdetail("%s", ed->detail) : 0,
+			 errhint("Drift cannot be detected for this version set; set migrate.snapshots = off to stop taking snapshots.")));
 }
 
 /* The recorded snapshot of the current version set; false: none. */

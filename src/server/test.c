@@ -83,41 +83,41 @@ step_context(const char *context)
 	return NULL;
 }
 
+typedef struct OneStep
+{
+	TestRun    *t;
+	int			node;
+	bool		downgrade;
+} OneStep;
+
+static void
+one_step(void *arg)
+{
+	OneStep    *o = arg;
+
+	commands_test_step(o->t->cat, o->node, o->downgrade);
+}
+
 static MgStatus
 test_step(void *ctx, int node, bool downgrade, MgError *err)
 {
 	TestRun    *t = ctx;
-	MemoryContext cxt = CurrentMemoryContext;
-	ResourceOwner owner = CurrentResourceOwner;
-	MgStatus	st = MG_OK;
+	OneStep		o = {t, node, downgrade};
+	ErrorData  *ed = migrate_subxact(one_step, &o);
+	const char *where;
+	int			wlen;
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(cxt);
-	PG_TRY();
+	if (ed == NULL)
 	{
-		commands_test_step(t->cat, node, downgrade);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(cxt);
-		CurrentResourceOwner = owner;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *ed = migrate_subxact_caught(cxt, owner);
-		const char *where;
-		int			wlen;
-
-		migrate_rethrow_cancel(ed);
-		where = step_context(ed->context);
-		wlen = where ? (int) strcspn(where, "\n") : 0;
-
-		st = mg_error(err, MG_ERR_EXEC, t->cat->graph.nodes[node].id, 0, "%s%s%s%s%.*s",
-					  ed->message, ed->detail ? ": " : "", ed->detail ? ed->detail : "",
-					  where ? "; " : "", wlen, where ? where : "");
-	}
-	PG_END_TRY();
-	if (st == MG_OK)
 		t->cat->applied[node] = downgrade ? 0 : 1;
-	return st;
+		return MG_OK;
+	}
+	migrate_rethrow_cancel(ed);
+	where = step_context(ed->context);
+	wlen = where ? (int) strcspn(where, "\n") : 0;
+	return mg_error(err, MG_ERR_EXEC, t->cat->graph.nodes[node].id, 0, "%s%s%s%s%.*s",
+					ed->message, ed->detail ? ": " : "", ed->detail ? ed->detail : "",
+					where ? "; " : "", wlen, where ? where : "");
 }
 
 /* The compared schemas as they are now, allocated in cxt. */
