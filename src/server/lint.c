@@ -450,8 +450,9 @@ parse_section(const MgLintSection *sec, const char *source)
 			? mg_line_at(sec->body, sec->body_line,
 						 (size_t) migrate_char_to_byte(sec->body, (int) strlen(sec->body), ed->cursorpos))
 			: sec->body_line;
+		/* a malformed file, as the store reports one (22P02: exit 2) */
 		ereport(ERROR,
-				(errcode(ed->sqlerrcode),
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("%s:%d: %s", source ? source : sec->revision, line, ed->message),
 				 errdetail("Revision %s cannot be linted: its upgrade section does not parse.", sec->revision)));
 	}
