@@ -102,6 +102,7 @@ SELECT call, t.* FROM unnest(ARRAY[
   $$migrate.revision('no upgrade', NULL)$$,
   $$migrate.revision(E'two\nlines', 'SELECT 1;')$$,
   $$migrate.revision(E'carriage\rreturn', 'SELECT 1;')$$,
+  $$migrate.revision(E'escape\x1b[2J', 'SELECT 1;')$$,
   -- a body that would change the file's meaning
   $$migrate.revision('marker', E'SELECT 1;\n-- migrate:downgrade\nSELECT 2;')$$,
   $$migrate.revision('marker', 'SELECT 1;', E'SELECT 2;\n\n-- migrate:upgrade postgresql\nSELECT 3;')$$,

@@ -67,6 +67,21 @@ char	   *capture_end(void);
 #define info(...) say(0, __VA_ARGS__)
 #define verbose(...) say(1, __VA_ARGS__)
 void		json_string(FILE *f, const char *s);	/* a JSON string literal or null */
+/*
+ * Text from a revision file or a database, safe for a terminal: every
+ * control character is shown as \xHH (two lowercase hex digits), one per
+ * byte: the C0 controls but TAB (and LF when lines), DEL, and the C1
+ * controls U+0080..U+009F as UTF-8 writes them (\xc2\x9b).  A backslash
+ * is left as it is.  Returns s when nothing needed escaping, else an
+ * allocated copy that nobody frees (a few per run); NULL stays NULL.
+ * Every text output goes through it: say(), fail() and fail_mg() filter
+ * what they print (lines kept), the commands the messages and database
+ * values they print with printf.  JSON output escapes with json_string.
+ */
+const char *printable(const char *s, bool lines);
+/* fprintf, the formatted text through printable(..., true) */
+void		put_printable(FILE *f, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
 double		now_ms(void);
 
 /* ---- the migrations directory (repo.c) ---- */

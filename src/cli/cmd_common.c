@@ -217,7 +217,14 @@ rev_line(const Repo *repo, int node, int flags, const uint8_t *current)
 	}
 	if (flags & LINE_MESSAGE)
 		mg_buf_printf(&b, ", %s", repo->revs[node].rf.message ? repo->revs[node].rf.message : "");
-	return b.data;
+	/* one line for a terminal, whatever the message holds */
+	{
+		const char *shown = printable(b.data, false);
+
+		if (shown != b.data)
+			mg_free(b.data);
+		return (char *) shown;
+	}
 }
 
 /* A JSON array of the ids of a node list. */

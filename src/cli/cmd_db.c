@@ -378,7 +378,7 @@ cmd_check(int argc, char **argv)
 	if ((st = read_state(&s, false)) != EXIT_OK)
 		return st;
 	for (int i = 0; i < s.problems.count; i++)
-		fprintf(stderr, "migrate: %s\n", s.problems.items[i]);
+		put_printable(stderr, "migrate: %s\n", printable(s.problems.items[i], false));
 	if (s.pending.count > 0)
 		fprintf(stderr, "migrate: the database is not up to date: %d revision%s pending, starting with %s\n",
 				s.pending.count, s.pending.count == 1 ? "" : "s",
@@ -415,16 +415,16 @@ cmd_status(int argc, char **argv)
 	heads = state_heads(&s);
 	printf("current:  ");
 	for (int i = 0; i < s.versions.count; i++)
-		printf("%s%s", i ? ", " : "", s.versions.items[i]);
+		printf("%s%s", i ? ", " : "", printable(s.versions.items[i], false));
 	printf("%s\nheads:    ", s.versions.count ? "" : "<base>");
 	for (int i = 0; i < heads.count; i++)
-		printf("%s%s", i ? ", " : "", heads.items[i]);
+		printf("%s%s", i ? ", " : "", printable(heads.items[i], false));
 	printf("\npending:  %d\n", s.pending.count);
 	for (int i = 0; i < s.pending.count; i++)
 		printf("          %s\n", rev_line(&s.repo, s.pending.items[i], LINE_PARENTS | LINE_MESSAGE, NULL));
 	printf("problems: %s\n", s.problems.count ? "" : "none");
 	for (int i = 0; i < s.problems.count; i++)
-		printf("          %s\n", s.problems.items[i]);
+		printf("          %s\n", printable(s.problems.items[i], false));
 	status_drift_line();
 	return EXIT_OK;
 }
@@ -463,7 +463,7 @@ cmd_current(int argc, char **argv)
 		if (repo.parsed && (node = repo_find(&repo, versions.items[i])) >= 0)
 			printf("%s\n", rev_line(&repo, node, LINE_TREE, NULL));
 		else if (repo.parsed)
-			printf("%s (no revision file)\n", versions.items[i]);
+			printf("%s (no revision file)\n", printable(versions.items[i], false));
 		else
 		{
 			/* settled: a version is a tip, so a head and no branch point */
@@ -471,7 +471,7 @@ cmd_current(int argc, char **argv)
 
 			for (int k = 0; k < bs.mergepoints.count && !merge; k++)
 				merge = strcmp(bs.mergepoints.items[k], versions.items[i]) == 0;
-			printf("%s (head)%s\n", versions.items[i], merge ? " (mergepoint)" : "");
+			printf("%s (head)%s\n", printable(versions.items[i], false), merge ? " (mergepoint)" : "");
 		}
 	}
 	return EXIT_OK;

@@ -111,7 +111,7 @@ check_new_id(const char *id, const char *message)
 	if (id && !mg_valid_id(id))
 		return fail(EXIT_USAGE, "invalid revision id \"%s\" (1-64 letters, digits, \"_\" or \".\")", id);
 	if (!mg_valid_message(message))
-		return fail(EXIT_USAGE, "the message must be a single line");
+		return fail(EXIT_USAGE, "the message must be a single line without control characters");
 	return EXIT_OK;
 }
 
@@ -414,7 +414,8 @@ cmd_history(int argc, char **argv)
 		printf("%s\n", rev_line(&repo, node, LINE_PARENTS | LINE_BRANCHES | LINE_TREE | LINE_MESSAGE,
 								current));
 		if (opt.verbosity > 0)
-			printf("    Path: %s\n    Created: %s\n\n", r->path, r->rf.created ? r->rf.created : "");
+			printf("    Path: %s\n    Created: %s\n\n", printable(r->path, false),
+				   r->rf.created ? printable(r->rf.created, false) : "");
 	}
 	if (opt.json)
 		printf("%s]\n", l.count ? "\n" : "");
@@ -484,11 +485,11 @@ cmd_show(int argc, char **argv)
 			printf("%s%s", k ? ", " : "", repo.graph.nodes[nd->children.items[k]].id);
 		printf("\n");
 	}
-	printf("Path: %s\n\n    %s\n\n    Revision ID: %s\n    Revises: ", r->path,
-		   r->rf.message ? r->rf.message : "", nd->id);
+	printf("Path: %s\n\n    %s\n\n    Revision ID: %s\n    Revises: ", printable(r->path, false),
+		   r->rf.message ? printable(r->rf.message, false) : "", nd->id);
 	for (int k = 0; k < nd->revises_txt.count; k++)
 		printf("%s%s", k ? ", " : "", nd->revises_txt.items[k]);
 	printf("\n    Create Date: %s\n    Transactional: %s\n",
-		   r->rf.created ? r->rf.created : "", r->rf.transactional ? "yes" : "no");
+		   r->rf.created ? printable(r->rf.created, false) : "", r->rf.transactional ? "yes" : "no");
 	return EXIT_OK;
 }

@@ -44,7 +44,7 @@ print_text(const Repo *repo, const MgStrList *rows)
 	{
 		int			node = repo_find(repo, rows->items[i]);
 
-		printf("%s:%s: %s: %s\n", node >= 0 ? repo->revs[node].path : rows->items[i],
+		put_printable(stdout, "%s:%s: %s: %s\n", node >= 0 ? repo->revs[node].path : rows->items[i],
 			   rows->items[i + 1], rows->items[i + 2], rows->items[i + 3]);
 		if (revs.count == 0 || strcmp(revs.items[revs.count - 1], rows->items[i]) != 0)
 			mg_strlist_add(&revs, rows->items[i]);

@@ -119,7 +119,7 @@ say_hazards(const char *script)
 		size_t		len = end ? (size_t) (end - p) : strlen(p);
 
 		if (strncmp(p, "-- hazard:", 10) == 0 || strncmp(p, "-- hint:", 8) == 0)
-			fprintf(stderr, "migrate: %.*s\n", (int) len - 3, p + 3);
+			put_printable(stderr, "migrate: %.*s\n", (int) len - 3, p + 3);
 		p = end ? end + 1 : p + len;
 	}
 }

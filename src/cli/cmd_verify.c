@@ -107,7 +107,7 @@ cmd_drift(int argc, char **argv)
 	else
 	{
 		for (int i = 0; i + 2 < rows.count; i += 3)
-			printf("%-8s %s\n%s", rows.items[i + 1], rows.items[i], rows.items[i + 2]);
+			put_printable(stdout, "%-8s %s\n%s", rows.items[i + 1], rows.items[i], rows.items[i + 2]);
 		if (rows.count == 0)
 			info("no drift: the schema is as migrations left it\n");
 	}
@@ -147,7 +147,8 @@ check_drift(MgStrList *rows)
 	{
 		fprintf(stderr, "migrate: the schema drifted from its snapshot:");
 		for (int i = 0; i + 2 < rows->count; i += 3)
-			fprintf(stderr, "%s %s %s", i ? "," : "", rows->items[i + 1], rows->items[i]);
+			put_printable(stderr, "%s %s %s", i ? "," : "", rows->items[i + 1],
+						  printable(rows->items[i], false));
 		fprintf(stderr, "\nhint: See migrate drift for the repair SQL, or accept the schema as it is (PostgreSQL: SELECT migrate.record_snapshot()).\n");
 	}
 	return EXIT_FAILED;
@@ -172,7 +173,8 @@ status_drift_line(void)
 		printf("drift:    %d object%s changed outside migrations (migrate drift)\n",
 			   rows.count / 3, rows.count == 3 ? "" : "s");
 		for (int i = 0; i + 2 < rows.count; i += 3)
-			printf("          %s %s\n", rows.items[i + 1], rows.items[i]);
+			printf("          %s %s\n", printable(rows.items[i + 1], false),
+				   printable(rows.items[i], false));
 	}
 }
 
@@ -242,7 +244,8 @@ cmd_test(int argc, char **argv)
 		}
 		else
 			printf("%-7s %-32s %-12s %s\n", word, rows.items[i + 2],
-				   rows.items[i + 1][0] ? rows.items[i + 1] : "-", rows.items[i + 4]);
+				   rows.items[i + 1][0] ? printable(rows.items[i + 1], false) : "-",
+				   printable(rows.items[i + 4], false));
 	}
 	if (opt.json)
 		printf("]\n");

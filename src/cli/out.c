@@ -10,16 +10,98 @@
 
 Options		opt = {NULL, "migrations", 0, false, false, false, NULL, NULL, false};
 
+/* ---- text for a terminal ---- */
+
+/* A control character at p: C0 but TAB (and LF with lines), or DEL. */
+static bool
+is_control(unsigned char c, bool lines)
+{
+	return (c < 0x20 && c != '\t' && !(lines && c == '\n')) || c == 0x7f;
+}
+
+/* A C1 control (U+0080..U+009F) as UTF-8 writes it: C2 80..C2 9F. */
+static bool
+is_c1(const unsigned char *p)
+{
+	return p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+}
+
+const char *
+printable(const char *s, bool lines)
+{
+	const unsigned char *p = (const unsigned char *) s;
+	MgBuf		b;
+
+	if (s == NULL)
+		return NULL;
+	while (*p && !is_control(*p, lines) && !is_c1(p))
+		p++;
+	if (*p == '\0')
+		return s;
+	mg_buf_init(&b);
+	mg_buf_append(&b, s, (size_t) (p - (const unsigned char *) s));
+	for (; *p; p++)
+	{
+		if (is_c1(p))
+		{
+			mg_buf_printf(&b, "\\x%02x\\x%02x", p[0], p[1]);
+			p++;
+		}
+		else if (is_control(*p, lines))
+			mg_buf_printf(&b, "\\x%02x", *p);
+		else
+			mg_buf_append(&b, (const char *) p, 1);
+	}
+	return b.data;
+}
+
+/* fmt and its arguments as an allocated string */
+static char *
+vformat(const char *fmt, va_list ap)
+{
+	va_list		again;
+	int			n;
+	char	   *s;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	if (n < 0)
+		return mg_strdup("");
+	s = mg_alloc((size_t) n + 1);
+	vsnprintf(s, (size_t) n + 1, fmt, ap);
+	return s;
+}
+
+/* fmt's text on f through printable() (lines kept) */
+void
+put_printable(FILE *f, const char *fmt,...)
+{
+	va_list		ap;
+	char	   *s;
+	const char *p;
+
+	va_start(ap, fmt);
+	s = vformat(fmt, ap);
+	va_end(ap);
+	p = printable(s, true);
+	fputs(p, f);
+	if (p != s)
+		mg_free((void *) p);
+	mg_free(s);
+}
+
 int
 fail(int status, const char *fmt,...)
 {
 	va_list		ap;
+	char	   *s;
 
-	fputs("migrate: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	s = vformat(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	put_printable(stderr, "migrate: %s\n", s);
+	mg_free(s);
 	return status;
 }
 
@@ -27,11 +109,11 @@ int
 fail_mg(const MgError *err)
 {
 	if (err->line > 0)
-		fprintf(stderr, "migrate: %s:%d: %s\n", err->source, err->line, err->message);
+		put_printable(stderr, "migrate: %s:%d: %s\n", err->source, err->line, err->message);
 	else
-		fprintf(stderr, "migrate: %s\n", err->message);
+		put_printable(stderr, "migrate: %s\n", err->message);
 	if (err->hint[0])
-		fprintf(stderr, "hint: %s\n", err->hint);
+		put_printable(stderr, "hint: %s\n", err->hint);
 	return exit_for_status(err->status);
 }
 
@@ -59,12 +141,15 @@ say(int level, const char *fmt,...)
 {
 	va_list		ap;
 	FILE	   *f = level > 0 ? stderr : stdout;
+	char	   *s;
 
 	if (opt.verbosity < level)
 		return;
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	s = vformat(fmt, ap);
 	va_end(ap);
+	put_printable(f, "%s", s);
+	mg_free(s);
 	fflush(f);
 }
 
@@ -120,8 +205,8 @@ progress_step(Progress *p, bool downgrade, const char *id, const char *message)
 {
 	p->done++;
 	p->started_ms = now_ms();
-	info("[%d/%d] %s %s ... ", p->done, p->total, id,
-		 message ? message : "");
+	info("[%d/%d] %s %s ... ", p->done, p->total, printable(id, false),
+		 message ? printable(message, false) : "");
 }
 
 void

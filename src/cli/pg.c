@@ -33,17 +33,17 @@ report_error(const Db *db, const PGresult *res)
 	int			codes[] = {PG_DIAG_MESSAGE_DETAIL, PG_DIAG_CONTEXT, PG_DIAG_MESSAGE_HINT};
 	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 
-	fprintf(stderr, "migrate: %s", model_map(db ? db->model : NULL,
-											 PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)));
+	put_printable(stderr, "migrate: %s", model_map(db ? db->model : NULL,
+												   PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)));
 	if (state)
-		fprintf(stderr, " (SQLSTATE %s)", state);
+		put_printable(stderr, " (SQLSTATE %s)", state);
 	fputc('\n', stderr);
 	for (int i = 0; i < 3; i++)
 	{
 		const char *v = PQresultErrorField(res, codes[i]);
 
 		if (v)
-			fprintf(stderr, "%s: %s\n", fields[i], v);
+			put_printable(stderr, "%s: %s\n", fields[i], v);
 	}
 }
 
@@ -58,12 +58,12 @@ pg_fail(Db *db, PGresult *res, const char *what, bool running)
 	if (res && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY))
 	{
 		if (what)
-			fprintf(stderr, "migrate: %s\n", what);
+			put_printable(stderr, "migrate: %s\n", what);
 		report_error(db, res);
 	}
 	else
 	{
-		fprintf(stderr, "migrate: %s: %s", what ? what : "error", msg && *msg ? msg : "unknown error\n");
+		put_printable(stderr, "migrate: %s: %s", what ? what : "error", msg && *msg ? msg : "unknown error\n");
 		st = EXIT_FAILED;
 	}
 	if (res)
@@ -91,7 +91,7 @@ notice_receiver(void *arg, const PGresult *res)
 		db->batch == NULL || db->batch_next >= db->batch->count)
 	{
 		if (opt.verbosity >= 0)
-			fprintf(stderr, "%s", PQresultErrorMessage(res));
+			put_printable(stderr, "%s", PQresultErrorMessage(res));
 		return;
 	}
 	{
@@ -158,7 +158,7 @@ pg_open(const char *url, bool write, Db **out)
 	if (PQntuples(res) == 0)
 	{
 		PQclear(res);
-		fprintf(stderr, "migrate: the migrate extension is not installed in database \"%s\"\n"
+		put_printable(stderr, "migrate: the migrate extension is not installed in database \"%s\"\n"
 				"hint: Run CREATE EXTENSION migrate; in that database as its owner.\n",
 				PQdb(db->conn));
 		PQfinish(db->conn);
@@ -167,7 +167,7 @@ pg_open(const char *url, bool write, Db **out)
 	version = PQgetvalue(res, 0, 0);
 	if (strcmp(version, MG_EXT_VERSION) != 0)
 	{
-		fprintf(stderr, "migrate: extension migrate %s is installed, but this program needs version %s\n"
+		put_printable(stderr, "migrate: extension migrate %s is installed, but this program needs version %s\n"
 				"hint: Run ALTER EXTENSION migrate UPDATE; (or install the matching program).\n",
 				version, MG_EXT_VERSION);
 		PQclear(res);

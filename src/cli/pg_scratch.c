@@ -213,7 +213,7 @@ make_scratch(Db *db, PGconn **admin, char *name, size_t namelen)
 	{
 		st = fail(EXIT_FAILED, "--scratch: could not create the scratch database from \"%s\": %s",
 				  source, PQresultErrorMessage(res));
-		fprintf(stderr, "hint: CREATE DATABASE ... TEMPLATE needs the CREATEDB privilege and no other session connected to \"%s\"; run it against a copy (createdb -T %s copy) or without --scratch.\n",
+		put_printable(stderr, "hint: CREATE DATABASE ... TEMPLATE needs the CREATEDB privilege and no other session connected to \"%s\"; run it against a copy (createdb -T %s copy) or without --scratch.\n",
 				source, source);
 	}
 	PQclear(res);
@@ -235,7 +235,7 @@ drop_scratch(PGconn *admin, const char *name)
 	mg_buf_printf(&sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", q);
 	res = PQexec(admin, sql.data);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		fprintf(stderr, "migrate: warning: could not drop the scratch database \"%s\": %s",
+		put_printable(stderr, "migrate: warning: could not drop the scratch database \"%s\": %s",
 				name, PQresultErrorMessage(res));
 	PQclear(res);
 	PQfreemem(q);

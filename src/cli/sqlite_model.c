@@ -385,7 +385,7 @@ at_heads(Db *db, Repo *repo)
 	if (plan.steps.count > 0)
 	{
 		st = fail(EXIT_FAILED, "target database is not up to date");
-		fprintf(stderr, "detail: %d revision%s pending, starting with %s.\nhint: Run migrate upgrade first.\n",
+		put_printable(stderr, "detail: %d revision%s pending, starting with %s.\nhint: Run migrate upgrade first.\n",
 				plan.steps.count, plan.steps.count == 1 ? " is" : "s are",
 				repo->graph.nodes[plan.steps.items[0]].id);
 	}
@@ -452,7 +452,7 @@ sq_model(Db *db, Repo *repo, const ModelCall *call, char **out)
 			if (up[0] == '\0')
 				return EXIT_OK;
 			st = fail(EXIT_FAILED, "new upgrade operations detected");
-			fprintf(stderr, "detail: %s", up);
+			put_printable(stderr, "detail: %s", up);
 			return st;
 		default:
 			return up[0] == '\0' ? EXIT_OK : autogenerate(db, repo, call, up, out);

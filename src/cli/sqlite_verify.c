@@ -88,7 +88,7 @@ sq_snapshot_record(Db *db)
 	if (!snapshot_of(db->conn, &text, sha, err, sizeof(err)))
 	{
 		/* as on the server: a schema the reader cannot describe is no failure */
-		fprintf(stderr, "migrate: warning: no snapshot recorded for the new version set: %s\n", err);
+		put_printable(stderr, "migrate: warning: no snapshot recorded for the new version set: %s\n", err);
 		return EXIT_OK;
 	}
 	if (version_set(db, &vs) != EXIT_OK)

@@ -69,7 +69,8 @@ char	   *mg_revfile_format(const MgRevFile *rf);
 /*
  * A new revision (revnew.c): a random id unless one is given, created now,
  * transactional, empty upgrade and downgrade sections.  Setting a section
- * to NULL removes it.  A message must be one line.
+ * to NULL removes it.  A message must be one line without control
+ * characters (TAB aside), as the parser wants header values.
  */
 void		mg_revfile_new(MgRevFile *rf, const char *id, const char *message);
 void		mg_revfile_set_section(MgRevFile *rf, MgSectionKind kind, const char *body);

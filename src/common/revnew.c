@@ -43,10 +43,17 @@ mg_utc_now(void)
 	return buf;
 }
 
+/*
+ * The parser's rule for header values (revfile.c): no control character
+ * but TAB, so that the file written can be read back.
+ */
 bool
 mg_valid_message(const char *message)
 {
-	return message == NULL || strpbrk(message, "\r\n") == NULL;
+	for (const unsigned char *c = (const unsigned char *) message; c && *c; c++)
+		if ((*c < 0x20 && *c != '\t') || *c == 0x7f)
+			return false;
+	return true;
 }
 
 void

@@ -127,7 +127,7 @@ check_message(const char *message)
 	if (!mg_valid_message(message))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a revision message must be a single line")));
+				 errmsg("a revision message must be a single line without control characters")));
 }
 
 /* Store a freshly built revision under a new or given id; returns the id. */
