@@ -41,6 +41,8 @@ typedef struct Options
 	const char *lock_retries;	/* --lock-retries (migrate.lock_retries) */
 	bool		drift_if_allowed;	/* check: a role that may not read the
 									 * snapshots skips drift, as check() does */
+	long		lock_wait_ms;	/* --lock-wait: how long to wait for the
+								 * migrate lock; -1 forever (the default) */
 } Options;
 
 extern Options opt;
@@ -63,6 +65,8 @@ void		say(int level, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 void		capture_begin(void);
 /* "500", "500ms", "5s", "1min" in milliseconds; -1 when invalid */
 long		duration_ms(const char *s);
+/* --lock-wait DURATION into opt.lock_wait_ms; EXIT_USAGE (reported) if bad */
+int			lock_wait_option(const char *value);
 char	   *capture_end(void);
 #define info(...) say(0, __VA_ARGS__)
 #define verbose(...) say(1, __VA_ARGS__)

@@ -40,6 +40,7 @@ static const CmdOption cmd_options[] = {
 	{{"per-revision", no_argument, NULL, 'W'}, false},	/* upgrade, downgrade */
 	{{"lock-timeout", required_argument, NULL, 'K'}, false},
 	{{"lock-retries", required_argument, NULL, 'Y'}, false},
+	{{"lock-wait", required_argument, NULL, 'G'}, false},	/* upgrade, downgrade, stamp */
 	{{"format", required_argument, NULL, 'f'}, false},	/* lint */
 };
 #define N_CMD_OPTIONS (sizeof(cmd_options) / sizeof(cmd_options[0]))

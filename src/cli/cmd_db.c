@@ -116,11 +116,16 @@ cmd_change(int argc, char **argv, int op)
 			relative = true;
 			break;
 		}
-	while ((c = cmd_getopt(argc, argv, "SPLWKY", &st)) != -1)
+	while ((c = cmd_getopt(argc, argv, "SPLWKYG", &st)) != -1)
 	{
 		if (c == -2)
 			return st;
-		if (c == 'K' || c == 'Y')
+		if (c == 'G')
+		{
+			if (lock_wait_option(optarg) != EXIT_OK)
+				return EXIT_USAGE;
+		}
+		else if (c == 'K' || c == 'Y')
 		{
 			if (lock_option(c, optarg) != EXIT_OK)
 				return EXIT_USAGE;

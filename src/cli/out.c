@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-Options		opt = {NULL, "migrations", 0, false, false, false, NULL, NULL, false};
+Options		opt = {NULL, "migrations", 0, false, false, false, NULL, NULL, false, -1};
 
 /* ---- text for a terminal ---- */
 
@@ -285,4 +285,16 @@ duration_ms(const char *s)
 	else
 		return -1;
 	return v > 2147483647.0 ? -1 : (long) v;
+}
+
+int
+lock_wait_option(const char *value)
+{
+	long		ms = duration_ms(value);
+
+	if (ms < 0)
+		return fail(EXIT_USAGE, "invalid --lock-wait \"%s\" (expected milliseconds, or a number with ms, s or min)",
+					value);
+	opt.lock_wait_ms = ms;
+	return EXIT_OK;
 }

@@ -510,21 +510,102 @@ server_stamp(Db *db, Repo *repo, const char *target, bool purge, int *count)
 }
 
 /*
+ * Who holds the migrate lock, as "pid N (application_name "A", idle since
+ * T, 12 s ago; query: Q)", allocated; NULL when nobody we can see does.
+ * The key is a bigint, which pg_locks shows as PostgreSQL splits it:
+ * classid the high 32 bits, objid the low 32, objsubid 1.
+ */
+static char *
+lock_holder(Db *db)
+{
+	char		sql[1400];
+	PGresult   *res;
+	MgBuf		b;
+
+	snprintf(sql, sizeof(sql),
+			 "SELECT l.pid, a.application_name, a.state,"
+			 " a.state_change::pg_catalog.timestamptz(0)::pg_catalog.text,"
+			 " pg_catalog.floor(pg_catalog.date_part('epoch', pg_catalog.clock_timestamp()"
+			 "  OPERATOR(pg_catalog.-) a.state_change))::pg_catalog.int8,"
+			 " pg_catalog.left(pg_catalog.regexp_replace(a.query, '\\s+', ' ', 'g'), 200)"
+			 " FROM pg_catalog.pg_locks l"
+			 " LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid OPERATOR(pg_catalog.=) l.pid"
+			 " WHERE l.locktype OPERATOR(pg_catalog.=) 'advisory' AND l.granted"
+			 " AND l.database OPERATOR(pg_catalog.=) (SELECT d.oid FROM pg_catalog.pg_database d"
+			 "  WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database())"
+			 " AND l.classid OPERATOR(pg_catalog.=) '%lld'::pg_catalog.oid"
+			 " AND l.objid OPERATOR(pg_catalog.=) '%lld'::pg_catalog.oid"
+			 " AND l.objsubid OPERATOR(pg_catalog.=) 1"
+			 " AND l.pid IS DISTINCT FROM pg_catalog.pg_backend_pid()"
+			 " ORDER BY l.pid LIMIT 1",
+			 (long long) (MG_LOCK_KEY_INT >> 32), (long long) (MG_LOCK_KEY_INT & 0xffffffffLL));
+	res = PQexec(db->conn, sql);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) == 0)
+	{
+		PQclear(res);
+		return NULL;
+	}
+	mg_buf_init(&b);
+	if (PQgetisnull(res, 0, 0))
+		mg_buf_puts(&b, "a prepared transaction");
+	else
+	{
+		mg_buf_printf(&b, "pid %s (", PQgetvalue(res, 0, 0));
+		if (!PQgetisnull(res, 0, 1) && PQgetvalue(res, 0, 1)[0])
+			mg_buf_printf(&b, "application_name \"%s\", ", PQgetvalue(res, 0, 1));
+		mg_buf_puts(&b, PQgetisnull(res, 0, 2) ? "state unknown" : PQgetvalue(res, 0, 2));
+		if (!PQgetisnull(res, 0, 3))
+			mg_buf_printf(&b, " since %s, %s s ago", PQgetvalue(res, 0, 3), PQgetvalue(res, 0, 4));
+		if (!PQgetisnull(res, 0, 5) && PQgetvalue(res, 0, 5)[0])
+			mg_buf_printf(&b, "; query: %s", PQgetvalue(res, 0, 5));
+		mg_buf_puts(&b, ")");
+	}
+	PQclear(res);
+	return b.data;
+}
+
+/* "waiting for the migrate lock (3 s): it is held by ..." on stderr */
+static void
+say_lock_wait(Db *db, double waited_ms)
+{
+	char	   *holder;
+
+	if (opt.verbosity < 0)
+		return;
+	holder = lock_holder(db);
+	put_printable(stderr, "migrate: waiting for the migrate lock (%.0f s): it is held by %s\n",
+				  waited_ms / 1000, holder ? holder : "another session");
+	mg_free(holder);
+}
+
+/*
  * Take the migrate lock at session level, polling pg_try_advisory_lock so
  * that no snapshot is held while waiting (a concurrent CREATE INDEX
  * CONCURRENTLY waits for every snapshot older than itself).  Every state
  * change the program makes happens under it; the server functions then
  * take the same key at transaction level, which our own session already
- * holds.  Closing the connection releases it on any error path.
+ * holds.  Closing the connection releases it on any error path.  While it
+ * waits it says who holds the lock, after a second and then every 5 s; it
+ * waits at most --lock-wait (default: forever), then fails naming the
+ * holder.
  */
+#define LOCK_POLL_MS 100
+#define LOCK_FIRST_REPORT_MS 1000
+#define LOCK_REPORT_EVERY_MS 5000
+
 int
 pg_lock_session(Db *db)
 {
+	double		start = now_ms(),
+				next_report = start + LOCK_FIRST_REPORT_MS;
+
 	if (db->locked)
 		return EXIT_OK;
 	for (;;)
 	{
 		PGresult   *res = PQexec(db->conn, "SELECT pg_catalog.pg_try_advisory_lock(" MG_LOCK_KEY_TEXT ")");
+		double		now,
+					left;
 
 		if (PQresultStatus(res) != PGRES_TUPLES_OK)
 			return pg_fail(db, res, "could not take the migrate lock", false);
@@ -535,7 +616,24 @@ pg_lock_session(Db *db)
 			return EXIT_OK;
 		}
 		PQclear(res);
-		usleep(100 * 1000);
+		now = now_ms();
+		left = opt.lock_wait_ms < 0 ? LOCK_POLL_MS : start + (double) opt.lock_wait_ms - now;
+		if (left <= 0)
+		{
+			char	   *holder = lock_holder(db);
+			int			st = fail(EXIT_FAILED, "gave up waiting for the migrate lock after %.1f s (--lock-wait): it is held by %s",
+								  (now - start) / 1000, holder ? holder : "another session");
+
+			fprintf(stderr, "hint: Try again when that session is done, or wait longer with --lock-wait.\n");
+			mg_free(holder);
+			return st;
+		}
+		if (now >= next_report)
+		{
+			say_lock_wait(db, now - start);
+			next_report = now + LOCK_REPORT_EVERY_MS;
+		}
+		usleep((useconds_t) (1000 * (left < LOCK_POLL_MS ? left : LOCK_POLL_MS)));
 	}
 }
 

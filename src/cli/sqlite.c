@@ -14,7 +14,8 @@
  * Locking protocol: every state change runs in one BEGIN IMMEDIATE
  * transaction, so the database's write lock is held from reading the
  * version set until COMMIT, which happens once.  A second migrate waits
- * (busy timeout, $MIGRATE_SQLITE_BUSY_TIMEOUT ms, default 60000) and then
+ * (busy timeout: --lock-wait, else $MIGRATE_SQLITE_BUSY_TIMEOUT ms, default
+ * 60000) and then
  * sees the first one's result.  A revision marked "transaction false" is
  * the one exception: what came before it is committed, it runs in
  * autocommit, and a new BEGIN IMMEDIATE records it after checking nobody
@@ -234,6 +235,9 @@ sq_open(const char *url, bool write, Db **out)
 		if (timeout > 0x7fffffffL)
 			timeout = 0x7fffffffL;
 	}
+	/* --lock-wait: how long to wait for the one lock there is */
+	if (opt.lock_wait_ms >= 0)
+		timeout = opt.lock_wait_ms;
 	db = mg_alloc0(sizeof(Db));
 	db->lock_fd = -1;
 	db->path = mg_strdup(path);
