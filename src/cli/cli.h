@@ -294,6 +294,18 @@ typedef struct DbOps
 	 */
 	int			(*lint) (Db *db, Repo *repo, const MgIntList *nodes, MgStrList *rows);
 	bool		lint_needs_db;
+	/*
+	 * The stored revisions that have no file, in id order: rows of three
+	 * strings (id, the file it came from or "" when it was made in SQL, its
+	 * parents and dependencies joined by commas).
+	 */
+	int			(*stored_only) (Db *db, const Repo *repo, MgStrList *rows);
+	/*
+	 * The database itself applies what it stores (PostgreSQL's upgrade()):
+	 * a stored revision without a file that is not applied is then a
+	 * problem (status, check), not just a leftover the next push removes.
+	 */
+	bool		stored_applies;
 } DbOps;
 
 extern const DbOps pg_ops;

@@ -242,13 +242,93 @@ add_problems(State *s, const AppliedInfo *ai, const MgStrList *unknown)
 	mg_free(where);
 }
 
+/*
+ * The version set in terms of the files, into known: a version without a
+ * file (an applied revision whose file is gone, or one made and applied in
+ * SQL) stands for its nearest stored ancestors that have one, so that what
+ * is pending is what the files still lack, not all of them.  stored: the
+ * stored revisions without a file (DbOps.stored_only rows); reached[i] is
+ * set for each row the walk passes, the applied ones.
+ */
+static void
+versions_in_files(const Repo *repo, const MgStrList *versions,
+				  const MgStrList *stored, MgStrList *known, uint8_t *reached)
+{
+	MgStrList	todo = {0};
+
+	for (int i = 0; i < versions->count; i++)
+	{
+		if (repo_find(repo, versions->items[i]) >= 0)
+			mg_strlist_add(known, versions->items[i]);
+		else
+			mg_strlist_add(&todo, versions->items[i]);
+	}
+	for (int i = 0; i < todo.count; i++)	/* todo grows as it goes */
+	{
+		MgStrList	parents;
+		int			row = -1;
+
+		for (int r = 0; r + 2 < stored->count && row < 0; r += 3)
+			if (strcmp(stored->items[r], todo.items[i]) == 0)
+				row = r / 3;
+		if (row < 0)
+			continue;
+		reached[row] = 1;
+		parents = mg_split_list(stored->items[3 * row + 2], false);
+		for (int k = 0; k < parents.count; k++)
+		{
+			const char *p = parents.items[k];
+
+			if (repo_find(repo, p) >= 0)
+			{
+				if (!mg_strlist_contains(known, p))
+					mg_strlist_add(known, p);
+			}
+			else if (!mg_strlist_contains(&todo, p))
+				mg_strlist_add(&todo, p);
+		}
+		mg_strlist_free(&parents);
+	}
+	mg_strlist_free(&todo);
+}
+
+/*
+ * Where the database applies what it stores (PostgreSQL), a stored
+ * revision without a file that is not applied is a problem: upgrade()
+ * at an app's boot would apply it.  One made in SQL stops the program's
+ * upgrade until it has a file or is forgotten; one whose file is gone is
+ * removed from the catalog by the next push or upgrade.
+ */
+static void
+add_stored_only_problems(State *s, const MgStrList *stored, const uint8_t *reached)
+{
+	for (int r = 0; r + 2 < stored->count; r += 3)
+	{
+		MgBuf		b;
+
+		if (reached[r / 3])
+			continue;
+		mg_buf_init(&b);
+		if (stored->items[r + 1][0] == '\0')
+			mg_buf_printf(&b, "%s: only in the catalog: made in SQL, it has no file; upgrade refuses to run until its file is written (SELECT migrate.script('%s')) or it is forgotten (SELECT migrate.forget('%s'))",
+						  stored->items[r], stored->items[r], stored->items[r]);
+		else
+			mg_buf_printf(&b, "%s: not applied, and its file %s is gone: the next push or upgrade removes it from the catalog",
+						  stored->items[r], stored->items[r + 1]);
+		mg_strlist_add(&s->problems, b.data);
+		mg_buf_free(&b);
+	}
+}
+
 static int
 read_state(State *s, bool need_known_versions)
 {
 	const DbOps *ops;
 	Db		   *db;
 	AppliedInfo *ai;
-	MgStrList	unknown = {0};
+	MgStrList	unknown = {0},
+				stored = {0};
+	uint8_t    *reached;
 	MgPlan		plan;
 	MgError		err;
 	int			st;
@@ -282,12 +362,15 @@ read_state(State *s, bool need_known_versions)
 	}
 	ai = mg_alloc0(sizeof(AppliedInfo) * (s->repo.n + 1));
 	st = ops->applied_info(db, &s->repo, ai, &unknown);
+	if (st == EXIT_OK)
+		st = ops->stored_only(db, &s->repo, &stored);
 	ops->close(db);
 	if (st != EXIT_OK)
 		return st;
 
 	s->applied = mg_alloc0(s->repo.graph.n + 1);
 	s->current = mg_alloc0(s->repo.graph.n + 1);
+	reached = mg_alloc0((size_t) stored.count / 3 + 1);
 	{
 		MgStrList	known = {0};
 
@@ -295,21 +378,23 @@ read_state(State *s, bool need_known_versions)
 		{
 			int			node = repo_find(&s->repo, s->versions.items[i]);
 
-			if (node < 0)
-			{
-				if (need_known_versions)
-					return fail(EXIT_FAILED, "the database is at revision %s, which has no revision file",
-								s->versions.items[i]);
-				continue;
-			}
-			s->current[node] = 1;
-			mg_strlist_add(&known, s->versions.items[i]);
+			if (node < 0 && need_known_versions)
+				return fail(EXIT_FAILED, "the database is at revision %s, which has no revision file",
+							s->versions.items[i]);
+			if (node >= 0)
+				s->current[node] = 1;
 		}
+		versions_in_files(&s->repo, &s->versions, &stored, &known, reached);
 		if (mg_state_from_versions(&s->repo.graph, (const char *const *) known.items,
 								   known.count, s->applied, &err) != MG_OK)
 			return fail_mg(&err);
+		mg_strlist_free(&known);
 	}
 	add_problems(s, ai, &unknown);
+	if (ops->stored_applies)
+		add_stored_only_problems(s, &stored, reached);
+	mg_strlist_free(&stored);
+	mg_free(reached);
 	if (mg_plan(&s->repo.graph, "heads", MG_OP_UPGRADE, s->applied, false, &plan, &err) != MG_OK)
 		return fail_mg(&err);
 	s->pending = plan.steps;

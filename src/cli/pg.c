@@ -214,15 +214,52 @@ pg_close(Db *db)
 /* ---- push ---- */
 
 /*
- * The files are the program's truth: forget every catalog revision that
- * has no file, those that others need after them (an applied one is
- * refused by the server, and so reported, never acted on).
+ * A revision made in SQL (migrate.revision(), add_revision() without a
+ * source, merge(), autogenerate()) that was never applied has no file and
+ * never had one: forgetting it would lose its only copy, and the server's
+ * upgrade() at the next app boot would apply it behind the files' back.
+ * Refused, naming each, with the two ways out.
+ */
+static int
+refuse_made_in_sql(PGresult *res)
+{
+	int			n = 0;
+
+	for (int i = 0; i < PQntuples(res); i++)
+		if (strcmp(PQgetvalue(res, i, 2), "t") == 0)
+		{
+			const char *msg = PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3);
+
+			fail(EXIT_FAILED, "revision %s%s%s%s exists only in the catalog: it was made in SQL and has no file in %s/versions",
+				 PQgetvalue(res, i, 0), msg ? " (\"" : "", msg ? printable(msg, false) : "", msg ? "\")" : "",
+				 opt.dir);
+			n++;
+		}
+	if (n == 0)
+		return EXIT_OK;
+	for (int i = 0; i < PQntuples(res); i++)
+		if (strcmp(PQgetvalue(res, i, 2), "t") == 0)
+		{
+			const char *id = PQgetvalue(res, i, 0);
+
+			put_printable(stderr, "hint: Keep %s by writing its file (psql -XAt -c \"SELECT migrate.script('%s')\" > %s/versions/%s.sql), or drop it with SELECT migrate.forget('%s');\n",
+						  id, id, opt.dir, id, id);
+		}
+	return EXIT_FAILED;
+}
+
+/*
+ * The files are the program's truth: forget every catalog revision whose
+ * file is gone, those that others need after them (an applied one is
+ * refused by the server, and so reported, never acted on), saying so; one
+ * made in SQL that never had a file is refused instead (above).
  */
 static int
 forget_missing(Db *db, Repo *repo, const char *ids, int *forgotten)
 {
 	PGresult   *res = pg_params(db, "SELECT id, pg_catalog.array_to_string(revises"
-								" OPERATOR(pg_catalog.||) depends, ',')"
+								" OPERATOR(pg_catalog.||) depends, ','),"
+								" source IS NULL AND applied_checksum IS NULL, message, source"
 								" FROM migrate.revision"
 								" WHERE id OPERATOR(pg_catalog.<>) ALL ($1::pg_catalog.text[])"
 								" ORDER BY id", 1, &ids);
@@ -232,6 +269,11 @@ forget_missing(Db *db, Repo *repo, const char *ids, int *forgotten)
 	*forgotten = 0;
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		return pg_fail(db, res, "could not read the catalog", false);
+	if (refuse_made_in_sql(res) != EXIT_OK)
+	{
+		PQclear(res);
+		return EXIT_FAILED;
+	}
 	n = PQntuples(res);
 	done = mg_alloc0(sizeof(bool) * (size_t) (n + 1));
 	while (*forgotten < n)
@@ -272,12 +314,44 @@ forget_missing(Db *db, Repo *repo, const char *ids, int *forgotten)
 				return pg_fail(db, f, "could not remove a revision whose file is gone", false);
 			}
 			PQclear(f);
-			verbose("migrate: revision %s has no file; removed from the catalog\n", id);
+			if (opt.verbosity >= 0)
+				put_printable(stderr, "migrate: revision %s has no file (it came from %s); removed from the catalog\n",
+							  id, PQgetisnull(res, pick, 4) ? "SQL" : PQgetvalue(res, pick, 4));
 		}
 		done[pick] = true;
 		(*forgotten)++;
 	}
 	mg_free(done);
+	PQclear(res);
+	return EXIT_OK;
+}
+
+/*
+ * DbOps.stored_only: the catalog's revisions without a file, as rows of
+ * (id, source or "", parents and dependencies joined by commas).
+ */
+static int
+pg_stored_only(Db *db, const Repo *repo, MgStrList *rows)
+{
+	char	  **ids = mg_alloc0(sizeof(char *) * (size_t) (repo->n + 1));
+	const char *params[1];
+	PGresult   *res;
+
+	for (int i = 0; i < repo->n; i++)
+		ids[i] = repo->revs[i].rf.id;
+	params[0] = text_array_literal(ids, repo->n);
+	mg_free(ids);
+	res = pg_params(db, "SELECT id, COALESCE(source, ''),"
+					" pg_catalog.array_to_string(revises OPERATOR(pg_catalog.||) depends, ',')"
+					" FROM migrate.revision"
+					" WHERE id OPERATOR(pg_catalog.<>) ALL ($1::pg_catalog.text[])"
+					" ORDER BY id", 1, params);
+	mg_free((void *) params[0]);
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return pg_fail(db, res, "could not read the catalog", false);
+	for (int i = 0; i < PQntuples(res); i++)
+		for (int c = 0; c < 3; c++)
+			mg_strlist_add(rows, PQgetvalue(res, i, c));
 	PQclear(res);
 	return EXIT_OK;
 }
@@ -936,5 +1010,6 @@ pg_lint(Db *db, Repo *repo, const MgIntList *nodes, MgStrList *rows)
 const DbOps pg_ops = {
 	"postgresql", MG_DIALECT_POSTGRESQL,
 	pg_open, pg_close, pg_push, pg_versions, pg_apply, pg_offline, pg_applied_info,
-	pg_repair, pg_boot_state, pg_model, pg_drift, pg_test, pg_lint, true
+	pg_repair, pg_boot_state, pg_model, pg_drift, pg_test, pg_lint, true,
+	pg_stored_only, true
 };

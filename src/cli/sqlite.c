@@ -424,6 +424,43 @@ sq_applied_info(Db *db, Repo *repo, AppliedInfo *info, MgStrList *unknown)
 	return status;
 }
 
+/* DbOps.stored_only: the rows of migrate_revision without a file. */
+static int
+sq_stored_only(Db *db, const Repo *repo, MgStrList *rows)
+{
+	sqlite3_stmt *st;
+	bool		exists;
+	int			rc,
+				status = EXIT_OK;
+
+	if (sq_table_exists(db, "migrate_revision", &exists) != EXIT_OK)
+		return EXIT_FAILED;
+	if (!exists)
+		return EXIT_OK;
+	st = sq_prepare(db, "SELECT id, coalesce(source, ''),"
+				 " trim(coalesce(revises, '') || ',' || coalesce(depends, ''), ',')"
+				 " FROM migrate_revision ORDER BY id");
+	if (st == NULL)
+		return EXIT_FAILED;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	{
+		const char *id = (const char *) sqlite3_column_text(st, 0);
+
+		if (id == NULL || repo_find(repo, id) >= 0)
+			continue;
+		for (int c = 0; c < 3; c++)
+		{
+			const char *v = (const char *) sqlite3_column_text(st, c);
+
+			mg_strlist_add(rows, v ? v : "");
+		}
+	}
+	if (rc != SQLITE_DONE)
+		status = sq_sql_fail(db, "reading migrate_revision");
+	sqlite3_finalize(st);
+	return status;
+}
+
 /* ---- the backend ---- */
 
 const DbOps sqlite_ops = {
@@ -442,6 +479,8 @@ const DbOps sqlite_ops = {
 	sq_drift,
 	sq_test,
 	sq_lint,
-	false						/* lints the files, without the database */
+	false,						/* lints the files, without the database */
+	sq_stored_only,
+	false						/* only the program applies revisions */
 };
 

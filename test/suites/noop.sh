@@ -144,10 +144,11 @@ q $DB "SELECT migrate.add_revision(\$\$-- migrate:revision zz01
 
 -- migrate:upgrade
 INSERT INTO noop_log (rev) VALUES ('zz01');
-\$\$)" >/dev/null
+\$\$, 'zz01.sql')" >/dev/null
 is "add_revision() from SQL clears the digest" "-" "$(digest)"
 run -d "$U" upgrade
-expect "... the next upgrade goes the long way: the revision without a file is forgotten" 0
+expect "... the next upgrade goes the long way: the revision whose file is gone is forgotten" 0 \
+    "revision zz01 has no file (it came from zz01.sql); removed from the catalog"
 is "... zz01 is gone and never ran" "0|aa01,aa02,aa03,aa04,aa05" \
    "$(q $DB "SELECT count(*) FROM migrate.revision WHERE id = 'zz01'")|$(log)"
 is "... the same digest recorded again" "$d0|t" "$(state)"
@@ -155,8 +156,11 @@ is "... the same digest recorded again" "$d0|t" "$(state)"
 q $DB "SELECT migrate.revision('by sql', 'SELECT 1', revises => ARRAY['aa05'], id => 'zz02')" >/dev/null
 is "revision() from SQL clears the digest" "-" "$(digest)"
 run -d "$U" upgrade
-expect "... the next upgrade forgets it" 0
-is "... zz02 is gone" "0" "$(q $DB "SELECT count(*) FROM migrate.revision WHERE id = 'zz02'")"
+expect "... the next upgrade refuses a revision made in SQL, which never had a file" 1 "revision zz02" "exists only in the catalog"
+q $DB "SELECT migrate.forget('zz02')" >/dev/null
+run -d "$U" upgrade
+expect "... forgotten, the next upgrade goes the long way" 0
+is "... zz02 is gone, the same digest recorded again" "0|$d0|t" "$(q $DB "SELECT count(*) FROM migrate.revision WHERE id = 'zz02'")|$(state)"
 
 q $DB "SELECT migrate.stamp('aa03')" >/dev/null
 is "stamp() from SQL: up_to_date is false (the digest stays: the revisions did not change)" "$d0|f" "$(state)"
