@@ -28,15 +28,16 @@ void
 journal_note(const char *fmt,...)
 {
 	va_list		ap;
+	char		text[2048];
 
 	if (opt.verbosity < 0)
 		return;
 	fflush(stdout);
-	fputs("migrate: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* ids and the server's notes: control characters escaped */
+	fprintf(stderr, "migrate: %s\n", printable(text, false));
 }
 
 void
