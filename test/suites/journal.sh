@@ -9,7 +9,8 @@
 #     SIGKILL of the program and, separately, the server session ended
 #     (MIGRATE_FAULT_ACTION=terminate), on upgrade and on downgrade;
 #   - in the middle of each statement (PostgreSQL): kill -9 of the program,
-#     pg_terminate_backend and pg_cancel_backend of its backend;
+#     pg_terminate_backend, pg_cancel_backend and kill -9 of its backend
+#     (the server restarts every session), statement_timeout;
 #   - on SQLite, SIGKILL at every boundary, both directions.
 # After each, status names the partial run, and one rerun ends with the
 # revision recorded once and the schema and data as the revision says
@@ -169,15 +170,22 @@ mid() {
         "kill -9") kill -9 $prog ;;
         terminate) q "$DB" "SELECT pg_terminate_backend($pid)" >/dev/null ;;
         cancel) q "$DB" "SELECT pg_cancel_backend($pid)" >/dev/null ;;
+        backend-kill-9)
+            # the server restarts every session (crash recovery)
+            kill -9 "$pid" ;;
     esac
     wait $prog 2>/dev/null
+    if [ "$how" = backend-kill-9 ]; then
+        local i
+        for i in $(seq 1 150); do q "$DB" "SELECT 1" >/dev/null 2>&1 && break; sleep 0.2; done
+    fi
     interrupted "PostgreSQL: $dirn, $how in statement $k" "$PGURL" pm "$dirn"
-    [[ $how != "kill -9" && $k != 2 && $dirn = upgrade ]] &&
+    [[ $how != "kill -9" && $how != backend-kill-9 && $k != 2 && $dirn = upgrade ]] &&
         like "PostgreSQL: ... the INVALID index was dropped and built again" "dropped the INVALID index public.big_" "$ERR"
 }
-mids="upgrade:1:kill-9 upgrade:2:terminate upgrade:3:terminate upgrade:1:cancel downgrade:2:kill-9"
+mids="upgrade:1:kill-9 upgrade:2:terminate upgrade:3:terminate upgrade:1:cancel downgrade:2:kill-9 upgrade:2:backend-kill-9"
 [ -n "${MIGRATE_JOURNAL_ALL:-}" ] &&
-    mids="upgrade:1:kill-9 upgrade:2:kill-9 upgrade:3:kill-9 upgrade:1:terminate upgrade:2:terminate upgrade:3:terminate upgrade:1:cancel upgrade:3:cancel downgrade:2:kill-9 downgrade:2:terminate"
+    mids="upgrade:1:kill-9 upgrade:2:kill-9 upgrade:3:kill-9 upgrade:1:terminate upgrade:2:terminate upgrade:3:terminate upgrade:1:cancel upgrade:3:cancel downgrade:2:kill-9 downgrade:2:terminate upgrade:1:backend-kill-9 upgrade:2:backend-kill-9 upgrade:3:backend-kill-9 downgrade:2:backend-kill-9"
 pg_new_db "$DB"
 rows=$ROWS ups=0 downs=0
 for m in $mids; do
